@@ -1,0 +1,138 @@
+import { z } from 'zod'
+import { Id } from './common.js'
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'TRUE', 'FALSE', 'True', 'False'], {
+      message: 'must be true or false',
+    })
+    .optional()
+    .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes', 'TRUE', 'True'].includes(v)))
+
+const int = (fallback: number, min = 0) =>
+  z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(min)
+    .optional()
+    .transform((v) => v ?? fallback)
+
+const port = (fallback: number) =>
+  z.coerce
+    .number({ message: 'must be a port number' })
+    .int()
+    .min(0)
+    .max(65535, 'must be a port number (0-65535)')
+    .optional()
+    .transform((v) => v ?? fallback)
+
+const csv = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0),
+  )
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+/** Accepts the guide's `INFO` as well as pino's `info`; `warning` means `warn`. */
+export const LogLevel = z
+  .string()
+  .optional()
+  .transform((v) => (v ?? 'info').toLowerCase().replace(/^warning$/, 'warn'))
+  .pipe(z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }))
+
+const httpUrl = z.url({ protocol: /^(https?|wss?)$/, message: 'must be an http(s):// or ws(s):// URL' })
+
+/** The relay's settings (apps/collab). */
+export const RelayEnv = z.object({
+  NODE_ENV: z.string().optional(),
+  PORT: port(9000),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: LogLevel,
+  /** HS256 secret that backend tokens are verified with. Required when NODE_ENV=production. */
+  COLLAB_JWT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Browser origins allowed to open a socket; requests without Origin (backends) always pass. */
+  ALLOWED_ORIGINS: csv,
+  MAX_CONNECTIONS_PER_USER: int(1, 1),
+  MAX_PAYLOAD_BYTES: int(1024 * 1024, 1024),
+  RATE_LIMIT_PER_SEC: int(2000, 1),
+  RATE_LIMIT_BURST: int(4000, 1),
+  SEND_BUFFER_LIMIT_BYTES: int(4 * 1024 * 1024, 1024),
+  HEARTBEAT_MS: int(25_000, 100),
+  /** Time a connection has to finish its upgrade before it is dropped. */
+  AUTH_TIMEOUT_MS: int(10_000, 100),
+  /** `open` (default) lets anyone join a session room; `required` wants `?token=` naming the user id. */
+  SESSION_AUTH: z.enum(['open', 'required'], { message: 'must be open or required' }).default('open'),
+  SESSION_IDLE_TIMEOUT_MS: int(90_000, 100),
+  SESSION_SYNC_TIMEOUT_MS: int(3_000, 50),
+  /** redis://host:port; when set, relay nodes share presence and routing through Redis. */
+  REDIS_URL: z.url({ protocol: /^rediss?$/, message: 'must be a redis:// URL' }).optional(),
+  NODE_ID: z.string().optional(),
+  /** Lease TTL of a user's presence key in Redis. */
+  PRESENCE_TTL_MS: int(15_000, 1000),
+})
+export type RelayEnv = z.infer<typeof RelayEnv>
+
+/** Turns the guide's `sqlite:///./x.db` into Prisma's `file:./x.db`; `file:` URLs pass unchanged. */
+export const DatabaseUrl = z
+  .string({ message: 'is required, e.g. file:./portfolio_user_a.db' })
+  .transform((v) => v.trim().replace(/^sqlite:\/\/\//, 'file:'))
+  .refine((v) => v.startsWith('file:') && v.length > 5, 'must be a SQLite file URL, e.g. file:./portfolio_user_a.db')
+
+/** One user's backend (apps/backend). Names as the distributed testing guide writes them. */
+export const BackendEnv = z.object({
+  NODE_ENV: z.string().optional(),
+  PORT: port(8000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: DatabaseUrl,
+  SECRET_KEY: z.string().optional(),
+  ENCRYPTION_KEY: z.string().optional(),
+  CORS_ORIGINS: csv,
+  USE_MOCK_SCHWAB_DATA: bool(true),
+  LOG_LEVEL: LogLevel,
+  ENABLE_COLLABORATION: bool(true),
+  /** One relay URL or a comma-separated list tried in turn. */
+  COLLABORATION_SERVICE_URL: z
+    .string()
+    .default('http://localhost:9000')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0),
+    )
+    .pipe(z.array(httpUrl).min(1, 'must name at least one relay URL')),
+  BACKEND_USER_ID: Id,
+  BACKEND_URL: httpUrl.optional(),
+  BACKEND_DISPLAY_NAME: z.string().trim().min(1, 'must not be empty').max(100),
+  /** The relay token (JWT). Without it, a backend that knows COLLAB_JWT_SECRET mints its own. */
+  COLLAB_TOKEN: z.string().min(1).optional(),
+  COLLAB_JWT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Folder of a built web app to serve at / (production-style start). */
+  WEB_DIST: z.string().optional(),
+})
+export type BackendEnv = z.infer<typeof BackendEnv>
+
+export class EnvError extends Error {
+  constructor(readonly lines: string[]) {
+    super(`invalid configuration:\n${lines.join('\n')}`)
+    this.name = 'EnvError'
+  }
+}
+
+/** Validates env once; on failure throws an EnvError with one line per bad variable. */
+export function loadEnv<S extends z.ZodType>(schema: S, source: Record<string, string | undefined>): z.infer<S> {
+  const cleaned: Record<string, string | undefined> = {}
+  for (const [k, v] of Object.entries(source)) cleaned[k] = v === '' ? undefined : v
+  const result = schema.safeParse(cleaned)
+  if (result.success) return result.data
+  const lines = result.error.issues.map((issue) => {
+    const name = issue.path.length > 0 ? String(issue.path[0]) : '(env)'
+    const message = issue.code === 'invalid_type' && cleaned[name] === undefined ? 'is required' : issue.message
+    return `${name}: ${message}`
+  })
+  throw new EnvError([...new Set(lines)])
+}

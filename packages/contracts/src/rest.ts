@@ -1,0 +1,134 @@
+import { z } from 'zod'
+import { Comment, CommentBody, Id, Idea, IdeaStatus, IsoTime, Notes, Strategy, Symbol, Tags, UserRef } from './common.js'
+
+/** Backend REST API, mounted at /api/v1. */
+export const API_PREFIX = '/api/v1'
+
+export const ErrorResponse = z.object({
+  statusCode: z.number().int(),
+  error: z.string(),
+  message: z.string(),
+  /** The request field that was wrong, e.g. `symbol` or `userIds.0`. */
+  field: z.string().optional(),
+})
+export type ErrorResponse = z.infer<typeof ErrorResponse>
+
+export const HealthResponse = z.object({
+  status: z.literal('healthy'),
+  uptime: z.number(),
+  user: UserRef,
+  collaboration: z.object({
+    enabled: z.boolean(),
+    connected: z.boolean(),
+    since: IsoTime.nullable(),
+  }),
+})
+export type HealthResponse = z.infer<typeof HealthResponse>
+
+export const Me = UserRef
+export type Me = UserRef
+
+export const Position = z.object({
+  symbol: z.string(),
+  description: z.string(),
+  quantity: z.number(),
+  averageCost: z.number(),
+  price: z.number(),
+  marketValue: z.number(),
+  unrealizedPnl: z.number(),
+  unrealizedPnlPercent: z.number(),
+})
+export type Position = z.infer<typeof Position>
+
+export const FRIEND_STATUSES = ['accepted', 'incoming', 'outgoing'] as const
+export const Friend = z.object({
+  id: Id,
+  displayName: z.string(),
+  status: z.enum(FRIEND_STATUSES),
+  online: z.boolean(),
+})
+export type Friend = z.infer<typeof Friend>
+export const FriendRequestBody = z.strictObject({ userId: Id })
+export type FriendRequestBody = z.infer<typeof FriendRequestBody>
+
+export const CreateIdeaBody = z.strictObject({
+  symbol: Symbol,
+  strategy: Strategy,
+  status: IdeaStatus,
+  tags: Tags.optional(),
+  notes: Notes.optional(),
+})
+export type CreateIdeaBody = z.infer<typeof CreateIdeaBody>
+
+export const PatchIdeaBody = z
+  .strictObject({ tags: Tags.optional(), status: IdeaStatus.optional(), notes: Notes.optional() })
+  .refine((b) => b.tags !== undefined || b.status !== undefined || b.notes !== undefined, {
+    message: 'give at least one of tags, status, notes',
+  })
+export type PatchIdeaBody = z.infer<typeof PatchIdeaBody>
+
+/** An idea as REST answers it; `readOnly` is true on ideas shared with me. */
+export const IdeaResponse = Idea.extend({ readOnly: z.boolean() })
+export type IdeaResponse = z.infer<typeof IdeaResponse>
+export const SharedIdea = Idea.extend({ readOnly: z.literal(true) })
+export type SharedIdea = z.infer<typeof SharedIdea>
+
+export const PutSharesBody = z.strictObject({ userIds: z.array(Id).max(1000) })
+export type PutSharesBody = z.infer<typeof PutSharesBody>
+export const SharesResponse = z.object({ userIds: z.array(Id), added: z.array(Id), removed: z.array(Id) })
+export type SharesResponse = z.infer<typeof SharesResponse>
+
+export const CreateCommentBody = z.strictObject({ body: CommentBody })
+export type CreateCommentBody = z.infer<typeof CreateCommentBody>
+/** A comment as REST answers it; `pending` is true until the idea's owner has stored it. */
+export const CommentResponse = Comment.extend({ pending: z.boolean() })
+export type CommentResponse = z.infer<typeof CommentResponse>
+
+export const NOTIFICATION_KINDS = [
+  'friend_request',
+  'friend_accepted',
+  'position_shared',
+  'comment_added',
+  'share_revoked',
+  'position_deleted',
+  'comment_rejected',
+] as const
+export const NotificationKind = z.enum(NOTIFICATION_KINDS)
+export const Notification = z.object({
+  id: Id,
+  kind: NotificationKind,
+  text: z.string(),
+  ideaId: Id.optional(),
+  createdAt: IsoTime,
+  readAt: IsoTime.nullable(),
+})
+export type Notification = z.infer<typeof Notification>
+
+/** The exact text a sharee sees when access to an idea is revoked. */
+export const REVOKED_TEXT = 'Access to position was revoked'
+
+export const PeerStatus = z.object({
+  user: UserRef,
+  online: z.boolean(),
+  /** Events in the outbox not yet acknowledged by this peer. */
+  pending: z.number().int().min(0),
+  /** Age of the oldest of them, in milliseconds; null when none wait. */
+  oldestPendingAgeMs: z.number().min(0).nullable(),
+  /** Pending events per idea id. */
+  pendingByIdea: z.record(z.string(), z.number().int().min(0)),
+})
+export type PeerStatus = z.infer<typeof PeerStatus>
+export const CollabStatus = z.object({
+  enabled: z.boolean(),
+  connected: z.boolean(),
+  since: IsoTime.nullable(),
+  relayUrl: z.string().nullable(),
+  peers: z.array(PeerStatus),
+})
+export type CollabStatus = z.infer<typeof CollabStatus>
+
+export const OnlineUser = UserRef
+export type OnlineUser = UserRef
+
+export const IdParams = z.strictObject({ id: Id })
+export const UserIdParams = z.strictObject({ userId: Id })

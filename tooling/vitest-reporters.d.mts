@@ -1,0 +1,1 @@
+export declare const reporters: (string | [string, Record<string, unknown>])[]
