@@ -40,7 +40,10 @@ for (const [name, dir] of suites) {
   if (only.length > 0 && !only.some((o) => name.includes(o) || dir.includes(o))) continue
   const file = join(reports, `${name.replace('@pp/', '')}.json`)
   console.log(`\n=== ${name} ===`)
-  const status = run('pnpm', ['--filter', name, 'test'], { PP_REPORT_FILE: file, PLAYWRIGHT_JSON_OUTPUT_NAME: file })
+  const status = run('pnpm', ['--filter', name, 'test'], {
+    PP_REPORT_FILE: file,
+    PLAYWRIGHT_JSON_OUTPUT_NAME: file,
+  })
   let p = 0
   let f = 0
   if (existsSync(file)) {

@@ -29,11 +29,14 @@ export const Strategy = z.enum(STRATEGIES)
 export type Strategy = z.infer<typeof Strategy>
 
 /** A ticker: trimmed and upper-cased, 1–10 of A–Z, 0–9, '.', '-', starting with a letter. */
-export const Symbol = z
+export const Ticker = z
   .string()
   .trim()
   .toUpperCase()
-  .regex(/^[A-Z][A-Z0-9.-]{0,9}$/, 'must be a ticker: 1-10 letters, digits, "." or "-", starting with a letter')
+  .regex(
+    /^[A-Z][A-Z0-9.-]{0,9}$/,
+    'must be a ticker: 1-10 letters, digits, "." or "-", starting with a letter',
+  )
 
 export const Tag = z.string().trim().min(1, 'must not be empty').max(32)
 export const Tags = z.array(Tag).max(20)
@@ -44,7 +47,7 @@ export const CommentBody = z.string().trim().min(1, 'must not be empty').max(500
 export const Idea = z.strictObject({
   id: Id,
   owner: UserRef,
-  symbol: Symbol,
+  symbol: Ticker,
   strategy: Strategy,
   status: IdeaStatus,
   tags: Tags,

@@ -25,19 +25,31 @@ describe('backend env', () => {
   })
 
   it('accepts a list of relay URLs', () => {
-    const env = loadEnv(BackendEnv, { ...guideEnv, COLLABORATION_SERVICE_URL: 'http://r1:9000, http://r2:9000' })
+    const env = loadEnv(BackendEnv, {
+      ...guideEnv,
+      COLLABORATION_SERVICE_URL: 'http://r1:9000, http://r2:9000',
+    })
     expect(env.COLLABORATION_SERVICE_URL).toEqual(['http://r1:9000', 'http://r2:9000'])
   })
 
   it('reports one line per bad variable', () => {
     try {
-      loadEnv(BackendEnv, { ...guideEnv, BACKEND_USER_ID: 'alice', PORT: 'eighty', ENABLE_COLLABORATION: 'maybe' })
+      loadEnv(BackendEnv, {
+        ...guideEnv,
+        BACKEND_USER_ID: 'alice',
+        PORT: 'eighty',
+        ENABLE_COLLABORATION: 'maybe',
+      })
       expect.unreachable()
     } catch (e) {
       expect(e).toBeInstanceOf(EnvError)
       const lines = (e as EnvError).lines
       expect(lines).toHaveLength(3)
-      expect(lines.map((l) => l.split(':')[0]).sort()).toEqual(['BACKEND_USER_ID', 'ENABLE_COLLABORATION', 'PORT'])
+      expect(lines.map((l) => l.split(':')[0]).sort()).toEqual([
+        'BACKEND_USER_ID',
+        'ENABLE_COLLABORATION',
+        'PORT',
+      ])
     }
   })
 
@@ -50,11 +62,18 @@ describe('backend env', () => {
 describe('relay env', () => {
   it('has the documented defaults', () => {
     const env = loadEnv(RelayEnv, {})
-    expect(env).toMatchObject({ PORT: 9000, RATE_LIMIT_PER_SEC: 2000, RATE_LIMIT_BURST: 4000, SESSION_AUTH: 'open' })
+    expect(env).toMatchObject({
+      PORT: 9000,
+      RATE_LIMIT_PER_SEC: 2000,
+      RATE_LIMIT_BURST: 4000,
+      SESSION_AUTH: 'open',
+    })
     expect(env.MAX_PAYLOAD_BYTES).toBe(1024 * 1024)
   })
 
   it('refuses a short secret and a non-redis REDIS_URL', () => {
-    expect(() => loadEnv(RelayEnv, { COLLAB_JWT_SECRET: 'short', REDIS_URL: 'http://x' })).toThrow(/COLLAB_JWT_SECRET[\s\S]*REDIS_URL/)
+    expect(() => loadEnv(RelayEnv, { COLLAB_JWT_SECRET: 'short', REDIS_URL: 'http://x' })).toThrow(
+      /COLLAB_JWT_SECRET[\s\S]*REDIS_URL/,
+    )
   })
 })

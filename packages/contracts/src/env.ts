@@ -80,7 +80,10 @@ export type RelayEnv = z.infer<typeof RelayEnv>
 export const DatabaseUrl = z
   .string({ message: 'is required, e.g. file:./portfolio_user_a.db' })
   .transform((v) => v.trim().replace(/^sqlite:\/\/\//, 'file:'))
-  .refine((v) => v.startsWith('file:') && v.length > 5, 'must be a SQLite file URL, e.g. file:./portfolio_user_a.db')
+  .refine(
+    (v) => v.startsWith('file:') && v.length > 5,
+    'must be a SQLite file URL, e.g. file:./portfolio_user_a.db',
+  )
 
 /** One user's backend (apps/backend). Names as the distributed testing guide writes them. */
 export const BackendEnv = z.object({
@@ -124,14 +127,18 @@ export class EnvError extends Error {
 }
 
 /** Validates env once; on failure throws an EnvError with one line per bad variable. */
-export function loadEnv<S extends z.ZodType>(schema: S, source: Record<string, string | undefined>): z.infer<S> {
+export function loadEnv<S extends z.ZodType>(
+  schema: S,
+  source: Record<string, string | undefined>,
+): z.infer<S> {
   const cleaned: Record<string, string | undefined> = {}
   for (const [k, v] of Object.entries(source)) cleaned[k] = v === '' ? undefined : v
   const result = schema.safeParse(cleaned)
   if (result.success) return result.data
   const lines = result.error.issues.map((issue) => {
     const name = issue.path.length > 0 ? String(issue.path[0]) : '(env)'
-    const message = issue.code === 'invalid_type' && cleaned[name] === undefined ? 'is required' : issue.message
+    const message =
+      issue.code === 'invalid_type' && cleaned[name] === undefined ? 'is required' : issue.message
     return `${name}: ${message}`
   })
   throw new EnvError([...new Set(lines)])

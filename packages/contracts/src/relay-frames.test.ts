@@ -33,7 +33,12 @@ describe('backend frames', () => {
   })
 
   it('names the path of a bad recipient and carries the frame id as ref', () => {
-    const text = JSON.stringify({ type: 'send', id: EVT, to: ['nope'], event: { type: 'typing', ideaId: EVT } })
+    const text = JSON.stringify({
+      type: 'send',
+      id: EVT,
+      to: ['nope'],
+      event: { type: 'typing', ideaId: EVT },
+    })
     const r = parseFrame(RelayInboundFrame, text, inbound)
     expect(r).toMatchObject({ ok: false, code: 'invalid_frame', ref: EVT })
     if (!r.ok) expect(r.message).toContain('to.0')
@@ -45,12 +50,19 @@ describe('backend frames', () => {
       ok: false,
       code: 'unknown_type',
     })
-    expect(parseFrame(RelayInboundFrame, '[1,2]', inbound)).toMatchObject({ ok: false, code: 'invalid_frame' })
+    expect(parseFrame(RelayInboundFrame, '[1,2]', inbound)).toMatchObject({
+      ok: false,
+      code: 'invalid_frame',
+    })
   })
 
   it('refuses an empty recipient list and an event type the relay does not route', () => {
-    expect(parseWith(RelayInboundFrame, { type: 'send', id: EVT, to: [], event: { type: 'typing' } }).ok).toBe(false)
-    expect(parseWith(RelayInboundFrame, { type: 'send', id: EVT, to: [B], event: { type: 'hack' } }).ok).toBe(false)
+    expect(
+      parseWith(RelayInboundFrame, { type: 'send', id: EVT, to: [], event: { type: 'typing' } }).ok,
+    ).toBe(false)
+    expect(parseWith(RelayInboundFrame, { type: 'send', id: EVT, to: [B], event: { type: 'hack' } }).ok).toBe(
+      false,
+    )
   })
 
   it('tells the two ack directions apart', () => {
@@ -65,8 +77,21 @@ describe('relay frames', () => {
     const frames = [
       { type: 'welcome', user: userA, protocol: 1, heartbeatMs: 25000 },
       { type: 'presence', user: userA, online: true, at: now },
-      { type: 'event', id: EVT, from: userA, event: { type: 'comment_added', comment: {
-        id: EVT, ideaId: idea.id, author: userA, body: 'Great setup!', createdAt: now } } },
+      {
+        type: 'event',
+        id: EVT,
+        from: userA,
+        event: {
+          type: 'comment_added',
+          comment: {
+            id: EVT,
+            ideaId: idea.id,
+            author: userA,
+            body: 'Great setup!',
+            createdAt: now,
+          },
+        },
+      },
       { type: 'undeliverable', id: EVT, to: B, reason: 'offline' },
       { type: 'error', code: 'rate_limited', message: 'slow down', ref: EVT },
       { type: 'drain', reason: 'shutdown' },
@@ -75,7 +100,12 @@ describe('relay frames', () => {
   })
 
   it('refuses an event whose snapshot is malformed, naming the field', () => {
-    const bad = { type: 'event', id: EVT, from: userA, event: { type: 'position_updated', idea: { ...idea, status: 'Maybe' } } }
+    const bad = {
+      type: 'event',
+      id: EVT,
+      from: userA,
+      event: { type: 'position_updated', idea: { ...idea, status: 'Maybe' } },
+    }
     const r = parseWith(RelayFrame, bad)
     expect(r.ok).toBe(false)
     if (!r.ok) expect(r.path).toBe('event.idea.status')

@@ -52,7 +52,12 @@ export const PresenceFrame = z.strictObject({
   online: z.boolean(),
   at: IsoTime,
 })
-export const EventFrame = z.strictObject({ type: z.literal('event'), id: Id, from: UserRef, event: DomainEvent })
+export const EventFrame = z.strictObject({
+  type: z.literal('event'),
+  id: Id,
+  from: UserRef,
+  event: DomainEvent,
+})
 export const AckByFrame = z.strictObject({ type: z.literal('ack'), id: Id, by: Id })
 export const UndeliverableFrame = z.strictObject({
   type: z.literal('undeliverable'),

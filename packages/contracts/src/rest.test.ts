@@ -15,7 +15,8 @@ describe('REST bodies', () => {
       [{ symbol: 'AAPL', strategy: 'Stock', status: 'Done' }, 'status'],
       [{ symbol: 'AAPL', strategy: 'Stock', status: 'Open', tags: [''] }, 'tags.0'],
     ]
-    for (const [body, path] of cases) expect(parseWith(CreateIdeaBody, body)).toMatchObject({ ok: false, path })
+    for (const [body, path] of cases)
+      expect(parseWith(CreateIdeaBody, body)).toMatchObject({ ok: false, path })
   })
 
   it('refuses an empty patch and unknown fields', () => {

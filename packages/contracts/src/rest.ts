@@ -1,5 +1,17 @@
 import { z } from 'zod'
-import { Comment, CommentBody, Id, Idea, IdeaStatus, IsoTime, Notes, Strategy, Symbol, Tags, UserRef } from './common.js'
+import {
+  Comment,
+  CommentBody,
+  Id,
+  Idea,
+  IdeaStatus,
+  IsoTime,
+  Notes,
+  Strategy,
+  Tags,
+  Ticker,
+  UserRef,
+} from './common.js'
 
 /** Backend REST API, mounted at /api/v1. */
 export const API_PREFIX = '/api/v1'
@@ -52,7 +64,7 @@ export const FriendRequestBody = z.strictObject({ userId: Id })
 export type FriendRequestBody = z.infer<typeof FriendRequestBody>
 
 export const CreateIdeaBody = z.strictObject({
-  symbol: Symbol,
+  symbol: Ticker,
   strategy: Strategy,
   status: IdeaStatus,
   tags: Tags.optional(),

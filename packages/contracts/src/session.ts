@@ -4,7 +4,9 @@ import { z } from 'zod'
 export const SESSION_PROTOCOL_VERSION = 1
 export const SESSION_PATH_PATTERN = '/ws/:sessionId/:userId'
 /** Allowed characters of a session id or user id in the path. */
-export const SessionName = z.string().regex(/^[A-Za-z0-9._:@-]{1,128}$/, 'must be 1-128 of A-Z a-z 0-9 . _ : @ -')
+export const SessionName = z
+  .string()
+  .regex(/^[A-Za-z0-9._:@-]{1,128}$/, 'must be 1-128 of A-Z a-z 0-9 . _ : @ -')
 
 export const ConnectionAck = z.object({
   type: z.literal('connection:ack'),
