@@ -1,0 +1,277 @@
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { befriendAll } from './friends.js'
+import { loadOrCreateSecret, mintRelayToken } from './jwt.js'
+import type { LauncherOptions } from './options.js'
+import { isPortFree } from './ports.js'
+import { type ExitListener, Service, type ServiceSpec } from './service.js'
+import { type UserSpec, userSpecs } from './users.js'
+
+export interface StackUser extends UserSpec {
+  backendUrl: string
+  apiUrl: string
+  webUrl: string | null
+  db: string
+  backend: Service
+  web: Service | undefined
+}
+
+export interface StackState {
+  status: 'starting' | 'ready' | 'stopping' | 'stopped' | 'failed'
+  mode: 'dev' | 'prod'
+  launcherPid: number
+  controlUrl: string | null
+  relay: { url: string; port: number; pid: number | null; running: boolean; log: string }
+  users: Array<{
+    key: string
+    id: string
+    displayName: string
+    backendUrl: string
+    apiUrl: string
+    webUrl: string | null
+    db: string
+    backendPid: number | null
+    webPid: number | null
+    backendLog: string
+    webLog: string | null
+  }>
+}
+
+/** Names of settings the children get from the launcher only, never from the launcher's own env. */
+const OWN_ENV = [
+  'PORT',
+  'HOST',
+  'DATABASE_URL',
+  'CORS_ORIGINS',
+  'COLLABORATION_SERVICE_URL',
+  'BACKEND_USER_ID',
+  'BACKEND_URL',
+  'BACKEND_DISPLAY_NAME',
+  'COLLAB_TOKEN',
+  'WEB_DIST',
+  'VITE_API_URL',
+  'NODE_ENV',
+]
+
+export function baseEnv(): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !OWN_ENV.includes(k)) env[k] = v
+  return env
+}
+
+export class Stack {
+  readonly relay: Service
+  readonly users: StackUser[]
+  readonly relayUrl: string
+  readonly secret: string
+  status: StackState['status'] = 'starting'
+  controlUrl: string | null = null
+
+  constructor(
+    readonly root: string,
+    readonly opts: LauncherOptions,
+    onExit: ExitListener,
+  ) {
+    mkdirSync(opts.logDir, { recursive: true })
+    mkdirSync(opts.dataDir, { recursive: true })
+    this.secret = loadOrCreateSecret(join(opts.dataDir, '.collab-jwt-secret'), process.env.COLLAB_JWT_SECRET)
+    const mode = opts.prod ? 'production' : 'development'
+    const tsx = resolve(root, 'node_modules/.bin/tsx')
+    this.relayUrl = `http://localhost:${opts.relayPort}`
+    const relayEnv = {
+      ...baseEnv(),
+      NODE_ENV: mode,
+      COLLAB_JWT_SECRET: this.secret,
+      PORT: String(opts.relayPort),
+    }
+    this.relay = new Service(
+      {
+        name: 'relay',
+        ...(opts.prod
+          ? { command: process.execPath, args: ['dist/server.js', '--port', String(opts.relayPort)] }
+          : { command: tsx, args: ['watch', 'src/server.ts', '--port', String(opts.relayPort)] }),
+        cwd: resolve(root, 'apps/collab'),
+        env: relayEnv,
+        logFile: join(opts.logDir, 'collab-service.log'),
+        port: opts.relayPort,
+        readyUrl: `${this.relayUrl}/health`,
+      },
+      onExit,
+    )
+    const webDist = resolve(root, 'apps/web/dist')
+    this.users = userSpecs(opts.users).map((u, i) => {
+      const backendPort = opts.backendPort + i
+      const backendUrl = `http://localhost:${backendPort}`
+      const webPort = opts.webPort + i
+      const webUrl = !opts.web ? null : opts.prod ? backendUrl : `http://localhost:${webPort}`
+      const apiUrl = `${backendUrl}/api/v1`
+      const db = join(opts.dataDir, `portfolio_user_${u.key}.db`)
+      const origins = opts.prod
+        ? [backendUrl, `http://127.0.0.1:${backendPort}`]
+        : [`http://localhost:${webPort}`, `http://127.0.0.1:${webPort}`]
+      const backendSpec: ServiceSpec = {
+        name: `backend-${u.key}`,
+        ...(opts.prod
+          ? { command: process.execPath, args: ['dist/server.js'] }
+          : { command: tsx, args: ['watch', 'src/server.ts'] }),
+        cwd: resolve(root, 'apps/backend'),
+        env: {
+          ...baseEnv(),
+          NODE_ENV: mode,
+          PORT: String(backendPort),
+          DATABASE_URL: `file:${db}`,
+          CORS_ORIGINS: origins.join(','),
+          USE_MOCK_SCHWAB_DATA: 'true',
+          LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+          ENABLE_COLLABORATION: 'true',
+          COLLABORATION_SERVICE_URL: this.relayUrl,
+          BACKEND_USER_ID: u.id,
+          BACKEND_URL: backendUrl,
+          BACKEND_DISPLAY_NAME: u.displayName,
+          COLLAB_TOKEN: mintRelayToken(this.secret, u.id, u.displayName),
+          COLLAB_JWT_SECRET: this.secret,
+          ...(opts.prod && opts.web ? { WEB_DIST: webDist } : {}),
+        },
+        logFile: join(opts.logDir, `backend-${u.key}.log`),
+        port: backendPort,
+        readyUrl: `${backendUrl}/health`,
+      }
+      const web =
+        opts.web && !opts.prod
+          ? new Service(
+              {
+                name: `web-${u.key}`,
+                command: resolve(root, 'apps/web/node_modules/.bin/vite'),
+                args: ['--port', String(webPort), '--strictPort'],
+                cwd: resolve(root, 'apps/web'),
+                env: { ...baseEnv(), VITE_API_URL: apiUrl },
+                logFile: join(opts.logDir, `frontend-${u.key}.log`),
+                port: webPort,
+                readyUrl: `http://localhost:${webPort}/`,
+              },
+              onExit,
+            )
+          : undefined
+      return { ...u, backendUrl, apiUrl, webUrl, db, backend: new Service(backendSpec, onExit), web }
+    })
+  }
+
+  services(): Service[] {
+    return [this.relay, ...this.users.flatMap((u) => (u.web ? [u.backend, u.web] : [u.backend]))]
+  }
+
+  /** Every port this stack needs must be free: throws naming the service that cannot have its port. */
+  async checkPorts(): Promise<void> {
+    const busy: string[] = []
+    for (const s of this.services()) {
+      if (!(await isPortFree(s.spec.port))) {
+        busy.push(
+          `${s.spec.name}: port ${s.spec.port} is already in use by another process (see \`lsof -i :${s.spec.port}\`, or pick other ports with --port-offset)`,
+        )
+      }
+    }
+    if (busy.length > 0) throw new Error(busy.join('\n'))
+  }
+
+  removeDatabases(): void {
+    for (const u of this.users) {
+      for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(`${u.db}${suffix}`, { force: true })
+    }
+  }
+
+  async startRelay(truncateLog: boolean): Promise<void> {
+    if (!(await isPortFree(this.opts.relayPort))) {
+      throw new Error(`relay: port ${this.opts.relayPort} is already in use by another process`)
+    }
+    this.relay.start(truncateLog)
+    await this.relay.waitReady(this.opts.prod ? 30_000 : 60_000)
+  }
+
+  async stopRelay(): Promise<void> {
+    await this.relay.stop()
+  }
+
+  async startAll(log: (line: string) => void): Promise<void> {
+    await this.startRelay(true)
+    log(`relay is up at ${this.relayUrl}`)
+    for (const u of this.users) u.backend.start(true)
+    await Promise.all(this.users.map((u) => u.backend.waitReady(this.opts.prod ? 60_000 : 120_000)))
+    log(`${this.users.length} backends are up`)
+    for (const u of this.users) u.web?.start(true)
+    await Promise.all(this.users.map((u) => u.web?.waitReady(120_000)))
+    if (this.users.some((u) => u.web)) log(`${this.users.length} web dev servers are up`)
+    await this.waitAllOnline(30_000)
+    const { made } = await befriendAll(this.users)
+    log(made > 0 ? `made ${made} friendship${made === 1 ? '' : 's'}` : 'all users are already friends')
+  }
+
+  /** Until every backend says its relay link is up and the relay lists every user. */
+  async waitAllOnline(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const online = await this.onlineAtRelay().catch(() => [] as string[])
+      if (this.users.every((u) => online.includes(u.id))) return
+      if (Date.now() > deadline) {
+        const missing = this.users.filter((u) => !online.includes(u.id)).map((u) => `backend-${u.key}`)
+        throw new Error(`${missing.join(', ')} did not connect to the relay within ${timeoutMs / 1000} s`)
+      }
+      await new Promise((r) => setTimeout(r, 200))
+    }
+  }
+
+  async onlineAtRelay(): Promise<string[]> {
+    const res = await fetch(`${this.relayUrl}/api/users/online`, { signal: AbortSignal.timeout(2000) })
+    const rows = (await res.json()) as Array<{ id: string }>
+    return rows.map((r) => r.id)
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(this.services().map((s) => s.stop()))
+  }
+
+  state(): StackState {
+    return {
+      status: this.status,
+      mode: this.opts.prod ? 'prod' : 'dev',
+      launcherPid: process.pid,
+      controlUrl: this.controlUrl,
+      relay: {
+        url: this.relayUrl,
+        port: this.opts.relayPort,
+        pid: this.relay.running ? (this.relay.pid ?? null) : null,
+        running: this.relay.running,
+        log: this.relay.spec.logFile,
+      },
+      users: this.users.map((u) => ({
+        key: u.key,
+        id: u.id,
+        displayName: u.displayName,
+        backendUrl: u.backendUrl,
+        apiUrl: u.apiUrl,
+        webUrl: u.webUrl,
+        db: u.db,
+        backendPid: u.backend.running ? (u.backend.pid ?? null) : null,
+        webPid: u.web?.running ? (u.web.pid ?? null) : null,
+        backendLog: u.backend.spec.logFile,
+        webLog: u.web?.spec.logFile ?? null,
+      })),
+    }
+  }
+
+  writeState(): void {
+    mkdirSync(resolve(this.opts.stateFile, '..'), { recursive: true })
+    writeFileSync(this.opts.stateFile, `${JSON.stringify(this.state(), null, 2)}\n`)
+  }
+
+  /** Files a start needs, by mode; names what to run when one is missing. */
+  missingBuildOutputs(): string[] {
+    const need = this.opts.prod
+      ? [
+          'apps/collab/dist/server.js',
+          'apps/backend/dist/server.js',
+          ...(this.opts.web ? ['apps/web/dist/index.html'] : []),
+        ]
+      : ['packages/contracts/dist/index.js']
+    return need.filter((p) => !existsSync(resolve(this.root, p)))
+  }
+}
