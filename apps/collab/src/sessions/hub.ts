@@ -1,0 +1,369 @@
+import { CloseCode, CloseReason, SESSION_PROTOCOL_VERSION, type SessionError } from '@pp/contracts'
+import { classify } from './messages.js'
+import {
+  createLocalRooms,
+  type Member,
+  type SessionRooms,
+  type SessionSummary,
+  type SessionTransport,
+} from './rooms.js'
+import { createSyncCoordinator } from './sync.js'
+
+/** The part of a pino logger the hub uses. */
+export interface SessionLog {
+  debug(obj: object, msg: string): void
+  info(obj: object, msg: string): void
+  warn(obj: object, msg: string): void
+}
+
+/** Counters the hub reports to (Prometheus in the relay; nothing in unit tests). */
+export interface SessionMetricsSink {
+  connectionOpened(): void
+  connectionClosed(): void
+  messageReceived(kind: 'ping' | 'broadcast' | 'sync' | 'error'): void
+  messagesSent(n: number): void
+  closed(code: number): void
+}
+
+export type SessionHubOptions = {
+  /** A client that sends nothing for this long is closed with 1001. */
+  idleTimeoutMs: number
+  /** How long a member has to answer `sync:request` before the next one is asked. */
+  syncTimeoutMs: number
+  maxMessageBytes: number
+  /** The interval clients are told to send `{"type":"ping"}` at. */
+  heartbeatIntervalMs: number
+  log: SessionLog
+  rooms?: SessionRooms
+  metrics?: SessionMetricsSink
+  now?: () => Date
+}
+
+/** What the hub needs to hear about one socket. */
+export interface SessionConnection {
+  readonly sessionId: string
+  readonly userId: string
+  /** A text frame arrived. */
+  text(data: string): void
+  /** A binary frame arrived: answered with an error frame, the connection stays open. */
+  binary(): void
+  /** Any other sign of life (a protocol ping from the client). */
+  activity(): void
+  /** The socket closed (for any reason). */
+  closed(code: number): void
+}
+
+export type SessionStats = {
+  sessions: number
+  connections: number
+  messagesReceived: number
+  messagesRouted: number
+}
+
+/** Who a message goes to: every member but one, or one member. */
+export type Audience = { except: string } | { only: string }
+
+export interface SessionHub {
+  connect(sessionId: string, userId: string, transport: SessionTransport): SessionConnection
+  /**
+   * The one way a message reaches members of a session. A shared (multi-node) implementation
+   * would publish here as well as deliver locally.
+   */
+  deliver(sessionId: string, message: object, audience: Audience): number
+  list(): SessionSummary[]
+  stats(): SessionStats
+  /** Closes every connection (e.g. 1001 on shutdown). */
+  closeAll(code: number, reason: string): void
+  openConnections(): number
+  stop(): void
+}
+
+const noMetrics: SessionMetricsSink = {
+  connectionOpened() {},
+  connectionClosed() {},
+  messageReceived() {},
+  messagesSent() {},
+  closed() {},
+}
+
+/** Bytes the relay adds to a broadcast (`user_id`, `timestamp`) beyond the user id itself. */
+const BROADCAST_OVERHEAD = 64
+
+export function createSessionHub(options: SessionHubOptions): SessionHub {
+  const rooms = options.rooms ?? createLocalRooms()
+  const metrics = options.metrics ?? noMetrics
+  const log = options.log
+  const now = options.now ?? (() => new Date())
+  let seq = 0
+  let messagesReceived = 0
+  let messagesRouted = 0
+  const idleTimers = new Map<Member, NodeJS.Timeout>()
+  const lastActivity = new Map<Member, number>()
+
+  const userIds = (sessionId: string) => rooms.members(sessionId).map((m) => m.userId)
+
+  const sendTo = (member: Member, message: object) => {
+    member.transport.send(JSON.stringify(message))
+    metrics.messagesSent(1)
+  }
+
+  const deliver = (sessionId: string, message: object, audience: Audience): number => {
+    const text = JSON.stringify(message)
+    let n = 0
+    if ('only' in audience) {
+      const member = rooms.get(sessionId, audience.only)
+      if (member !== undefined) {
+        member.transport.send(text)
+        n = 1
+      }
+    } else {
+      for (const member of rooms.members(sessionId)) {
+        if (member.userId === audience.except) continue
+        member.transport.send(text)
+        n += 1
+      }
+    }
+    metrics.messagesSent(n)
+    return n
+  }
+
+  const sync = createSyncCoordinator({
+    timeoutMs: options.syncTimeoutMs,
+    ask(sessionId, candidate, requester) {
+      log.debug({ session: sessionId, user: candidate, requester }, 'session sync requested')
+      deliver(sessionId, { type: 'sync:request', requester }, { only: candidate })
+    },
+    exhausted(sessionId, requester) {
+      log.info({ session: sessionId, requester }, 'session sync unanswered by every member')
+    },
+  })
+
+  const disarmIdle = (member: Member) => {
+    const timer = idleTimers.get(member)
+    if (timer !== undefined) clearTimeout(timer)
+    idleTimers.delete(member)
+    lastActivity.delete(member)
+  }
+
+  const armIdle = (member: Member, delay: number) => {
+    const timer = setTimeout(() => {
+      const last = lastActivity.get(member)
+      if (last === undefined) return
+      const silentFor = Date.now() - last
+      if (silentFor < options.idleTimeoutMs) {
+        armIdle(member, options.idleTimeoutMs - silentFor)
+        return
+      }
+      log.info(
+        { session: member.sessionId, user: member.userId, silentMs: silentFor },
+        'session client idle, closing',
+      )
+      idleTimers.delete(member)
+      member.transport.close(
+        CloseCode.GOING_AWAY,
+        `idle timeout: no message for ${Math.round(options.idleTimeoutMs / 1000)} s`,
+      )
+    }, delay)
+    timer.unref()
+    idleTimers.set(member, timer)
+  }
+
+  const leave = (member: Member, code: number) => {
+    disarmIdle(member)
+    metrics.connectionClosed()
+    metrics.closed(code)
+    if (!rooms.remove(member)) {
+      log.debug(
+        { session: member.sessionId, user: member.userId, code },
+        'replaced session connection closed',
+      )
+      return
+    }
+    sync.left(member.sessionId, member.userId)
+    const users = userIds(member.sessionId)
+    log.info(
+      { session: member.sessionId, user: member.userId, code, users: users.length },
+      'session user left',
+    )
+    deliver(
+      member.sessionId,
+      {
+        type: 'user:left',
+        session_id: member.sessionId,
+        user_id: member.userId,
+        users,
+        timestamp: now().toISOString(),
+      },
+      { except: member.userId },
+    )
+  }
+
+  const connect = (sessionId: string, userId: string, transport: SessionTransport): SessionConnection => {
+    seq += 1
+    const member: Member = { sessionId, userId, connectedAt: now(), seq, transport }
+    const replaced = rooms.add(member)
+    metrics.connectionOpened()
+    if (replaced !== undefined) {
+      disarmIdle(replaced)
+      sync.left(sessionId, userId)
+      log.info({ session: sessionId, user: userId }, 'session connection replaced by a newer one')
+      replaced.transport.close(CloseCode.REPLACED, `${CloseReason[CloseCode.REPLACED]} by a newer connection`)
+    }
+    lastActivity.set(member, Date.now())
+    armIdle(member, options.idleTimeoutMs)
+
+    const users = userIds(sessionId)
+    sendTo(member, {
+      type: 'connection:ack',
+      session_id: sessionId,
+      user_id: userId,
+      users,
+      protocol: SESSION_PROTOCOL_VERSION,
+      heartbeat_interval_ms: options.heartbeatIntervalMs,
+      max_message_bytes: options.maxMessageBytes,
+    })
+    log.info({ session: sessionId, user: userId, users: users.length }, 'session user joined')
+    deliver(
+      sessionId,
+      { type: 'user:joined', session_id: sessionId, user_id: userId, users, timestamp: now().toISOString() },
+      { except: userId },
+    )
+    const candidates = rooms
+      .members(sessionId)
+      .filter((m) => m.userId !== userId)
+      .map((m) => m.userId)
+    sync.start(sessionId, userId, candidates)
+
+    const current = () => rooms.get(sessionId, userId) === member
+    const touch = () => {
+      if (lastActivity.has(member)) lastActivity.set(member, Date.now())
+    }
+    const error = (code: SessionError['code'], message: string) => {
+      metrics.messageReceived('error')
+      log.debug({ session: sessionId, user: userId, code }, 'session message refused')
+      sendTo(member, { type: 'error', code, message })
+    }
+
+    return {
+      sessionId,
+      userId,
+      text(data) {
+        touch()
+        messagesReceived += 1
+        if (!current()) return
+        const msg = classify(data)
+        switch (msg.kind) {
+          case 'ping':
+            metrics.messageReceived('ping')
+            sendTo(member, { type: 'pong', timestamp: now().toISOString() })
+            return
+          case 'error':
+            error(msg.code, msg.message)
+            return
+          case 'sync-state': {
+            metrics.messageReceived('sync')
+            if (!sync.answer(sessionId, userId, msg.requester)) {
+              log.debug(
+                { session: sessionId, user: userId, requester: msg.requester },
+                'unrequested sync:state dropped',
+              )
+              return
+            }
+            const n = deliver(
+              sessionId,
+              {
+                type: 'sync:state',
+                requester: msg.requester,
+                state: msg.state,
+                user_id: userId,
+                timestamp: now().toISOString(),
+              },
+              { only: msg.requester },
+            )
+            messagesRouted += n
+            log.debug(
+              { session: sessionId, user: userId, requester: msg.requester },
+              'session state forwarded',
+            )
+            return
+          }
+          case 'broadcast': {
+            if (Buffer.byteLength(data) + userId.length + BROADCAST_OVERHEAD > options.maxMessageBytes) {
+              error(
+                'invalid_message',
+                `message too large to broadcast (max ${options.maxMessageBytes} bytes with user_id and timestamp)`,
+              )
+              return
+            }
+            metrics.messageReceived('broadcast')
+            const n = deliver(
+              sessionId,
+              { ...msg.body, user_id: userId, timestamp: now().toISOString() },
+              { except: userId },
+            )
+            messagesRouted += n
+            log.debug(
+              { session: sessionId, user: userId, type: msg.type, recipients: n },
+              'session message broadcast',
+            )
+            return
+          }
+          default: {
+            const unreachable: never = msg
+            return unreachable
+          }
+        }
+      },
+      binary() {
+        touch()
+        messagesReceived += 1
+        if (!current()) return
+        error('invalid_message', 'binary frames are not supported: send JSON as text frames')
+      },
+      activity() {
+        touch()
+      },
+      closed(code) {
+        leave(member, code)
+      },
+    }
+  }
+
+  return {
+    connect,
+    deliver,
+    list() {
+      return rooms
+        .sessionIds()
+        .map((id) => ({
+          session_id: id,
+          users: rooms
+            .members(id)
+            .map((m) => ({ user_id: m.userId, connected_at: m.connectedAt.toISOString() })),
+        }))
+        .sort((a, b) => a.session_id.localeCompare(b.session_id))
+    },
+    stats() {
+      return {
+        sessions: rooms.sessionIds().length,
+        connections: rooms.size(),
+        messagesReceived,
+        messagesRouted,
+      }
+    },
+    closeAll(code, reason) {
+      for (const id of rooms.sessionIds()) {
+        for (const member of rooms.members(id)) member.transport.close(code, reason)
+      }
+    },
+    openConnections() {
+      return rooms.size()
+    },
+    stop() {
+      sync.stop()
+      for (const timer of idleTimers.values()) clearTimeout(timer)
+      idleTimers.clear()
+      lastActivity.clear()
+    },
+  }
+}
