@@ -1,0 +1,433 @@
+/**
+ * The load driver: a process of its own (forked by run.ts, pinned to its own core) that opens bench
+ * backend connections, sends at a fixed rate stamped with process.hrtime, and records HDR histograms.
+ */
+import * as hdr from 'hdr-histogram-js'
+import { io as ioClient } from 'socket.io-client'
+import { userId } from '../lib/ids.js'
+import { EventTemplate, nowUs, readMarker } from '../lib/payload.js'
+import { mintToken } from '../lib/tokens.js'
+import { type Client, type Handlers, makeClient } from './clients.js'
+import type {
+  ConnectResult,
+  DriverCommand,
+  DriverReply,
+  E2eResult,
+  Latency,
+  LoadResult,
+  Pair,
+  StormResult,
+} from './protocol.js'
+
+const LOCAL_ADDRESSES = ['127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.4']
+const MAX_US = 600_000_000
+
+const groups = new Map<string, Map<number, Client>>()
+const tokens = new Map<number, string>()
+
+function newHistogram(): hdr.Histogram {
+  return hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: MAX_US,
+    numberOfSignificantValueDigits: 3,
+  })
+}
+
+function latency(h: hdr.Histogram): Latency {
+  const us = (p: number) => (h.totalCount === 0 ? Number.NaN : h.getValueAtPercentile(p))
+  return {
+    p50: us(50),
+    p90: us(90),
+    p99: us(99),
+    p999: us(99.9),
+    max: h.totalCount === 0 ? Number.NaN : h.maxValue,
+    mean: h.totalCount === 0 ? Number.NaN : h.mean,
+  }
+}
+
+// ---- what is being measured right now -------------------------------------------------------------
+
+interface Session {
+  session: number
+  counts: Uint16Array
+  expectedPer: number
+  hist: hdr.Histogram
+  delivered: number
+  dup: number
+}
+let current: Session | undefined
+let errors = 0
+let closes = 0
+
+function deliver(text: string): void {
+  const m = readMarker(text)
+  const s = current
+  if (m === undefined || s === undefined || m.session !== s.session || m.seq >= s.counts.length) return
+  s.hist.recordValue(Math.min(MAX_US, Math.max(1, nowUs() - m.stamp)))
+  const c = (s.counts[m.seq] ?? 0) + 1
+  s.counts[m.seq] = c
+  if (c > s.expectedPer) s.dup++
+  else s.delivered++
+}
+
+// ---- reconnect storm -------------------------------------------------------------------------------
+
+interface Storm {
+  group: Map<number, Client>
+  observer: Client
+  others: string[]
+  seen: Set<string>
+  active: boolean
+  t0: number
+  allBackAt: number
+  presenceAt: number
+  attempts: number
+}
+let storm: Storm | undefined
+
+function stormCheck(): void {
+  const s = storm
+  if (s === undefined || !s.active) return
+  const t = performance.now()
+  if (s.allBackAt === 0) {
+    let all = true
+    for (const c of s.group.values()) {
+      if (!c.connected) {
+        all = false
+        break
+      }
+    }
+    if (all) s.allBackAt = t
+  }
+  if (s.presenceAt === 0 && s.observer.connected && s.seen.size === s.others.length) {
+    let all = true
+    for (const c of s.group.values()) if (!c.connected) all = false
+    if (all) s.presenceAt = t
+  }
+}
+
+function reconnect(client: Client, attempt: number): void {
+  const s = storm
+  if (s === undefined || !s.active) return
+  // The backend's policy: full jitter from 250 ms, doubling, capped at 5 s.
+  const delay = Math.random() * Math.min(5000, 250 * 2 ** attempt)
+  setTimeout(() => {
+    s.attempts++
+    client.connect().then(
+      () => {
+        if (client === s.observer) {
+          s.seen.clear()
+          client.watch(s.others)
+        }
+        stormCheck()
+      },
+      () => reconnect(client, attempt + 1),
+    )
+  }, delay)
+}
+
+const handlers: Handlers = {
+  event: (text) => deliver(text),
+  presence: (user, online, client) => {
+    const s = storm
+    if (s === undefined || client !== s.observer) return
+    if (online) s.seen.add(user)
+    else s.seen.delete(user)
+    stormCheck()
+  },
+  closed: (client) => {
+    closes++
+    if (storm?.active && storm.group.has(client.index)) reconnect(client, 0)
+  },
+  error: () => {
+    errors++
+  },
+}
+
+// ---- commands --------------------------------------------------------------------------------------
+
+async function token(index: number): Promise<string> {
+  let t = tokens.get(index)
+  if (t === undefined) {
+    t = await mintToken(index)
+    tokens.set(index, t)
+  }
+  return t
+}
+
+async function connect(c: Extract<DriverCommand, { cmd: 'connect' }>): Promise<ConnectResult> {
+  const group = groups.get(c.group) ?? new Map<number, Client>()
+  groups.set(c.group, group)
+  const indexes = Array.from({ length: c.count }, (_, i) => c.from + i)
+  for (const i of indexes) await token(i)
+  let ok = 0
+  let failed = 0
+  let firstError: string | undefined
+  let next = 0
+  const t0 = performance.now()
+  const worker = async () => {
+    while (next < indexes.length) {
+      const index = indexes[next++] ?? 0
+      const client = makeClient({
+        kind: c.kind,
+        url: c.url,
+        index,
+        token: await token(index),
+        localAddress: LOCAL_ADDRESSES[index % LOCAL_ADDRESSES.length] ?? '127.0.0.1',
+        handlers,
+      })
+      try {
+        await client.connect()
+        group.set(index, client)
+        ok++
+      } catch (e) {
+        failed++
+        firstError ??= e instanceof Error ? e.message : String(e)
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(c.concurrency, indexes.length) }, worker))
+  const ms = performance.now() - t0
+  const r: ConnectResult = { ok, failed, ms, perSec: (ok / ms) * 1000 }
+  if (firstError !== undefined) r.firstError = firstError
+  return r
+}
+
+async function until(cond: () => boolean, timeoutMs: number): Promise<boolean> {
+  const end = performance.now() + timeoutMs
+  while (!cond()) {
+    if (performance.now() > end) return false
+    await new Promise((r) => setTimeout(r, 5))
+  }
+  return true
+}
+
+/** Sends `rate` events per second for `durationMs`, round-robin over the pairs, then waits to drain. */
+async function load(c: Extract<DriverCommand, { cmd: 'load' }>): Promise<LoadResult> {
+  const group = groups.get(c.group)
+  if (group === undefined) throw new Error(`no group ${c.group}`)
+  const senders: { client: Client; template: EventTemplate; pair: Pair }[] = c.pairs.map((p) => {
+    const client = group.get(p.sender)
+    if (client === undefined) throw new Error(`sender ${p.sender} not connected`)
+    return { client, template: new EventTemplate(p.sender, p.recipients), pair: p }
+  })
+  const fanout = c.pairs[0]?.recipients.length ?? 1
+  const total = Math.max(1, Math.round((c.rate * c.durationMs) / 1000))
+  const s: Session = {
+    session: c.session,
+    counts: new Uint16Array(total),
+    expectedPer: fanout,
+    hist: newHistogram(),
+    delivered: 0,
+    dup: 0,
+  }
+  current = s
+  const errors0 = errors
+  const closes0 = closes
+  const cpu0 = process.cpuUsage()
+  const t0 = performance.now()
+  let seq = 0
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const due = Math.min(total, Math.floor(((performance.now() - t0) * c.rate) / 1000) + 1)
+      while (seq < due) {
+        const x = senders[seq % senders.length]
+        if (x === undefined) break
+        if (x.client.objects) {
+          x.client.sendObject(x.template.object(c.session, seq, nowUs()))
+        } else {
+          x.client.sendText(x.template.frame(c.session, seq, nowUs()))
+        }
+        seq++
+      }
+      if (seq >= total) resolve()
+      else setTimeout(tick, 1)
+    }
+    tick()
+  })
+  const sendMs = performance.now() - t0
+  const expected = total * fanout
+  await until(() => s.delivered >= expected, c.drainMs)
+  const wall = performance.now() - t0
+  const cpu = process.cpuUsage(cpu0)
+  current = undefined
+  return {
+    sent: total,
+    expected,
+    delivered: s.delivered,
+    lost: expected - s.delivered,
+    dup: s.dup,
+    errors: errors - errors0,
+    closes: closes - closes0,
+    achievedRate: (total / Math.max(sendMs, 1)) * 1000,
+    driverCpuPct: ((cpu.user + cpu.system) / 1000 / wall) * 100,
+    ...latency(s.hist),
+  }
+}
+
+function closeGroup(name: string): void {
+  const group = groups.get(name)
+  if (group === undefined) return
+  for (const c of group.values()) c.close()
+  groups.delete(name)
+}
+
+async function stormArm(c: Extract<DriverCommand, { cmd: 'storm-arm' }>): Promise<{ seen: number }> {
+  const group = groups.get(c.group)
+  const observer = group?.get(c.observer)
+  if (group === undefined || observer === undefined) throw new Error('storm: group or observer missing')
+  const others = [...group.keys()].filter((i) => i !== c.observer).map(userId)
+  storm = {
+    group,
+    observer,
+    others,
+    seen: new Set(),
+    active: false,
+    t0: 0,
+    allBackAt: 0,
+    presenceAt: 0,
+    attempts: 0,
+  }
+  observer.watch(others)
+  const s = storm
+  await until(() => s.seen.size === others.length, 10_000)
+  return { seen: s.seen.size }
+}
+
+async function stormWait(timeoutMs: number): Promise<StormResult> {
+  const s = storm
+  if (s === undefined) throw new Error('storm not armed')
+  await until(() => s.presenceAt > 0, timeoutMs)
+  s.active = false
+  let back = 0
+  for (const c of s.group.values()) if (c.connected) back++
+  storm = undefined
+  return {
+    allBackMs: s.allBackAt > 0 ? s.allBackAt - s.t0 : Number.NaN,
+    presenceMs: s.presenceAt > 0 ? s.presenceAt - s.t0 : Number.NaN,
+    back,
+    of: s.group.size,
+    attempts: s.attempts,
+  }
+}
+
+/** Posts comments to backend A at a fixed rate; B's browser socket receives `comment:upserted`. */
+async function e2e(c: Extract<DriverCommand, { cmd: 'e2e' }>): Promise<E2eResult> {
+  const socket = ioClient(c.urlB, { forceNew: true, reconnection: true })
+  const total = Math.max(1, Math.round((c.rate * c.durationMs) / 1000))
+  const s: Session = {
+    session: c.session,
+    counts: new Uint16Array(total),
+    expectedPer: 1,
+    hist: newHistogram(),
+    delivered: 0,
+    dup: 0,
+  }
+  socket.on('comment:upserted', (p: { body?: string }) => {
+    if (typeof p?.body === 'string') {
+      current = s
+      deliver(p.body)
+    }
+  })
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve())
+    socket.once('connect_error', reject)
+  })
+  current = s
+  const rest = newHistogram()
+  let restErrors = 0
+  const url = `${c.apiA}/ideas/${c.ideaId}/comments`
+  const cpu0 = process.cpuUsage()
+  const t0 = performance.now()
+  let seq = 0
+  const inflight: Promise<void>[] = []
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const due = Math.min(total, Math.floor(((performance.now() - t0) * c.rate) / 1000) + 1)
+      while (seq < due) {
+        const stamp = nowUs()
+        const body = `bench:${c.session}:${seq}:${stamp}: end-to-end comment`
+        inflight.push(
+          fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ body }),
+          }).then(
+            async (r) => {
+              await r.arrayBuffer()
+              if (r.status !== 201) restErrors++
+              rest.recordValue(Math.min(MAX_US, Math.max(1, nowUs() - stamp)))
+            },
+            () => {
+              restErrors++
+            },
+          ),
+        )
+        seq++
+      }
+      if (seq >= total) resolve()
+      else setTimeout(tick, 1)
+    }
+    tick()
+  })
+  const sendMs = performance.now() - t0
+  await Promise.all(inflight)
+  await until(() => s.delivered >= total, c.drainMs)
+  const wall = performance.now() - t0
+  const cpu = process.cpuUsage(cpu0)
+  current = undefined
+  socket.disconnect()
+  const r = latency(rest)
+  return {
+    sent: total,
+    expected: total,
+    delivered: s.delivered,
+    lost: total - s.delivered,
+    dup: s.dup,
+    errors: restErrors,
+    closes: 0,
+    achievedRate: (total / Math.max(sendMs, 1)) * 1000,
+    driverCpuPct: ((cpu.user + cpu.system) / 1000 / wall) * 100,
+    ...latency(s.hist),
+    restP50: r.p50,
+    restP99: r.p99,
+    restErrors,
+  }
+}
+
+async function handle(c: DriverCommand): Promise<unknown> {
+  switch (c.cmd) {
+    case 'connect':
+      return connect(c)
+    case 'close':
+      closeGroup(c.group)
+      return null
+    case 'load':
+      return load(c)
+    case 'storm-arm':
+      return stormArm(c)
+    case 'storm-go': {
+      const s = storm
+      if (s === undefined) throw new Error('storm not armed')
+      s.t0 = performance.now()
+      s.active = true
+      return null
+    }
+    case 'storm-wait':
+      return stormWait(c.timeoutMs)
+    case 'e2e':
+      return e2e(c)
+  }
+}
+
+process.on('message', (msg: DriverCommand) => {
+  handle(msg).then(
+    (result) => process.send?.({ ok: true, result } satisfies DriverReply),
+    (e: unknown) =>
+      process.send?.({
+        ok: false,
+        error: e instanceof Error ? (e.stack ?? e.message) : String(e),
+      } satisfies DriverReply),
+  )
+})
+process.on('disconnect', () => process.exit(0))

@@ -1,0 +1,88 @@
+/** Messages between the orchestrator (run.ts) and the load driver process, over the fork IPC channel. */
+import type { Kind } from '../lib/procs.js'
+
+export interface Pair {
+  sender: number
+  recipients: number[]
+}
+
+export type DriverCommand =
+  | {
+      cmd: 'connect'
+      group: string
+      kind: Kind
+      url: string
+      from: number
+      count: number
+      concurrency: number
+    }
+  | { cmd: 'close'; group: string }
+  | {
+      cmd: 'load'
+      group: string
+      session: number
+      pairs: Pair[]
+      /** Events per second (each goes to every recipient of its pair). */
+      rate: number
+      durationMs: number
+      drainMs: number
+    }
+  | { cmd: 'storm-arm'; group: string; observer: number }
+  | { cmd: 'storm-go' }
+  | { cmd: 'storm-wait'; timeoutMs: number }
+  | {
+      cmd: 'e2e'
+      session: number
+      apiA: string
+      ideaId: string
+      urlB: string
+      rate: number
+      durationMs: number
+      drainMs: number
+    }
+
+export interface Latency {
+  p50: number
+  p90: number
+  p99: number
+  p999: number
+  max: number
+  mean: number
+}
+
+export interface LoadResult extends Latency {
+  sent: number
+  expected: number
+  delivered: number
+  lost: number
+  dup: number
+  errors: number
+  closes: number
+  /** Events per second actually sent. */
+  achievedRate: number
+  driverCpuPct: number
+}
+
+export interface ConnectResult {
+  ok: number
+  failed: number
+  ms: number
+  perSec: number
+  firstError?: string
+}
+
+export interface StormResult {
+  allBackMs: number
+  presenceMs: number
+  back: number
+  of: number
+  attempts: number
+}
+
+export interface E2eResult extends LoadResult {
+  restP50: number
+  restP99: number
+  restErrors: number
+}
+
+export type DriverReply = { ok: true; result: unknown } | { ok: false; error: string }

@@ -1,0 +1,237 @@
+/** Starting, pinning, measuring and stopping the processes under test. */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import WebSocket from 'ws'
+import { BENCH_SECRET } from './ids.js'
+
+export const BENCH_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+export const ROOT_DIR = join(BENCH_DIR, '..')
+export const RELAY_ENTRY = join(ROOT_DIR, 'apps/collab/dist/server.js')
+
+export type Kind = 'ours' | 'raw' | 'sio'
+export const KINDS: readonly Kind[] = ['ours', 'raw', 'sio']
+export const KIND_LABEL: Record<Kind, string> = { ours: 'ours', raw: 'raw ws', sio: 'Socket.IO' }
+
+export const HAS_TASKSET = (() => {
+  try {
+    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+})()
+export const CPU_COUNT = (() => {
+  try {
+    return Number(execFileSync('nproc').toString().trim()) || 1
+  } catch {
+    return 1
+  }
+})()
+/** Servers go on core 0 and the load driver on core 1 (when there are two cores and taskset). */
+export const PIN = HAS_TASKSET && CPU_COUNT >= 2
+
+export function pin(pid: number, core: number): void {
+  if (!PIN) return
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', String(core), String(pid)], { stdio: 'ignore' })
+  } catch {
+    // the process may already be gone
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer()
+    s.once('error', reject)
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address()
+      const port = typeof a === 'object' && a !== null ? a.port : 0
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+/** Relay settings that lift its per-connection rate limit for throughput runs (reported in the header). */
+export const RAISED_LIMITS = { RATE_LIMIT_PER_SEC: '1000000', RATE_LIMIT_BURST: '1000000' }
+
+export interface StartOptions {
+  port?: number
+  /** Extra env for the process (relay limits, …). */
+  env?: Record<string, string>
+  /** Start with the inspector on a random port, for heap measurements after GC. */
+  inspect?: boolean
+  /** Write a V8 CPU profile into this folder. */
+  cpuProfDir?: string
+}
+
+export interface Server {
+  kind: Kind
+  port: number
+  url: string
+  proc: ChildProcess
+  pid: number
+  inspectorUrl?: string
+  stderr: () => string
+}
+
+export function relayBuilt(): boolean {
+  return existsSync(RELAY_ENTRY)
+}
+
+function commandFor(kind: Kind, port: number, nodeFlags: string[]): string[] {
+  switch (kind) {
+    case 'ours':
+      return [process.execPath, ...nodeFlags, RELAY_ENTRY, '--port', String(port), '--host', '127.0.0.1']
+    case 'raw':
+      return [
+        process.execPath,
+        ...nodeFlags,
+        '--import',
+        'tsx',
+        join(BENCH_DIR, 'src/servers/raw-ws.ts'),
+        '--port',
+        String(port),
+      ]
+    case 'sio':
+      return [
+        process.execPath,
+        ...nodeFlags,
+        '--import',
+        'tsx',
+        join(BENCH_DIR, 'src/servers/socketio.ts'),
+        '--port',
+        String(port),
+      ]
+  }
+}
+
+/**
+ * Spawns a process through bash with `ulimit -n` raised and `taskset -c <core>` (when available),
+ * so the pid is node's own (exec).
+ */
+export function spawnPinned(
+  argv: string[],
+  opts: { env: Record<string, string>; cwd: string; core: number },
+): ChildProcess {
+  const prefix = PIN ? `exec taskset -c ${opts.core} "$@"` : 'exec "$@"'
+  return spawn(
+    'bash',
+    ['-c', `ulimit -n 65536 2>/dev/null || ulimit -n $(ulimit -Hn); ${prefix}`, 'bash', ...argv],
+    {
+      cwd: opts.cwd,
+      env: { ...process.env, ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
+}
+
+export async function startServer(kind: Kind, opts: StartOptions = {}): Promise<Server> {
+  const port = opts.port ?? (await freePort())
+  const nodeFlags: string[] = []
+  if (opts.inspect) nodeFlags.push('--inspect=127.0.0.1:0')
+  if (opts.cpuProfDir !== undefined) nodeFlags.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`)
+  const env: Record<string, string> = {
+    COLLAB_JWT_SECRET: BENCH_SECRET,
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+    ...opts.env,
+  }
+  const proc = spawnPinned(commandFor(kind, port, nodeFlags), {
+    env,
+    cwd: kind === 'ours' ? ROOT_DIR : BENCH_DIR,
+    core: 0,
+  })
+  let err = ''
+  let inspectorUrl: string | undefined
+  proc.stderr?.on('data', (d: Buffer) => {
+    err += d.toString()
+    if (err.length > 20_000) err = err.slice(-10_000)
+    const m = /Debugger listening on (ws:\/\/\S+)/.exec(err)
+    if (m?.[1] !== undefined) inspectorUrl = m[1]
+  })
+  proc.stdout?.resume()
+  const url = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + 20_000
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`${kind} exited with ${proc.exitCode}: ${err.slice(-2000)}`)
+    try {
+      const r = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) })
+      if (r.ok && (!opts.inspect || inspectorUrl !== undefined)) break
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) {
+      proc.kill('SIGKILL')
+      throw new Error(`${kind} did not become healthy on ${port}: ${err.slice(-2000)}`)
+    }
+    await sleep(50)
+  }
+  const pid = proc.pid ?? 0
+  const server: Server = { kind, port, url, proc, pid, stderr: () => err }
+  if (inspectorUrl !== undefined) server.inspectorUrl = inspectorUrl
+  return server
+}
+
+export async function stopServer(s: Server, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (s.proc.exitCode !== null || s.proc.signalCode !== null) return
+  const exited = new Promise<void>((resolve) => s.proc.once('exit', () => resolve()))
+  s.proc.kill(signal)
+  const t = setTimeout(() => s.proc.kill('SIGKILL'), 4000)
+  await exited
+  clearTimeout(t)
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms))
+}
+
+/** CPU time (user + system) a process has used so far, in ms. */
+export function cpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    // fields[11] = utime, fields[12] = stime (clock ticks, 100 per second)
+    return (Number(fields[11]) + Number(fields[12])) * 10
+  } catch {
+    return Number.NaN
+  }
+}
+
+export function rssBytes(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return m?.[1] !== undefined ? Number(m[1]) * 1024 : Number.NaN
+  } catch {
+    return Number.NaN
+  }
+}
+
+/** Forces a full GC in the server through its inspector, then reads heap used and RSS. */
+export async function memoryAfterGc(s: Server): Promise<{ rss: number; heapUsed: number }> {
+  if (s.inspectorUrl === undefined) throw new Error('server was not started with inspect')
+  const ws = new WebSocket(s.inspectorUrl, { perMessageDeflate: false })
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve())
+    ws.once('error', reject)
+  })
+  let next = 1
+  const pending = new Map<number, (r: unknown) => void>()
+  ws.on('message', (d) => {
+    const msg = JSON.parse(d.toString()) as { id?: number; result?: unknown }
+    if (msg.id !== undefined) pending.get(msg.id)?.(msg.result)
+  })
+  const call = (method: string) =>
+    new Promise<unknown>((resolve) => {
+      const id = next++
+      pending.set(id, resolve)
+      ws.send(JSON.stringify({ id, method }))
+    })
+  await call('HeapProfiler.collectGarbage')
+  await call('HeapProfiler.collectGarbage')
+  const usage = (await call('Runtime.getHeapUsage')) as { usedSize: number }
+  ws.close()
+  return { rss: rssBytes(s.pid), heapUsed: usage.usedSize }
+}
