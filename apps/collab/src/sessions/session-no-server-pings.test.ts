@@ -1,0 +1,37 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type RelayProcess, startRelay } from './test-support/relay-process.js'
+import { SessionClient } from './test-support/session-client.js'
+
+let relay: RelayProcess
+
+beforeAll(async () => {
+  // The relay's own heartbeat for backend sockets at its shortest: session sockets must not get it.
+  relay = await startRelay({ HEARTBEAT_MS: '100' })
+})
+afterAll(async () => {
+  await relay.stop()
+})
+
+describe('session sockets and protocol pings', () => {
+  it('never get a server-initiated protocol ping; liveness is the client ping', async () => {
+    const client = await SessionClient.join(relay.wsUrl, 'no-pings', 'qt-like')
+    const pinger = setInterval(() => client.send({ type: 'ping' }), 100)
+    try {
+      // Twenty pongs 100 ms apart span twenty of the relay's heartbeat intervals.
+      await client.until('twenty pongs', () => (client.ofType('pong').length >= 20 ? true : undefined))
+    } finally {
+      clearInterval(pinger)
+    }
+    expect(client.protocolPings).toBe(0)
+    expect(client.closedWith).toBeUndefined()
+    await client.close()
+  })
+
+  it('answers a client-initiated protocol ping (Python websockets keepalive) with a pong', async () => {
+    const client = await SessionClient.join(relay.wsUrl, 'no-pings', 'py-like')
+    const pong = new Promise<string>((resolve) => client.ws.once('pong', (data) => resolve(data.toString())))
+    client.ws.ping('keepalive')
+    expect(await pong).toBe('keepalive')
+    await client.close()
+  })
+})

@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type RelayProcess, startRelay } from './test-support/relay-process.js'
+import { type Message, SessionClient } from './test-support/session-client.js'
+
+let relay: RelayProcess
+const clients: SessionClient[] = []
+const join = async (session: string, user: string) => {
+  const c = await SessionClient.join(relay.wsUrl, session, user)
+  clients.push(c)
+  return c
+}
+/** Answers every sync:request with `state`. */
+const answerWith = (client: SessionClient, state: Record<string, unknown>) => {
+  client.ws.on('message', (data) => {
+    const m = JSON.parse(data.toString()) as Message
+    if (m.type === 'sync:request') client.send({ type: 'sync:state', requester: m.requester, state })
+  })
+}
+
+beforeAll(async () => {
+  relay = await startRelay({ SESSION_SYNC_TIMEOUT_MS: '400' })
+})
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.close()))
+  await relay.stop()
+})
+
+describe('late-joiner sync', () => {
+  it('asks the longest-connected member and forwards its state to the newcomer only', async () => {
+    const oldest = await join('sync-basic', 'oldest')
+    answerWith(oldest, { items: [{ id: 'a' }] })
+    const middle = await join('sync-basic', 'middle')
+    await middle.next((m) => m.type === 'sync:state')
+    const late = await join('sync-basic', 'late')
+    const state = await late.next((m) => m.type === 'sync:state')
+    expect(state).toMatchObject({ requester: 'late', state: { items: [{ id: 'a' }] }, user_id: 'oldest' })
+    expect(oldest.ofType('sync:request').map((m) => m.requester)).toEqual(['middle', 'late'])
+    expect(middle.ofType('sync:request')).toEqual([])
+    // The answer went to `late` only.
+    middle.send({ type: 'ping' })
+    await middle.next((m) => m.type === 'pong')
+    expect(middle.ofType('sync:state')).toHaveLength(1)
+    expect(oldest.ofType('sync:state')).toEqual([])
+  })
+
+  it('falls back to the next member when the oldest does not answer', async () => {
+    const mute = await join('sync-fallback', 'mute')
+    const helper = await join('sync-fallback', 'helper')
+    answerWith(helper, { items: ['from helper'] })
+    const late = await join('sync-fallback', 'late')
+    const state = await late.next((m) => m.type === 'sync:state')
+    expect(state).toMatchObject({ requester: 'late', user_id: 'helper', state: { items: ['from helper'] } })
+    expect(mute.ofType('sync:request').map((m) => m.requester)).toContain('late')
+  })
+
+  it('falls back at once when the member being asked leaves', async () => {
+    // A sync timeout far beyond the test's limits: only the departure can move the sync on.
+    const slow = await startRelay({ SESSION_SYNC_TIMEOUT_MS: '600000' })
+    try {
+      const local: SessionClient[] = []
+      const leaving = await SessionClient.join(slow.wsUrl, 'sync-leave', 'leaving')
+      const helper = await SessionClient.join(slow.wsUrl, 'sync-leave', 'helper')
+      local.push(leaving, helper)
+      answerWith(helper, { v: 2 })
+      leaving.ws.on('message', (data) => {
+        if ((JSON.parse(data.toString()) as Message).type === 'sync:request') leaving.ws.close()
+      })
+      const late = await SessionClient.join(slow.wsUrl, 'sync-leave', 'late')
+      local.push(late)
+      const state = await late.next((m) => m.type === 'sync:state')
+      expect(state).toMatchObject({ user_id: 'helper', state: { v: 2 } })
+      await Promise.all(local.map((c) => c.close()))
+    } finally {
+      await slow.stop()
+    }
+  })
+
+  it('drops a sync:state nobody asked for', async () => {
+    const a = await join('sync-unasked', 'a')
+    const b = await join('sync-unasked', 'b')
+    answerWith(a, {})
+    await b.next((m) => m.type === 'sync:state')
+    b.send({ type: 'sync:state', requester: 'a', state: { forged: true } })
+    b.send({ type: 'marker' })
+    await a.next((m) => m.type === 'marker')
+    expect(a.ofType('sync:state')).toEqual([])
+  })
+
+  it('sends nothing to the first member of a session', async () => {
+    const first = await join('sync-alone', 'first')
+    first.send({ type: 'ping' })
+    await first.next((m) => m.type === 'pong')
+    expect(first.messages.map((m) => m.type)).toEqual(['connection:ack', 'pong'])
+  })
+})
