@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { record } from './lib/counters.js'
+import { knobs } from './lib/env.js'
+import { percentile, SessionFlow } from './lib/flow.js'
+import { sample, sessionHostile } from './lib/fuzz.js'
+import { runHostile } from './lib/hostile-runner.js'
+import { Relay } from './lib/relay.js'
+import { openSocket } from './lib/ws-client.js'
+
+const MAX_PAYLOAD = 64 * 1024
+
+describe('hostile frames: session rooms', () => {
+  let relay: Relay
+
+  beforeAll(async () => {
+    relay = await Relay.start({
+      name: 'relay-fuzz-sessions',
+      inspect: true,
+      env: { MAX_PAYLOAD_BYTES: String(MAX_PAYLOAD) },
+    })
+  })
+  afterAll(async () => {
+    await relay?.stop()
+  })
+
+  it('answers every malformed, truncated, oversized, wrong-typed or random message; others keep flowing; memory returns', async () => {
+    const inspector = relay.inspector
+    if (inspector === undefined) throw new Error('relay started without an inspector')
+    let n = 0
+    const openFuzzer = async () => {
+      const user = `fuzzer-${++n}`
+      const c = await openSocket(relay.sessionUrl('fuzz', user), {}, { user: { id: user, name: user } })
+      await c.next((f) => f.type === 'connection:ack')
+      return c
+    }
+    const a = await openSocket(
+      relay.sessionUrl('flow', 'alice'),
+      {},
+      { user: { id: 'alice', name: 'alice' } },
+    )
+    const b = await openSocket(relay.sessionUrl('flow', 'bob'), {}, { user: { id: 'bob', name: 'bob' } })
+    await b.next((f) => f.type === 'connection:ack')
+    await a.next((f) => f.type === 'user:joined' && f.user_id === 'bob')
+    const flow = new SessionFlow(a, b)
+    flow.start(20)
+
+    const inputs = sample(sessionHostile(MAX_PAYLOAD), knobs.fuzzFrames, knobs.seed, MAX_PAYLOAD)
+    // Warm up (lazy compilation, pools), then take the baseline after a full GC.
+    const warm = await runHostile(inputs.slice(0, 300), openFuzzer)
+    const before = await inspector.memoryAfterGc()
+    flow.phase = 'during fuzz'
+    const main = await runHostile(inputs.slice(300), openFuzzer)
+    flow.phase = 'after'
+    const after = await inspector.memoryAfterGc()
+    const report = await flow.finish()
+
+    const tried = warm.tried + main.tried
+    const refused = warm.refused + main.refused
+    const mismatches = [...warm.mismatches, ...main.mismatches]
+    const growth = (after.heapUsed - before.heapUsed) / before.heapUsed
+    console.log(
+      [
+        `session rooms: ${tried} hostile messages, ${refused} answered as documented, ${main.closes + warm.closes} closes`,
+        `  kinds: ${JSON.stringify({ ...warm.byKind, ...Object.fromEntries(Object.entries(main.byKind).map(([k, v]) => [k, v + (warm.byKind[k] ?? 0)])) })}`,
+        `  heap after GC: ${(before.heapUsed / 1e6).toFixed(2)} MB → ${(after.heapUsed / 1e6).toFixed(2)} MB (${(growth * 100).toFixed(1)} %), rss ${(before.rss / 1e6).toFixed(1)} → ${(after.rss / 1e6).toFixed(1)} MB`,
+        `  flow alice↔bob: ${report.sent} sent (${flow.perPhase.get('during fuzz') ?? 0} during the fuzz), ${report.lost} lost, ${report.duplicated} duplicated, p50 ${percentile(report.latenciesMs, 50).toFixed(2)} ms, p99 ${percentile(report.latenciesMs, 99).toFixed(2)} ms`,
+      ].join('\n'),
+    )
+    for (const m of mismatches.slice(0, 10)) console.log('  mismatch', JSON.stringify(m))
+    const crashes = relay.crashes() + (relay.proc.alive ? 0 : 1)
+    record('hostile frames: session rooms', {
+      badInputs: tried,
+      refused,
+      eventsSent: report.sent,
+      lost: report.lost,
+      duplicated: report.duplicated,
+      crashes,
+    })
+
+    expect(crashes).toBe(0)
+    expect((await relay.health()).status).toBe('healthy')
+    expect(mismatches).toEqual([])
+    expect(refused).toBe(tried)
+    expect(flow.perPhase.get('during fuzz') ?? 0).toBeGreaterThan(0)
+    expect(report.lost).toBe(0)
+    expect(report.duplicated).toBe(0)
+    expect(a.open && b.open).toBe(true)
+    expect(growth).toBeLessThanOrEqual(0.1)
+    await a.close()
+    await b.close()
+  })
+})

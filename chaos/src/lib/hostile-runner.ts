@@ -1,0 +1,67 @@
+import type { Hostile } from './fuzz.js'
+import type { Conn, Frame } from './ws-client.js'
+
+export type Mismatch = { index: number; kind: string; expected: string; got: string; input: string }
+export type HostileReport = {
+  tried: number
+  refused: number
+  closes: number
+  mismatches: Mismatch[]
+  byKind: Record<string, number>
+}
+
+const describe = (h: Hostile) =>
+  h.data.length > 120
+    ? `${String(h.data.slice(0, 120))}… (${h.data.length} bytes)`
+    : JSON.stringify(String(h.data))
+
+/**
+ * Sends each hostile input on a connection and waits for the relay's answer: the first `error` frame
+ * after it, or the close. A closed connection is replaced by `open()` before the next input.
+ */
+export async function runHostile(inputs: Hostile[], open: () => Promise<Conn>): Promise<HostileReport> {
+  const report: HostileReport = { tried: 0, refused: 0, closes: 0, mismatches: [], byKind: {} }
+  let conn = await open()
+  for (const [index, h] of inputs.entries()) {
+    if (!conn.open) conn = await open()
+    const from = conn.frames.length
+    conn.ws.send(h.data, { binary: h.binary })
+    report.tried += 1
+    report.byKind[h.kind] = (report.byKind[h.kind] ?? 0) + 1
+    const answer = await answerAfter(conn, from)
+    const got =
+      answer.error !== undefined
+        ? `error ${String(answer.error.code)}`
+        : answer.close !== undefined
+          ? `close ${answer.close}`
+          : 'nothing'
+    const expected =
+      'error' in h.expect
+        ? `error ${h.expect.error}`
+        : 'close' in h.expect
+          ? `close ${h.expect.close}`
+          : 'survive'
+    if (answer.close !== undefined) report.closes += 1
+    if (expected === got || (expected === 'survive' && got !== 'nothing')) {
+      report.refused += 1
+    } else if (report.mismatches.length < 1000) {
+      report.mismatches.push({ index, kind: h.kind, expected, got, input: describe(h) })
+    }
+  }
+  await conn.close()
+  return report
+}
+
+async function answerAfter(conn: Conn, from: number): Promise<{ error?: Frame; close?: number }> {
+  let i = from
+  for (;;) {
+    const r = await conn.nextOrClose(i, 10_000)
+    if (r.frame !== undefined) {
+      if (r.frame.type === 'error') return { error: r.frame }
+      i += 1
+      continue
+    }
+    if (r.close !== undefined) return { close: r.close.code }
+    return {}
+  }
+}
