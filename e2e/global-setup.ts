@@ -1,0 +1,98 @@
+import { spawn } from 'node:child_process'
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { LATENCY_FILE } from './support/latency'
+import { readState, STATE_ENV } from './support/stack'
+
+const root = resolve(import.meta.dirname, '..')
+
+const free = (port: number) =>
+  new Promise<boolean>((done) => {
+    const s = createServer()
+    s.once('error', () => done(false))
+    s.listen({ port, host: '::', exclusive: true }, () => s.close(() => done(true)))
+  })
+
+/** A run of `count` free ports in 19000-19999, starting at a random place. */
+async function spareRange(count: number): Promise<number> {
+  const first = 19000 + Math.floor(Math.random() * 900)
+  for (let base = first; base + count < 20000; base += count) {
+    const checks = await Promise.all(Array.from({ length: count }, (_, i) => free(base + i)))
+    if (checks.every(Boolean)) return base
+  }
+  throw new Error('no free ports in 19000-19999')
+}
+
+/**
+ * Starts the launcher once for the whole run: production-style (the backends serve the built web app, no
+ * dev servers), three users, spare ports, a fresh temporary data folder, and a local control API the
+ * resilience test uses to stop and start the relay. Returns the teardown that stops it.
+ */
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  rmSync(LATENCY_FILE, { force: true })
+  const dir = mkdtempSync(join(tmpdir(), 'pp-e2e-'))
+  const stateFile = join(dir, 'state.json')
+  const users = 3
+  const base = await spareRange(2 + users)
+  const args = [
+    '--import',
+    'tsx',
+    'scripts/dev-distributed.ts',
+    '--prod',
+    '--users',
+    String(users),
+    '--relay-port',
+    String(base),
+    '--control-port',
+    String(base + 1),
+    '--backend-port',
+    String(base + 2),
+    '--data-dir',
+    join(dir, 'data'),
+    '--log-dir',
+    join(dir, 'logs'),
+    '--state-file',
+    stateFile,
+  ]
+  if (process.env.E2E_NO_BUILD === '1') args.push('--no-build')
+  const logFile = join(dir, 'launcher.log')
+  const fd = openSync(logFile, 'w')
+  const launcher = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', fd, fd], detached: true })
+  closeSync(fd)
+  process.stdout.write(`[e2e] launcher pid ${launcher.pid}, logs in ${dir}\n`)
+
+  let exitCode: number | null = null
+  const exited = new Promise<void>((done) =>
+    launcher.once('exit', (code) => {
+      exitCode = code
+      done()
+    }),
+  )
+  const deadline = Date.now() + 10 * 60_000
+  for (;;) {
+    if (readState(stateFile)?.status === 'ready') break
+    if (exitCode !== null || Date.now() > deadline) {
+      const log = readFileSync(logFile, 'utf8').split('\n').slice(-40).join('\n')
+      if (exitCode === null) process.kill(launcher.pid ?? 0, 'SIGTERM')
+      throw new Error(`the launcher did not start the stack (exit code ${exitCode}):\n${log}`)
+    }
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  process.env[STATE_ENV] = stateFile
+  process.env.PP_E2E_DIR = dir
+
+  return async () => {
+    if (exitCode === null && launcher.pid !== undefined) {
+      process.kill(launcher.pid, 'SIGTERM')
+      const killer = setTimeout(
+        () => launcher.pid !== undefined && process.kill(launcher.pid, 'SIGKILL'),
+        20_000,
+      )
+      await exited
+      clearTimeout(killer)
+    }
+    if (process.env.E2E_KEEP_DATA !== '1') rmSync(dir, { recursive: true, force: true })
+  }
+}
