@@ -1,0 +1,170 @@
+import {
+  CreateIdeaBody,
+  type IdeaResponse,
+  type IdeaStatus,
+  issuePath,
+  type PatchIdeaBody,
+  type Strategy,
+} from '@pp/contracts'
+import { shareConfirmation } from '../store/selectors'
+import { useStore } from '../store/store'
+import { transport } from '../transport/current'
+import { ApiError } from '../transport/types'
+import { errorText } from './errors'
+import { refreshCollabSoon } from './live'
+
+export type IdeaForm = {
+  symbol: string
+  strategy: Strategy | ''
+  status: IdeaStatus
+  tags: string
+  notes: string
+}
+export type IdeaFormField = 'symbol' | 'strategy' | 'status' | 'tags' | 'notes' | 'form'
+export type FieldErrors = { [K in IdeaFormField]?: string | undefined }
+
+/** "bullish, short-term" → ['bullish', 'short-term'] (trimmed, no empties, no repeats). */
+export function parseTags(text: string): string[] {
+  const seen = new Set<string>()
+  for (const t of text.split(',')) {
+    const tag = t.trim()
+    if (tag) seen.add(tag)
+  }
+  return [...seen]
+}
+
+const FIELD_WORDS: Record<Exclude<IdeaFormField, 'form'>, string> = {
+  symbol: 'Enter a ticker: 1–10 letters, digits, "." or "-", starting with a letter',
+  strategy: 'Choose a strategy',
+  status: 'Choose a status',
+  tags: 'Tags: up to 20, each 1–32 characters',
+  notes: 'Notes: up to 5000 characters',
+}
+
+function fieldOf(path: string): IdeaFormField {
+  const head = path.split('.')[0] ?? ''
+  return head === 'symbol' || head === 'strategy' || head === 'status' || head === 'tags' || head === 'notes'
+    ? head
+    : 'form'
+}
+
+/** Checks the form with the contract's schema; the answer is the body to send or the errors per field. */
+export function validateIdeaForm(
+  form: IdeaForm,
+): { ok: true; body: CreateIdeaBody } | { ok: false; errors: FieldErrors } {
+  const tags = parseTags(form.tags)
+  const candidate = {
+    symbol: form.symbol,
+    strategy: form.strategy,
+    status: form.status,
+    ...(tags.length ? { tags } : {}),
+    ...(form.notes.trim() ? { notes: form.notes.trim() } : {}),
+  }
+  const r = CreateIdeaBody.safeParse(candidate)
+  if (r.success) return { ok: true, body: r.data }
+  const errors: FieldErrors = {}
+  for (const issue of r.error.issues) {
+    const field = fieldOf(issuePath(issue.path))
+    if (errors[field]) continue
+    errors[field] = field === 'form' ? issue.message : FIELD_WORDS[field]
+  }
+  return { ok: false, errors }
+}
+
+/** Creates an idea; the card appears as soon as the backend answers. */
+export async function createIdea(
+  form: IdeaForm,
+): Promise<{ ok: true; idea: IdeaResponse } | { ok: false; errors: FieldErrors }> {
+  const v = validateIdeaForm(form)
+  if (!v.ok) return v
+  try {
+    const idea = await transport().api.createIdea(v.body)
+    useStore.getState().upsertIdea(idea)
+    return { ok: true, idea }
+  } catch (err) {
+    if (err instanceof ApiError && err.field) {
+      const field = fieldOf(err.field)
+      return { ok: false, errors: { [field]: err.message } }
+    }
+    return { ok: false, errors: { form: errorText(err) } }
+  }
+}
+
+/** Changes one of my ideas at once on screen, then as the backend answers (put back if it refuses). */
+export async function patchIdea(ideaId: string, patch: PatchIdeaBody): Promise<void> {
+  const store = useStore.getState()
+  const before = store.ideas[ideaId]
+  if (!before || before.readOnly) return
+  store.upsertIdea(
+    {
+      ...before,
+      ...(patch.tags !== undefined ? { tags: patch.tags } : {}),
+      ...(patch.status !== undefined ? { status: patch.status } : {}),
+      ...(patch.notes !== undefined ? { notes: patch.notes } : {}),
+    },
+    true,
+  )
+  try {
+    const idea = await transport().api.patchIdea(ideaId, patch)
+    useStore.getState().upsertIdea(idea)
+    refreshCollabSoon()
+  } catch (err) {
+    const now = useStore.getState().ideas[ideaId]
+    if (now && now.version === before.version) useStore.getState().upsertIdea(before, true)
+    useStore.getState().pushToast(`Could not update ${before.symbol}: ${errorText(err)}`, 'error')
+  }
+}
+
+export function addTags(ideaId: string, text: string): void {
+  const idea = useStore.getState().ideas[ideaId]
+  if (!idea) return
+  const added = parseTags(text).filter((t) => !idea.tags.includes(t))
+  if (added.length === 0) return
+  void patchIdea(ideaId, { tags: [...idea.tags, ...added] })
+}
+
+export function removeTag(ideaId: string, tag: string): void {
+  const idea = useStore.getState().ideas[ideaId]
+  if (!idea) return
+  void patchIdea(ideaId, { tags: idea.tags.filter((t) => t !== tag) })
+}
+
+export async function deleteIdea(ideaId: string): Promise<void> {
+  const idea = useStore.getState().ideas[ideaId]
+  try {
+    await transport().api.deleteIdea(ideaId)
+    useStore.getState().removeIdea(ideaId)
+    refreshCollabSoon()
+  } catch (err) {
+    useStore
+      .getState()
+      .pushToast(`Could not delete ${idea?.symbol ?? 'the idea'}: ${errorText(err)}`, 'error')
+  }
+}
+
+export async function loadShares(ideaId: string): Promise<string[] | null> {
+  try {
+    const userIds = await transport().api.shares(ideaId)
+    useStore.getState().setShares(ideaId, userIds)
+    return userIds
+  } catch {
+    return null
+  }
+}
+
+/** Sets who sees an idea; the toast words follow the backend's answer. */
+export async function saveShares(
+  ideaId: string,
+  userIds: string[],
+): Promise<{ ok: true } | { ok: false; error: string }> {
+  try {
+    const answer = await transport().api.putShares(ideaId, userIds)
+    const store = useStore.getState()
+    store.setShares(ideaId, answer.userIds)
+    store.pushToast(shareConfirmation(answer.userIds))
+    refreshCollabSoon()
+    return { ok: true }
+  } catch (err) {
+    return { ok: false, error: errorText(err) }
+  }
+}

@@ -1,0 +1,125 @@
+import { REVOKED_TEXT } from '@pp/contracts'
+import { useStore } from '../store/store'
+import { transport } from '../transport/current'
+import type { LiveHandlers } from '../transport/types'
+import { loadComments } from './comments'
+import { loadShares } from './ideas'
+import {
+  loadAll,
+  loadCollabStatus,
+  loadFriends,
+  loadIdeas,
+  loadNotifications,
+  loadOnlineUsers,
+  loadShared,
+} from './load'
+
+/** How long "User B is typing…" stays after the last typing event. */
+export const TYPING_SHOWN_MS = 3000
+const typingTimers = new Map<string, ReturnType<typeof setTimeout>>()
+let collabTimer: ReturnType<typeof setTimeout> | null = null
+let everConnected = false
+
+/** Re-reads the outbox counts shortly after a change of mine (several changes: one read). */
+export function refreshCollabSoon(delayMs = 300): void {
+  if (collabTimer) return
+  collabTimer = setTimeout(() => {
+    collabTimer = null
+    if (useStore.getState().socketConnected) void loadCollabStatus()
+  }, delayMs)
+}
+
+export function resetLiveState(): void {
+  for (const t of typingTimers.values()) clearTimeout(t)
+  typingTimers.clear()
+  if (collabTimer) clearTimeout(collabTimer)
+  collabTimer = null
+  everConnected = false
+}
+
+function showTyping(ideaId: string, user: { id: string; displayName: string }): void {
+  const key = `${ideaId}:${user.id}`
+  useStore.getState().setTyping(ideaId, user, Date.now() + TYPING_SHOWN_MS)
+  const old = typingTimers.get(key)
+  if (old) clearTimeout(old)
+  typingTimers.set(
+    key,
+    setTimeout(() => {
+      typingTimers.delete(key)
+      useStore.getState().clearTyping(ideaId, user.id)
+    }, TYPING_SHOWN_MS),
+  )
+}
+
+function stopTyping(ideaId: string, userId: string): void {
+  const key = `${ideaId}:${userId}`
+  const old = typingTimers.get(key)
+  if (old) clearTimeout(old)
+  typingTimers.delete(key)
+  useStore.getState().clearTyping(ideaId, userId)
+}
+
+/** What each server event does to the store. */
+export function createLiveHandlers(): LiveHandlers {
+  const s = () => useStore.getState()
+  return {
+    'idea:upserted': (idea) => s().upsertIdea(idea),
+    'idea:removed': ({ ideaId, reason }) => {
+      s().removeIdea(ideaId)
+      // Shown once even when the same removal arrives again (toasts with the same words are merged).
+      if (reason === 'revoked') s().pushToast(REVOKED_TEXT)
+    },
+    'comment:upserted': (comment) => {
+      s().upsertComment(comment)
+      stopTyping(comment.ideaId, comment.author.id)
+    },
+    'comment:removed': ({ ideaId, commentId }) => s().removeComment(ideaId, commentId),
+    'shares:changed': ({ ideaId, userIds }) => {
+      s().setShares(ideaId, userIds)
+      refreshCollabSoon()
+    },
+    presence: ({ user, online }) => {
+      s().applyPresence(user, online)
+      refreshCollabSoon()
+    },
+    'friends:changed': (friends) => s().setFriends(friends),
+    // The bell lists every notification; a revocation's toast comes from `idea:removed`, so it is not shown twice.
+    notification: (n) => s().addNotification(n),
+    'collab:status': (status) => s().setCollab(status),
+    typing: ({ ideaId, user }) => {
+      if (user.id === s().me?.id) return
+      showTyping(ideaId, user)
+    },
+  }
+}
+
+/** After a reconnect, reads again what may have changed while the browser was away. */
+export async function resync(): Promise<void> {
+  const st = useStore.getState()
+  const open = Object.keys(st.expanded).filter((id) => st.expanded[id])
+  await Promise.all([
+    loadIdeas(),
+    loadShared(),
+    loadFriends(),
+    loadOnlineUsers(),
+    loadNotifications(),
+    loadCollabStatus(),
+    ...open.map((id) => loadComments(id)),
+    ...open.filter((id) => st.ideas[id]?.readOnly === false).map((id) => loadShares(id)),
+  ])
+}
+
+export function onConnection(connected: boolean): void {
+  const st = useStore.getState()
+  if (connected === st.socketConnected) return
+  st.setSocketConnected(connected)
+  if (!connected) return
+  // Started while the backend was down: read everything now that it answers.
+  if (st.loads.me.status === 'error') void loadAll()
+  else if (everConnected) void resync()
+  everConnected = true
+}
+
+export function connectLive(): void {
+  transport().live.connect(createLiveHandlers(), onConnection)
+}

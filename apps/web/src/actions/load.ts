@@ -1,0 +1,63 @@
+import { useStore } from '../store/store'
+import type { LoadKey } from '../store/types'
+import { transport } from '../transport/current'
+import { errorText } from './errors'
+
+/** Runs one REST read, tracking its loading/error state under `key`. */
+async function track<T>(key: LoadKey, read: () => Promise<T>, apply: (value: T) => void): Promise<boolean> {
+  const { setLoad } = useStore.getState()
+  setLoad(key, 'loading')
+  try {
+    apply(await read())
+    setLoad(key, 'ready')
+    return true
+  } catch (err) {
+    setLoad(key, 'error', errorText(err))
+    return false
+  }
+}
+
+export const loadMe = () => track('me', () => transport().api.me(), useStore.getState().setMe)
+export const loadPositions = () =>
+  track('positions', () => transport().api.positions(), useStore.getState().setPositions)
+export const loadIdeas = () =>
+  track(
+    'ideas',
+    () => transport().api.ideas(),
+    (list) => useStore.getState().setIdeas(list, false),
+  )
+export const loadShared = () =>
+  track(
+    'shared',
+    () => transport().api.shared(),
+    (list) => useStore.getState().setIdeas(list, true),
+  )
+export const loadFriends = () =>
+  track('friends', () => transport().api.friends(), useStore.getState().setFriends)
+export const loadOnlineUsers = () =>
+  track('onlineUsers', () => transport().api.onlineUsers(), useStore.getState().setOnlineUsers)
+export const loadNotifications = () =>
+  track('notifications', () => transport().api.notifications(), useStore.getState().setNotifications)
+
+export async function loadCollabStatus(): Promise<void> {
+  try {
+    useStore.getState().setCollab(await transport().api.collabStatus())
+  } catch {
+    // The live channel reports the relay link too; a failed read here changes nothing on screen.
+  }
+}
+
+/** Reads everything a page shows; the Dashboard and Collaboration lists load independently. */
+export async function loadAll(): Promise<void> {
+  const ok = await loadMe()
+  if (!ok) return
+  await Promise.all([
+    loadPositions(),
+    loadIdeas(),
+    loadShared(),
+    loadFriends(),
+    loadOnlineUsers(),
+    loadNotifications(),
+    loadCollabStatus(),
+  ])
+}

@@ -1,0 +1,121 @@
+import { useState } from 'react'
+import { useShallow } from 'zustand/react/shallow'
+import { loadIdeas, loadShared } from '../actions/load'
+import { selectMyIdeas, selectSharedIdeas } from '../store/selectors'
+import { useStore } from '../store/store'
+import type { Load } from '../store/types'
+import { IdeaCard } from './idea-card'
+import { IdeaForm } from './idea-form'
+
+type Tab = 'mine' | 'shared'
+
+export function Collaboration() {
+  const [tab, setTab] = useState<Tab>('mine')
+  const [creating, setCreating] = useState(false)
+  const mine = useStore(useShallow(selectMyIdeas))
+  const shared = useStore(useShallow(selectSharedIdeas))
+  const mineLoad = useStore((s) => s.loads.ideas)
+  const sharedLoad = useStore((s) => s.loads.shared)
+  const setExpanded = useStore((s) => s.setExpanded)
+
+  const tabs: { key: Tab; label: string; count: number }[] = [
+    { key: 'mine', label: 'My Ideas', count: mine.length },
+    { key: 'shared', label: 'Shared With Me', count: shared.length },
+  ]
+  const list = tab === 'mine' ? mine : shared
+  const load = tab === 'mine' ? mineLoad : sharedLoad
+
+  return (
+    <div className="page">
+      <div className="page-head">
+        <h1>Collaboration</h1>
+        <button
+          type="button"
+          className="button button-primary"
+          aria-expanded={creating}
+          onClick={() => setCreating((c) => !c)}
+        >
+          Create New Idea
+        </button>
+      </div>
+      {creating && (
+        <IdeaForm
+          onCancel={() => setCreating(false)}
+          onCreated={(ideaId) => {
+            setCreating(false)
+            setTab('mine')
+            setExpanded(ideaId, false)
+          }}
+        />
+      )}
+      <div role="tablist" aria-label="Ideas" className="tabs">
+        {tabs.map((t) => (
+          <button
+            key={t.key}
+            type="button"
+            role="tab"
+            id={`tab-${t.key}`}
+            aria-selected={tab === t.key}
+            aria-controls={`panel-${t.key}`}
+            tabIndex={tab === t.key ? 0 : -1}
+            className="tab"
+            onClick={() => setTab(t.key)}
+            onKeyDown={(e) => {
+              if (e.key === 'ArrowRight' || e.key === 'ArrowLeft')
+                setTab(t.key === 'mine' ? 'shared' : 'mine')
+            }}
+          >
+            {t.label}
+            <span className="tab-count" aria-hidden="true">
+              {t.count}
+            </span>
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="tabpanel">
+        <IdeaList
+          load={load}
+          count={list.length}
+          empty={
+            tab === 'mine' ? 'No ideas yet. Create one to plan a trade.' : 'Nothing shared with you yet.'
+          }
+          retry={tab === 'mine' ? loadIdeas : loadShared}
+        >
+          {list.map((idea) => (
+            <IdeaCard key={idea.id} idea={idea} />
+          ))}
+        </IdeaList>
+      </div>
+    </div>
+  )
+}
+
+function IdeaList({
+  load,
+  count,
+  empty,
+  retry,
+  children,
+}: {
+  load: Load
+  count: number
+  empty: string
+  retry: () => Promise<boolean>
+  children: React.ReactNode
+}) {
+  if (load.status === 'error' && count === 0) {
+    return (
+      <div className="error-box">
+        <p>Could not load ideas: {load.error}</p>
+        <button type="button" className="button" onClick={() => void retry()}>
+          Retry
+        </button>
+      </div>
+    )
+  }
+  if (count === 0 && (load.status === 'loading' || load.status === 'idle')) {
+    return <p className="muted">Loading ideas…</p>
+  }
+  if (count === 0) return <p className="muted empty">{empty}</p>
+  return <div className="card-list">{children}</div>
+}

@@ -1,0 +1,120 @@
+import { useEffect } from 'react'
+import { acceptFriend, requestFriend } from '../actions/friends'
+import { loadFriends, loadOnlineUsers } from '../actions/load'
+import { useStore } from '../store/store'
+
+function Dot({ online }: { online: boolean }) {
+  return (
+    <span
+      className={`dot ${online ? 'dot-online' : 'dot-offline'}`}
+      role="img"
+      aria-label={online ? 'online' : 'offline'}
+    />
+  )
+}
+
+export function Friends() {
+  const me = useStore((s) => s.me)
+  const friends = useStore((s) => s.friends)
+  const onlineUsers = useStore((s) => s.onlineUsers)
+  const friendsLoad = useStore((s) => s.loads.friends)
+  const onlineLoad = useStore((s) => s.loads.onlineUsers)
+
+  useEffect(() => {
+    void loadOnlineUsers()
+    void loadFriends()
+  }, [])
+
+  const known = new Map(friends.map((f) => [f.id, f]))
+  const others = onlineUsers.filter((u) => u.id !== me?.id)
+  const incoming = friends.filter((f) => f.status === 'incoming')
+  const accepted = friends.filter((f) => f.status === 'accepted')
+  const outgoing = friends.filter((f) => f.status === 'outgoing')
+
+  return (
+    <div className="page">
+      <div className="page-head">
+        <h1>Friends</h1>
+      </div>
+      <div className="friends-grid">
+        <section className="panel" aria-labelledby="online-title">
+          <h2 id="online-title">Online users</h2>
+          {onlineLoad.status === 'error' && (
+            <p className="error-text">Could not load online users: {onlineLoad.error}</p>
+          )}
+          {others.length === 0 ? (
+            <p className="muted">{onlineLoad.status === 'loading' ? 'Loading…' : 'Nobody else is online.'}</p>
+          ) : (
+            <ul className="people" aria-label="Online users">
+              {others.map((u) => {
+                const f = known.get(u.id)
+                return (
+                  <li key={u.id}>
+                    <Dot online />
+                    <span className="person-name">{u.displayName}</span>
+                    {!f && (
+                      <button type="button" className="button" onClick={() => void requestFriend(u.id)}>
+                        Add friend
+                      </button>
+                    )}
+                    {f?.status === 'outgoing' && <span className="muted small">Request sent</span>}
+                    {f?.status === 'incoming' && <span className="muted small">Wants to be friends</span>}
+                    {f?.status === 'accepted' && <span className="muted small">Friend</span>}
+                  </li>
+                )
+              })}
+            </ul>
+          )}
+        </section>
+        <section className="panel" aria-labelledby="incoming-title">
+          <h2 id="incoming-title">Incoming requests</h2>
+          {incoming.length === 0 ? (
+            <p className="muted">No requests.</p>
+          ) : (
+            <ul className="people" aria-label="Incoming requests">
+              {incoming.map((f) => (
+                <li key={f.id}>
+                  <Dot online={f.online} />
+                  <span className="person-name">{f.displayName}</span>
+                  <button
+                    type="button"
+                    className="button button-primary"
+                    onClick={() => void acceptFriend(f.id)}
+                  >
+                    Accept
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+        <section className="panel" aria-labelledby="list-title">
+          <h2 id="list-title">Your friends</h2>
+          {friendsLoad.status === 'error' && (
+            <p className="error-text">Could not load friends: {friendsLoad.error}</p>
+          )}
+          {accepted.length === 0 && outgoing.length === 0 ? (
+            <p className="muted">{friendsLoad.status === 'loading' ? 'Loading…' : 'No friends yet.'}</p>
+          ) : (
+            <ul className="people" aria-label="Friend list">
+              {accepted.map((f) => (
+                <li key={f.id}>
+                  <Dot online={f.online} />
+                  <span className="person-name">{f.displayName}</span>
+                  <span className="muted small">{f.online ? 'Online' : 'Offline'}</span>
+                </li>
+              ))}
+              {outgoing.map((f) => (
+                <li key={f.id}>
+                  <Dot online={f.online} />
+                  <span className="person-name">{f.displayName}</span>
+                  <span className="muted small">Request sent</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      </div>
+    </div>
+  )
+}

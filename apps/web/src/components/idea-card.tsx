@@ -1,0 +1,211 @@
+import { IDEA_STATUSES, type IdeaResponse, type IdeaStatus } from '@pp/contracts'
+import { type FormEvent, useState } from 'react'
+import { useShallow } from 'zustand/react/shallow'
+import { loadComments } from '../actions/comments'
+import { addTags, deleteIdea, loadShares, patchIdea, removeTag } from '../actions/ideas'
+import { formatAgo } from '../format'
+import { selectSyncLine, syncText } from '../store/selectors'
+import { useStore } from '../store/store'
+import { CommentThread } from './comment-thread'
+import { ShareDialog } from './share-dialog'
+
+function isStatus(v: string): v is IdeaStatus {
+  return (IDEA_STATUSES as readonly string[]).includes(v)
+}
+
+export function IdeaCard({ idea }: { idea: IdeaResponse }) {
+  const expanded = useStore((s) => s.expanded[idea.id] ?? false)
+  const setExpanded = useStore((s) => s.setExpanded)
+  const bodyId = `idea-${idea.id}`
+
+  function toggle() {
+    const open = !expanded
+    setExpanded(idea.id, open)
+    if (open) {
+      void loadComments(idea.id)
+      if (!idea.readOnly) void loadShares(idea.id)
+    }
+  }
+
+  return (
+    <article data-testid="idea-card" data-symbol={idea.symbol} className={`card${expanded ? ' open' : ''}`}>
+      <div className="card-head">
+        <button
+          type="button"
+          className="card-toggle"
+          aria-expanded={expanded}
+          aria-controls={bodyId}
+          onClick={toggle}
+        >
+          <span className="chevron" aria-hidden="true" />
+          <span className="symbol">{idea.symbol}</span> <span className="strategy">{idea.strategy}</span>{' '}
+          <span className={`status-pill status-${idea.status.toLowerCase()}`}>{idea.status}</span>
+        </button>
+        <div className="card-meta">
+          {idea.readOnly ? (
+            <>
+              <span className="tag-readonly">Read-only</span>
+              <span className="muted small">Shared by {idea.owner.displayName}</span>
+            </>
+          ) : (
+            <ShareCount ideaId={idea.id} />
+          )}
+        </div>
+      </div>
+      {expanded && (
+        <div id={bodyId} className="card-body">
+          {idea.readOnly ? <ReadOnlyDetails idea={idea} /> : <OwnDetails idea={idea} />}
+          <CommentThread ideaId={idea.id} />
+        </div>
+      )}
+    </article>
+  )
+}
+
+function ShareCount({ ideaId }: { ideaId: string }) {
+  const n = useStore((s) => s.shares[ideaId]?.length)
+  if (!n) return null
+  return <span className="muted small">Shared with {n === 1 ? '1 friend' : `${n} friends`}</span>
+}
+
+function Notes({ idea }: { idea: IdeaResponse }) {
+  return idea.notes ? <p className="notes">{idea.notes}</p> : null
+}
+
+function Updated({ idea }: { idea: IdeaResponse }) {
+  return <p className="muted small">Updated {formatAgo(idea.updatedAt)}</p>
+}
+
+function ReadOnlyDetails({ idea }: { idea: IdeaResponse }) {
+  return (
+    <div className="details">
+      <p>
+        <span className="muted">Status:</span> {idea.status}
+      </p>
+      <Notes idea={idea} />
+      {idea.tags.length > 0 && (
+        <ul aria-label="Tags" className="tags">
+          {idea.tags.map((t) => (
+            <li key={t} className="chip">
+              {t}
+            </li>
+          ))}
+        </ul>
+      )}
+      <Updated idea={idea} />
+    </div>
+  )
+}
+
+function OwnDetails({ idea }: { idea: IdeaResponse }) {
+  const [tagText, setTagText] = useState('')
+  const [sharing, setSharing] = useState(false)
+  const statusId = `status-${idea.id}`
+
+  function submitTag(e: FormEvent) {
+    e.preventDefault()
+    addTags(idea.id, tagText)
+    setTagText('')
+  }
+
+  return (
+    <div className="details">
+      <div className="details-row">
+        <div className="field field-inline">
+          <label htmlFor={statusId}>Status</label>
+          <select
+            id={statusId}
+            value={idea.status}
+            onChange={(e) => {
+              if (isStatus(e.target.value)) void patchIdea(idea.id, { status: e.target.value })
+            }}
+          >
+            {IDEA_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="card-actions">
+          <button type="button" className="button" onClick={() => setSharing(true)}>
+            Share
+          </button>
+          <button
+            type="button"
+            className="button button-quiet"
+            aria-label={`Delete ${idea.symbol}`}
+            onClick={() => {
+              if (window.confirm(`Delete ${idea.symbol}? Friends you shared it with lose it too.`))
+                void deleteIdea(idea.id)
+            }}
+          >
+            Delete
+          </button>
+        </div>
+      </div>
+      <Notes idea={idea} />
+      <ul aria-label="Tags" className="tags">
+        {idea.tags.map((t) => (
+          <li key={t} className="chip">
+            {t}
+            <button
+              type="button"
+              className="chip-remove"
+              aria-label={`Remove tag ${t}`}
+              onClick={() => removeTag(idea.id, t)}
+            >
+              ×
+            </button>
+          </li>
+        ))}
+      </ul>
+      <form className="tag-form" onSubmit={submitTag}>
+        <input
+          aria-label="Add tag"
+          placeholder="New tag"
+          value={tagText}
+          onChange={(e) => setTagText(e.target.value)}
+        />
+        <button type="submit" className="button" disabled={!tagText.trim()}>
+          Add tag
+        </button>
+      </form>
+      <SyncLines ideaId={idea.id} />
+      <Updated idea={idea} />
+      {sharing && <ShareDialog idea={idea} onClose={() => setSharing(false)} />}
+    </div>
+  )
+}
+
+const NONE: string[] = []
+
+/** Per friend: has every change of this idea reached them? */
+function SyncLines({ ideaId }: { ideaId: string }) {
+  const userIds = useStore((s) => s.shares[ideaId] ?? NONE)
+  if (userIds.length === 0) return null
+  return (
+    <ul aria-label="Sync status" className="sync-lines">
+      {userIds.map((userId) => (
+        <SyncLineItem key={userId} ideaId={ideaId} userId={userId} />
+      ))}
+    </ul>
+  )
+}
+
+function SyncLineItem({ ideaId, userId }: { ideaId: string; userId: string }) {
+  const line = useStore(useShallow((s) => selectSyncLine(s, ideaId, userId)))
+  const synced = line.pending === 0
+  return (
+    <li className={synced ? 'synced' : 'waiting'}>
+      <span className={`dot ${synced ? 'dot-online' : 'dot-waiting'}`} aria-hidden="true" />
+      {synced ? (
+        <>
+          <span className="muted">{line.displayName}:</span> <span>Synced</span>
+        </>
+      ) : (
+        <span>{syncText(line)}</span>
+      )}
+    </li>
+  )
+}

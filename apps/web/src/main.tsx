@@ -1,0 +1,26 @@
+import { StrictMode } from 'react'
+import { createRoot } from 'react-dom/client'
+import { start } from './actions/start'
+import { App } from './components/app'
+import { liveOrigin, resolveApiUrl } from './config'
+import { createLiveSocket } from './transport/live-socket'
+import { createRestApi } from './transport/rest-client'
+import './styles.css'
+
+const apiUrl = resolveApiUrl(
+  { VITE_API_URL: import.meta.env.VITE_API_URL, DEV: import.meta.env.DEV },
+  window.location.origin,
+)
+const live = createLiveSocket(liveOrigin(apiUrl), (event, message) => {
+  console.warn(`Ignored a malformed ${event} event: ${message}`)
+})
+void start({ api: createRestApi(apiUrl), live })
+
+const root = document.getElementById('root')
+if (root) {
+  createRoot(root).render(
+    <StrictMode>
+      <App apiUrl={apiUrl} />
+    </StrictMode>,
+  )
+}

@@ -1,0 +1,23 @@
+import type { StateCreator } from 'zustand'
+import type { AppState, Load, LoadKey, SessionSlice } from '../types'
+
+const idle: Load = { status: 'idle', error: null }
+
+export const initialLoads = (): Record<LoadKey, Load> => ({
+  me: idle,
+  positions: idle,
+  ideas: idle,
+  shared: idle,
+  friends: idle,
+  onlineUsers: idle,
+  notifications: idle,
+})
+
+export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = (set) => ({
+  me: null,
+  page: 'dashboard',
+  loads: initialLoads(),
+  setMe: (me) => set({ me }),
+  setPage: (page) => set({ page }),
+  setLoad: (key, status, error = null) => set((s) => ({ loads: { ...s.loads, [key]: { status, error } } })),
+})

@@ -1,0 +1,106 @@
+import type {
+  CollabStatus,
+  CommentResponse,
+  Friend,
+  IdeaResponse,
+  Me,
+  Notification,
+  OnlineUser,
+  Position,
+  UserRef,
+} from '@pp/contracts'
+
+export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error'
+export type Load = { status: LoadStatus; error: string | null }
+export type LoadKey = 'me' | 'positions' | 'ideas' | 'shared' | 'friends' | 'onlineUsers' | 'notifications'
+export type Page = 'dashboard' | 'collaboration' | 'friends'
+export const PAGES: readonly Page[] = ['dashboard', 'collaboration', 'friends']
+
+/** A comment as the browser holds it: `failed` when sending it did not work. */
+export type ClientComment = CommentResponse & { failed: boolean }
+
+export type Toast = { id: number; text: string; tone: 'info' | 'error' }
+export type TypingEntry = { user: UserRef; until: number }
+
+export type SessionSlice = {
+  me: Me | null
+  page: Page
+  loads: Record<LoadKey, Load>
+  setMe: (me: Me) => void
+  setPage: (page: Page) => void
+  setLoad: (key: LoadKey, status: LoadStatus, error?: string | null) => void
+}
+
+export type ConnectionSlice = {
+  /** Browser ↔ backend (socket.io). */
+  socketConnected: boolean
+  /** Backend ↔ relay, and per-peer outbox counts, as the backend last reported it. */
+  collab: CollabStatus | null
+  setSocketConnected: (connected: boolean) => void
+  setCollab: (status: CollabStatus) => void
+}
+
+export type PositionsSlice = {
+  positions: Position[]
+  setPositions: (positions: Position[]) => void
+}
+
+export type IdeasSlice = {
+  ideas: Record<string, IdeaResponse>
+  expanded: Record<string, boolean>
+  /** Share lists of my ideas (user ids). */
+  shares: Record<string, string[]>
+  /** Replaces all ideas of one kind (mine: readOnly false; shared with me: readOnly true). */
+  setIdeas: (list: IdeaResponse[], readOnly: boolean) => void
+  /** Adds or updates an idea; an older version than the one held is ignored. */
+  upsertIdea: (idea: IdeaResponse, force?: boolean) => void
+  removeIdea: (ideaId: string) => void
+  setExpanded: (ideaId: string, expanded: boolean) => void
+  setShares: (ideaId: string, userIds: string[]) => void
+}
+
+export type CommentsSlice = {
+  /** Per idea, ordered by (createdAt, id), one entry per id. */
+  comments: Record<string, ClientComment[]>
+  upsertComment: (comment: CommentResponse, opts?: { replaceId?: string }) => void
+  markCommentFailed: (ideaId: string, commentId: string) => void
+  removeComment: (ideaId: string, commentId: string) => void
+  mergeComments: (ideaId: string, list: CommentResponse[]) => void
+}
+
+export type TypingSlice = {
+  typing: Record<string, Record<string, TypingEntry>>
+  setTyping: (ideaId: string, user: UserRef, until: number) => void
+  clearTyping: (ideaId: string, userId: string) => void
+}
+
+export type FriendsSlice = {
+  friends: Friend[]
+  onlineUsers: OnlineUser[]
+  setFriends: (friends: Friend[]) => void
+  setOnlineUsers: (users: OnlineUser[]) => void
+  applyPresence: (user: UserRef, online: boolean) => void
+}
+
+export type NotificationsSlice = {
+  notifications: Notification[]
+  setNotifications: (list: Notification[]) => void
+  addNotification: (n: Notification) => void
+  markNotificationsRead: (ids: string[], at: string) => void
+}
+
+export type ToastsSlice = {
+  toasts: Toast[]
+  pushToast: (text: string, tone?: Toast['tone']) => void
+  dismissToast: (id: number) => void
+}
+
+export type AppState = SessionSlice &
+  ConnectionSlice &
+  PositionsSlice &
+  IdeasSlice &
+  CommentsSlice &
+  TypingSlice &
+  FriendsSlice &
+  NotificationsSlice &
+  ToastsSlice
