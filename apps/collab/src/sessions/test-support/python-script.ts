@@ -27,7 +27,12 @@ const running = new Set<ChildProcess>()
 export function runPython(script: string, args: string[]): PythonScript {
   const child = spawn(DEBIAN_PYTHON, [script, ...args], {
     cwd: TEST_CLIENTS_DIR,
-    env: { ...process.env, QT_QPA_PLATFORM: 'offscreen', PYTHONUNBUFFERED: '1' },
+    env: {
+      ...process.env,
+      QT_QPA_PLATFORM: 'offscreen',
+      PYTHONUNBUFFERED: '1',
+      PYTHONDONTWRITEBYTECODE: '1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   running.add(child)
