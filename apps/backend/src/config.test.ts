@@ -1,0 +1,54 @@
+import { EnvError } from '@pp/contracts'
+import { describe, expect, it } from 'vitest'
+import { configFrom, databasePath } from './config.js'
+
+const good = {
+  DATABASE_URL: 'sqlite:///./portfolio_user_a.db',
+  BACKEND_USER_ID: '00000000-0000-0000-0000-000000000001',
+  BACKEND_DISPLAY_NAME: 'User A',
+}
+
+describe('config from env', () => {
+  it('accepts the guide’s .env as written', () => {
+    const c = configFrom({
+      ...good,
+      SECRET_KEY: 'dev-secret-key-user-a',
+      ENCRYPTION_KEY: 'dev-encryption-key-user-a',
+      CORS_ORIGINS: 'http://localhost:3000',
+      USE_MOCK_SCHWAB_DATA: 'true',
+      LOG_LEVEL: 'INFO',
+      ENABLE_COLLABORATION: 'true',
+      COLLABORATION_SERVICE_URL: 'http://localhost:9000',
+      BACKEND_URL: 'http://localhost:8000',
+    })
+    expect(c.DATABASE_URL).toBe('file:./portfolio_user_a.db')
+    expect(databasePath(c.DATABASE_URL)).toBe('./portfolio_user_a.db')
+    expect(c.LOG_LEVEL).toBe('info')
+    expect(c.CORS_ORIGINS).toEqual(['http://localhost:3000'])
+    expect(c.COLLABORATION_SERVICE_URL).toEqual(['http://localhost:9000'])
+    expect(c.usesDevSecret).toBe(true)
+  })
+
+  it('names every bad variable on its own line', () => {
+    try {
+      configFrom({ BACKEND_USER_ID: 'nope', PORT: 'x', USE_MOCK_SCHWAB_DATA: 'maybe' })
+      expect.unreachable()
+    } catch (err) {
+      expect(err).toBeInstanceOf(EnvError)
+      const lines = (err as EnvError).lines
+      expect(lines.map((l) => l.split(':')[0]).sort()).toEqual(
+        ['BACKEND_DISPLAY_NAME', 'BACKEND_USER_ID', 'DATABASE_URL', 'PORT', 'USE_MOCK_SCHWAB_DATA'].sort(),
+      )
+    }
+  })
+
+  it('takes a comma-separated list of relay URLs', () => {
+    const c = configFrom({ ...good, COLLABORATION_SERVICE_URL: 'http://a:9000, http://b:9001' })
+    expect(c.COLLABORATION_SERVICE_URL).toEqual(['http://a:9000', 'http://b:9001'])
+  })
+
+  it('refuses the development secret in production', () => {
+    expect(() => configFrom({ ...good, NODE_ENV: 'production' })).toThrow(EnvError)
+    expect(configFrom({ ...good, NODE_ENV: 'production', COLLAB_TOKEN: 'x.y.z' }).usesDevSecret).toBe(false)
+  })
+})

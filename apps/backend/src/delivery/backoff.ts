@@ -1,0 +1,35 @@
+/** Full-jitter exponential backoff: a random delay in [0, min(cap, base·2^attempt)]. */
+export function fullJitter(attempt: number, baseMs = 250, capMs = 5000, random = Math.random): number {
+  const ceiling = Math.min(capMs, baseMs * 2 ** Math.min(attempt, 30))
+  return Math.floor(random() * ceiling)
+}
+
+/** Delay before an unacknowledged outbox row is sent again: 1 s, 2 s, 4 s … capped at 30 s. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(30_000, 1000 * 2 ** Math.max(0, Math.min(attempts - 1, 15)))
+}
+
+/** Token bucket that keeps outgoing frames below the relay's per-connection rate limit. */
+export class Pacer {
+  private tokens: number
+  private last = Date.now()
+
+  constructor(
+    private readonly perSecond: number,
+    private readonly burst: number,
+  ) {
+    this.tokens = burst
+  }
+
+  /** Milliseconds to wait before one more frame may go (0 = now); takes the token when 0. */
+  take(): number {
+    const now = Date.now()
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.perSecond)
+    this.last = now
+    if (this.tokens >= 1) {
+      this.tokens -= 1
+      return 0
+    }
+    return Math.ceil(((1 - this.tokens) / this.perSecond) * 1000)
+  }
+}

@@ -1,0 +1,241 @@
+import {
+  BACKEND_SOCKET_PATH,
+  type BackendFrame,
+  type EventFrame,
+  PROTOCOL_VERSION,
+  parseFrame,
+  RelayFrame,
+  type UserRef,
+} from '@pp/contracts'
+import type { Logger } from 'pino'
+import WebSocket from 'ws'
+import { fullJitter } from './backoff.js'
+
+const RELAY_FRAME_TYPES: ReadonlySet<string> = new Set([
+  'welcome',
+  'presence',
+  'event',
+  'ack',
+  'undeliverable',
+  'error',
+  'drain',
+])
+
+/** No frame and no ping for this long: the link is presumed dead and replaced. */
+export const SILENCE_TIMEOUT_MS = 60_000
+
+export type RelayHandlers = {
+  onUp(welcome: { user: UserRef; relayUrl: string }): void
+  onDown(): void
+  onFrame(frame: Exclude<RelayFrame, { type: 'welcome' }>): void
+  /** An `event` frame whose event failed validation: acked so it is not retried, never applied. */
+  onInvalidEvent(id: string, fromId: string, message: string): void
+}
+
+export type RelayClientOptions = {
+  /** Relay base URLs (http(s) or ws(s)); tried in turn. */
+  urls: readonly string[]
+  token: () => Promise<string>
+  backendUrl?: string | undefined
+  log: Logger
+  handlers: RelayHandlers
+  silenceTimeoutMs?: number
+}
+
+/** `http://host:9000` → `ws://host:9000/v1/backends`. */
+export function backendSocketUrl(base: string): string {
+  const u = new URL(base)
+  u.protocol = u.protocol === 'https:' || u.protocol === 'wss:' ? 'wss:' : 'ws:'
+  u.pathname = `${u.pathname.replace(/\/+$/, '')}${BACKEND_SOCKET_PATH}`
+  return u.toString()
+}
+
+/** `ws://host:9000/...` → `http://host:9000` (the relay's HTTP API base). */
+export function relayHttpBase(base: string): string {
+  const u = new URL(base)
+  u.protocol = u.protocol === 'wss:' || u.protocol === 'https:' ? 'https:' : 'http:'
+  return `${u.protocol}//${u.host}`
+}
+
+/**
+ * The backend's link to the relay: one WebSocket to `/v1/backends`, reconnected forever with
+ * full-jitter backoff (250 ms → 5 s), at once on `drain`, and when the relay falls silent for 60 s.
+ * Each new attempt after a loss or a drain moves to the next URL in the list.
+ */
+export class RelayClient {
+  private ws: WebSocket | null = null
+  private urlIndex = 0
+  private attempt = 0
+  private stopped = true
+  private draining = false
+  private welcomed = false
+  private reconnectTimer: NodeJS.Timeout | null = null
+  private silenceTimer: NodeJS.Timeout | null = null
+  private readonly silenceMs: number
+
+  constructor(private readonly opts: RelayClientOptions) {
+    this.silenceMs = opts.silenceTimeoutMs ?? SILENCE_TIMEOUT_MS
+  }
+
+  get connected(): boolean {
+    return this.welcomed && this.ws?.readyState === WebSocket.OPEN
+  }
+
+  /** HTTP base of the relay currently (or last) connected to. */
+  get currentBase(): string {
+    return relayHttpBase(this.opts.urls[this.urlIndex % this.opts.urls.length] ?? 'http://localhost:9000')
+  }
+
+  start(): void {
+    if (!this.stopped) return
+    this.stopped = false
+    void this.connect()
+  }
+
+  stop(): void {
+    this.stopped = true
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer)
+    this.clearSilence()
+    const ws = this.ws
+    this.ws = null
+    if (ws) {
+      ws.removeAllListeners()
+      ws.on('error', () => {})
+      ws.close(1000)
+      ws.terminate()
+    }
+    if (this.welcomed) {
+      this.welcomed = false
+      this.opts.handlers.onDown()
+    }
+  }
+
+  /** Sends a frame if the link is up; false if it is not (the caller keeps the work for later). */
+  send(frame: BackendFrame): boolean {
+    const ws = this.ws
+    if (!this.connected || ws === null) return false
+    ws.send(JSON.stringify(frame))
+    return true
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return
+    const base = this.opts.urls[this.urlIndex % this.opts.urls.length] ?? 'http://localhost:9000'
+    const url = backendSocketUrl(base)
+    let token: string
+    try {
+      token = await this.opts.token()
+    } catch (err) {
+      this.opts.log.error({ err }, 'could not get a relay token')
+      this.scheduleReconnect(false)
+      return
+    }
+    if (this.stopped) return
+    const headers: Record<string, string> = { Authorization: `Bearer ${token}` }
+    if (this.opts.backendUrl) headers['X-Backend-Url'] = this.opts.backendUrl
+    const ws = new WebSocket(url, { headers, perMessageDeflate: false, handshakeTimeout: 10_000 })
+    this.ws = ws
+    this.draining = false
+    this.opts.log.debug({ url }, 'connecting to relay')
+    ws.on('open', () => this.touch())
+    ws.on('ping', () => this.touch())
+    ws.on('pong', () => this.touch())
+    ws.on('message', (data, isBinary) => {
+      this.touch()
+      if (isBinary) return
+      this.onText(data.toString(), base)
+    })
+    ws.on('unexpected-response', (_req, res) => {
+      this.opts.log.warn(
+        { url, status: res.statusCode },
+        `relay refused the connection (HTTP ${res.statusCode})`,
+      )
+      ws.terminate()
+    })
+    ws.on('error', (err) => {
+      this.opts.log.debug({ url, err: err.message }, 'relay socket error')
+    })
+    ws.on('close', (code) => {
+      if (this.ws !== ws) return
+      this.ws = null
+      this.clearSilence()
+      const wasUp = this.welcomed
+      this.welcomed = false
+      if (wasUp) {
+        this.opts.log.warn({ url, code }, 'Disconnected from collaboration service')
+        this.opts.handlers.onDown()
+      }
+      this.scheduleReconnect(this.draining)
+    })
+  }
+
+  private onText(text: string, base: string): void {
+    const parsed = parseFrame(RelayFrame, text, RELAY_FRAME_TYPES)
+    if (!parsed.ok) {
+      this.onInvalid(text, parsed.message)
+      return
+    }
+    const frame = parsed.value
+    switch (frame.type) {
+      case 'welcome':
+        if (frame.protocol !== PROTOCOL_VERSION) {
+          this.opts.log.error(
+            { protocol: frame.protocol, expected: PROTOCOL_VERSION },
+            'relay speaks another protocol version',
+          )
+        }
+        this.welcomed = true
+        this.attempt = 0
+        this.opts.log.info(
+          { relay: base, user: frame.user.displayName },
+          `Connected to collaboration service at ${base}`,
+        )
+        this.opts.handlers.onUp({ user: frame.user, relayUrl: relayHttpBase(base) })
+        return
+      case 'drain':
+        this.opts.log.warn({ relay: base, reason: frame.reason }, 'relay is draining: reconnecting elsewhere')
+        this.draining = true
+        this.ws?.close(1000)
+        return
+      default:
+        this.opts.handlers.onFrame(frame)
+    }
+  }
+
+  /** An event frame with a bad event inside still names its id and sender: ack it so it stops. */
+  private onInvalid(text: string, message: string): void {
+    let data: unknown
+    try {
+      data = JSON.parse(text)
+    } catch {
+      data = null
+    }
+    const f = data as Partial<EventFrame> | null
+    if (f && f.type === 'event' && typeof f.id === 'string' && typeof f.from?.id === 'string') {
+      this.opts.handlers.onInvalidEvent(f.id, f.from.id, message)
+      return
+    }
+    this.opts.log.warn({ message }, 'invalid frame from relay ignored')
+  }
+
+  private scheduleReconnect(immediate: boolean): void {
+    if (this.stopped) return
+    if (this.opts.urls.length > 1) this.urlIndex = (this.urlIndex + 1) % this.opts.urls.length
+    const delay = immediate ? 0 : fullJitter(this.attempt)
+    this.attempt += 1
+    this.reconnectTimer = setTimeout(() => void this.connect(), delay)
+  }
+
+  private touch(): void {
+    this.clearSilence()
+    this.silenceTimer = setTimeout(() => {
+      this.opts.log.warn({ ms: this.silenceMs }, 'relay silent: reconnecting')
+      this.ws?.terminate()
+    }, this.silenceMs)
+  }
+
+  private clearSilence(): void {
+    if (this.silenceTimer) clearTimeout(this.silenceTimer)
+    this.silenceTimer = null
+  }
+}

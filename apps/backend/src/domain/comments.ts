@@ -1,0 +1,44 @@
+import type { Comment, CommentResponse } from '@pp/contracts'
+import { uuidv7 } from 'uuidv7'
+import type { Ctx } from './context.js'
+import { visibleIdea } from './ideas.js'
+import { commentRowData, toCommentResponse } from './mappers.js'
+import { enqueue } from './outbox.js'
+import { inTx } from './tx.js'
+
+/** Comments on an idea I own or see, ordered by (createdAt, id) on every side. */
+export async function listComments(ctx: Ctx, ideaId: string): Promise<CommentResponse[]> {
+  await visibleIdea(ctx.db, ideaId)
+  const rows = await ctx.db.comment.findMany({
+    where: { ideaId },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+  })
+  return rows.map(toCommentResponse)
+}
+
+/**
+ * The author's side sets the id and time. On my own idea the comment is final at once and goes to
+ * every sharee; on a received idea it is kept pending and goes to the owner, who stores it and
+ * confirms it back.
+ */
+export async function postComment(ctx: Ctx, ideaId: string, body: string): Promise<CommentResponse> {
+  return inTx(ctx, async (tx, fx) => {
+    const idea = await visibleIdea(tx, ideaId)
+    const comment: Comment = {
+      id: uuidv7(),
+      ideaId,
+      author: ctx.me,
+      body,
+      createdAt: new Date().toISOString(),
+    }
+    const own = idea.ownerId === ctx.me.id
+    const row = await tx.comment.create({ data: commentRowData(comment, !own) })
+    const to = own
+      ? (await tx.share.findMany({ where: { ideaId }, select: { userId: true } })).map((s) => s.userId)
+      : [idea.ownerId]
+    await enqueue(tx, fx, to, { type: 'comment_added', comment })
+    const response = toCommentResponse(row)
+    fx.emit('comment:upserted', response)
+    return response
+  })
+}

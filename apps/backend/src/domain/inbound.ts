@@ -1,0 +1,295 @@
+import type { Comment, DomainEvent, EventFrame, Idea, UserRef } from '@pp/contracts'
+import { REVOKED_TEXT } from '@pp/contracts'
+import type { Ctx } from './context.js'
+import type { Effects } from './effects.js'
+import { endFriendship } from './friends.js'
+import { removeReceivedIdea } from './ideas.js'
+import { commentRowData, ideaRowData, toCommentResponse, toIdeaResponse } from './mappers.js'
+import { notify } from './notifications.js'
+import { type DurableEvent, enqueue } from './outbox.js'
+import { inTx, type Tx } from './tx.js'
+
+/**
+ * What became of a received event:
+ * - `applied`: its change is committed (and the id recorded);
+ * - `ignored`: nothing to do (stale snapshot, idea already gone), id recorded;
+ * - `refused`: not allowed (warn logged), id recorded so it is not retried;
+ * - `duplicate`: seen before, nothing done;
+ * - `deferred`: cannot be applied yet (a comment for an idea not here yet): not recorded, not acked.
+ * Every outcome but `deferred` is acked, after the commit.
+ */
+export type InboundOutcome = 'applied' | 'ignored' | 'refused' | 'duplicate' | 'deferred'
+
+class Deferred extends Error {}
+
+type Handled = { outcome: 'applied' | 'ignored' | 'refused'; why?: string }
+const applied: Handled = { outcome: 'applied' }
+const ignored = (why: string): Handled => ({ outcome: 'ignored', why })
+const refused = (why: string): Handled => ({ outcome: 'refused', why })
+
+/** Applies one received durable event exactly once: the change and its inbox row in one transaction. */
+export async function applyInbound(ctx: Ctx, frame: EventFrame): Promise<InboundOutcome> {
+  const event = frame.event
+  if (event.type === 'typing') return 'ignored'
+  try {
+    const handled = await inTx(ctx, async (tx, fx) => {
+      const seen = await tx.inbox.findUnique({ where: { eventId: frame.id } })
+      if (seen !== null) return null
+      learnName(ctx, frame.from)
+      const h = await handle(ctx, tx, fx, frame.from, event)
+      await tx.inbox.create({
+        data: { eventId: frame.id, fromId: frame.from.id, type: event.type, outcome: h.outcome },
+      })
+      return h
+    })
+    if (handled === null) {
+      ctx.log.info(
+        { eventId: frame.id, from: frame.from.displayName },
+        `Duplicate ${event.type} event acked again`,
+      )
+      return 'duplicate'
+    }
+    const line = { eventId: frame.id, from: frame.from.displayName, fromId: frame.from.id }
+    if (handled.outcome === 'refused') {
+      ctx.log.warn(
+        { ...line, reason: handled.why },
+        `Refused ${event.type} event from ${frame.from.displayName}`,
+      )
+    } else {
+      ctx.log.info(
+        { ...line, ...(handled.why ? { note: handled.why } : {}) },
+        `Received ${event.type} event from ${frame.from.displayName}`,
+      )
+    }
+    return handled.outcome
+  } catch (err) {
+    if (err instanceof Deferred) {
+      ctx.log.info({ eventId: frame.id, reason: err.message }, `Deferred ${event.type} event: ${err.message}`)
+      return 'deferred'
+    }
+    throw err
+  }
+}
+
+function learnName(ctx: Ctx, user: UserRef): void {
+  ctx.names.set(user.id, user.displayName)
+}
+
+async function handle(
+  ctx: Ctx,
+  tx: Tx,
+  fx: Effects,
+  from: UserRef,
+  event: Exclude<DomainEvent, { type: 'typing' }>,
+): Promise<Handled> {
+  switch (event.type) {
+    case 'friend_request':
+      return onFriendRequest(ctx, tx, fx, from)
+    case 'friend_accepted':
+      return onFriendAccepted(tx, fx, from)
+    case 'friend_removed':
+      return onFriendRemoved(tx, fx, from)
+    case 'position_shared':
+      return onPositionShared(ctx, tx, fx, from, event.idea, event.comments)
+    case 'position_updated':
+      return onPositionUpdated(ctx, tx, fx, from, event.idea)
+    case 'share_revoked':
+      return onIdeaGone(tx, fx, from, event.ideaId, 'revoked')
+    case 'position_deleted':
+      return onIdeaGone(tx, fx, from, event.ideaId, 'deleted')
+    case 'comment_added':
+      return onCommentAdded(ctx, tx, fx, from, event.comment)
+    case 'comment_rejected':
+      return onCommentRejected(ctx, tx, fx, from, event.commentId, event.ideaId, event.reason)
+  }
+}
+
+// ---- friends ----------------------------------------------------------------
+
+async function onFriendRequest(ctx: Ctx, tx: Tx, fx: Effects, from: UserRef): Promise<Handled> {
+  const row = await tx.friend.findUnique({ where: { userId: from.id } })
+  fx.friends = true
+  if (row === null) {
+    await tx.friend.create({ data: { userId: from.id, displayName: from.displayName, status: 'incoming' } })
+    await notify(tx, fx, 'friend_request', `${from.displayName} sent you a friend request`)
+    return applied
+  }
+  if (row.status === 'outgoing') {
+    // Requests crossed: both sides become friends.
+    await tx.friend.update({
+      where: { userId: from.id },
+      data: { status: 'accepted', displayName: from.displayName },
+    })
+    await enqueue(tx, fx, [from.id], { type: 'friend_accepted', user: ctx.me })
+    await notify(tx, fx, 'friend_accepted', `You and ${from.displayName} are now friends`)
+    return applied
+  }
+  await tx.friend.update({ where: { userId: from.id }, data: { displayName: from.displayName } })
+  if (row.status === 'accepted') {
+    // They lost track of us: answer again so both sides agree.
+    await enqueue(tx, fx, [from.id], { type: 'friend_accepted', user: ctx.me })
+  }
+  return ignored(`already ${row.status}`)
+}
+
+async function onFriendAccepted(tx: Tx, fx: Effects, from: UserRef): Promise<Handled> {
+  const row = await tx.friend.findUnique({ where: { userId: from.id } })
+  if (row?.status === 'accepted') return ignored('already friends')
+  if (row?.status !== 'outgoing') return refused('friend_accepted that nobody asked for')
+  await tx.friend.update({
+    where: { userId: from.id },
+    data: { status: 'accepted', displayName: from.displayName },
+  })
+  await notify(tx, fx, 'friend_accepted', `${from.displayName} accepted your friend request`)
+  fx.friends = true
+  return applied
+}
+
+async function onFriendRemoved(tx: Tx, fx: Effects, from: UserRef): Promise<Handled> {
+  const row = await tx.friend.findUnique({ where: { userId: from.id } })
+  if (row === null) return ignored('not a friend')
+  await tx.friend.delete({ where: { userId: from.id } })
+  await endFriendship(tx, fx, from.id)
+  fx.friends = true
+  return applied
+}
+
+// ---- ideas ------------------------------------------------------------------
+
+async function onPositionShared(
+  ctx: Ctx,
+  tx: Tx,
+  fx: Effects,
+  from: UserRef,
+  idea: Idea,
+  comments: readonly Comment[],
+): Promise<Handled> {
+  if (idea.owner.id !== from.id) return refused('the idea is not the sender’s')
+  const existing = await tx.idea.findUnique({ where: { id: idea.id } })
+  if (existing !== null && existing.ownerId !== from.id) return refused('the idea is not the sender’s')
+  const friend = await tx.friend.findUnique({ where: { userId: from.id } })
+  if (friend?.status !== 'accepted') return refused('the sender is not a friend')
+  if (comments.some((c) => c.ideaId !== idea.id)) return refused('a comment of another idea')
+  await tx.tombstone.deleteMany({ where: { ideaId: idea.id } })
+  let row = existing
+  if (existing === null) {
+    row = await tx.idea.create({ data: { id: idea.id, ...ideaRowData(idea) } })
+    await notify(tx, fx, 'position_shared', `${from.displayName} shared ${idea.symbol} with you`, idea.id)
+  } else if (idea.version > existing.version) {
+    row = await tx.idea.update({ where: { id: idea.id }, data: ideaRowData(idea) })
+  }
+  if (row !== null) fx.emit('idea:upserted', toIdeaResponse(row, ctx.me.id))
+  for (const c of comments) {
+    const stored = await upsertComment(tx, c)
+    fx.emit('comment:upserted', toCommentResponse(stored))
+  }
+  return applied
+}
+
+async function onPositionUpdated(ctx: Ctx, tx: Tx, fx: Effects, from: UserRef, idea: Idea): Promise<Handled> {
+  if (idea.owner.id !== from.id) return refused('the idea is not the sender’s')
+  const existing = await tx.idea.findUnique({ where: { id: idea.id } })
+  if (existing === null) {
+    if (await tx.tombstone.findUnique({ where: { ideaId: idea.id } })) return ignored('idea no longer here')
+    throw new Deferred(`idea ${idea.id} is not here yet`)
+  }
+  if (existing.ownerId !== from.id) return refused('the idea is not the sender’s')
+  if (idea.version <= existing.version) return ignored(`stale version ${idea.version} <= ${existing.version}`)
+  const row = await tx.idea.update({ where: { id: idea.id }, data: ideaRowData(idea) })
+  fx.emit('idea:upserted', toIdeaResponse(row, ctx.me.id))
+  return applied
+}
+
+async function onIdeaGone(
+  tx: Tx,
+  fx: Effects,
+  from: UserRef,
+  ideaId: string,
+  reason: 'revoked' | 'deleted',
+): Promise<Handled> {
+  const existing = await tx.idea.findUnique({ where: { id: ideaId } })
+  if (existing === null) return ignored('idea not here')
+  if (existing.ownerId !== from.id) return refused('the idea is not the sender’s')
+  await removeReceivedIdea(tx, fx, ideaId, reason)
+  if (reason === 'revoked') await notify(tx, fx, 'share_revoked', REVOKED_TEXT, ideaId)
+  else await notify(tx, fx, 'position_deleted', `${from.displayName} deleted ${existing.symbol}`, ideaId)
+  return applied
+}
+
+// ---- comments ---------------------------------------------------------------
+
+async function upsertComment(tx: Tx, c: Comment) {
+  const data = commentRowData(c, false)
+  return tx.comment.upsert({ where: { id: c.id }, create: data, update: { pending: false } })
+}
+
+/**
+ * The owner is the hub: a sharee's comment is checked (author = sender, a current sharee), stored
+ * unchanged and fanned out to every sharee, the author included as confirmation. A sharee stores
+ * what the owner fans out.
+ */
+async function onCommentAdded(ctx: Ctx, tx: Tx, fx: Effects, from: UserRef, c: Comment): Promise<Handled> {
+  const idea = await tx.idea.findUnique({ where: { id: c.ideaId } })
+  if (idea === null) {
+    if (await tx.tombstone.findUnique({ where: { ideaId: c.ideaId } })) {
+      if (from.id === c.author.id) await reject(tx, fx, from.id, c, 'the idea no longer exists')
+      return ignored('idea no longer here')
+    }
+    throw new Deferred(`idea ${c.ideaId} is not here yet`)
+  }
+  if (idea.ownerId === ctx.me.id) {
+    if (from.id !== c.author.id) return refused('a comment relayed by someone other than its author')
+    const shared = await tx.share.findUnique({
+      where: { ideaId_userId: { ideaId: idea.id, userId: from.id } },
+    })
+    if (shared === null) {
+      await reject(tx, fx, from.id, c, 'the idea is not shared with you')
+      return refused('the author is not a current sharee')
+    }
+    const known = await tx.comment.findUnique({ where: { id: c.id } })
+    const stored = known ?? (await tx.comment.create({ data: commentRowData(c, false) }))
+    if (known === null) {
+      await notify(tx, fx, 'comment_added', `${c.author.displayName} commented on ${idea.symbol}`, idea.id)
+    }
+    const to = (await tx.share.findMany({ where: { ideaId: idea.id }, select: { userId: true } })).map(
+      (s) => s.userId,
+    )
+    await enqueue(tx, fx, known === null ? to : [from.id], { type: 'comment_added', comment: c })
+    fx.emit('comment:upserted', toCommentResponse(stored))
+    return applied
+  }
+  if (idea.ownerId !== from.id) return refused('the idea is not the sender’s')
+  const known = await tx.comment.findUnique({ where: { id: c.id } })
+  const stored = await upsertComment(tx, c)
+  if (known === null && c.author.id !== ctx.me.id) {
+    await notify(tx, fx, 'comment_added', `${c.author.displayName} commented on ${idea.symbol}`, idea.id)
+  }
+  fx.emit('comment:upserted', toCommentResponse(stored))
+  return applied
+}
+
+async function reject(tx: Tx, fx: Effects, to: string, c: Comment, reason: string): Promise<void> {
+  const event: DurableEvent = { type: 'comment_rejected', commentId: c.id, ideaId: c.ideaId, reason }
+  await enqueue(tx, fx, [to], event)
+}
+
+async function onCommentRejected(
+  ctx: Ctx,
+  tx: Tx,
+  fx: Effects,
+  from: UserRef,
+  commentId: string,
+  ideaId: string,
+  reason: string,
+): Promise<Handled> {
+  const comment = await tx.comment.findUnique({ where: { id: commentId } })
+  if (comment === null) return ignored('comment not here')
+  if (comment.authorId !== ctx.me.id || comment.ideaId !== ideaId) return refused('not my comment')
+  const idea = await tx.idea.findUnique({ where: { id: ideaId } })
+  if (idea !== null && idea.ownerId !== from.id) return refused('the idea is not the sender’s')
+  await tx.comment.delete({ where: { id: commentId } })
+  const symbol = idea?.symbol ?? 'an idea'
+  await notify(tx, fx, 'comment_rejected', `Your comment on ${symbol} was not accepted: ${reason}`, ideaId)
+  fx.emit('comment:removed', { commentId, ideaId, reason })
+  return applied
+}

@@ -1,0 +1,52 @@
+import type { DomainEvent } from '@pp/contracts'
+import { uuidv7 } from 'uuidv7'
+import type { Effects } from './effects.js'
+import type { Tx } from './tx.js'
+
+/** Events that are stored and retried (typing is ephemeral and never enters the outbox). */
+export type DurableEvent = Exclude<DomainEvent, { type: 'typing' }>
+
+function ideaIdOf(event: DurableEvent): string | null {
+  switch (event.type) {
+    case 'position_shared':
+    case 'position_updated':
+      return event.idea.id
+    case 'share_revoked':
+    case 'position_deleted':
+    case 'comment_rejected':
+      return event.ideaId
+    case 'comment_added':
+      return event.comment.ideaId
+    case 'friend_request':
+    case 'friend_accepted':
+    case 'friend_removed':
+      return null
+  }
+}
+
+/** Writes one outbox row per recipient for a new event, inside the caller's transaction. */
+export async function enqueue(
+  tx: Tx,
+  fx: Effects,
+  recipients: readonly string[],
+  event: DurableEvent,
+): Promise<string | null> {
+  const to = [...new Set(recipients)]
+  if (to.length === 0) return null
+  const eventId = uuidv7()
+  const payload = JSON.stringify(event)
+  const now = new Date()
+  await tx.outbox.createMany({
+    data: to.map((recipientId) => ({
+      eventId,
+      recipientId,
+      type: event.type,
+      ideaId: ideaIdOf(event),
+      payload,
+      createdAt: now,
+      nextAttemptAt: now,
+    })),
+  })
+  fx.outbox = true
+  return eventId
+}

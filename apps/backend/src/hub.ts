@@ -1,0 +1,314 @@
+import {
+  type CollabStatus,
+  type EventFrame,
+  type Friend,
+  type OnlineUser,
+  OnlineUser as OnlineUserSchema,
+  parseWith,
+  type RelayFrame,
+  type UserRef,
+} from '@pp/contracts'
+import type { Logger } from 'pino'
+import { uuidv7 } from 'uuidv7'
+import { z } from 'zod'
+import type { Config } from './config.js'
+import type { Db } from './db/client.js'
+import { collabStatus } from './delivery/collab-status.js'
+import { Dispatcher } from './delivery/dispatcher.js'
+import { RelayClient } from './delivery/relay-client.js'
+import { mintRelayToken } from './delivery/token.js'
+import type { Ctx } from './domain/context.js'
+import type { EffectSink, Effects, LiveEmit } from './domain/effects.js'
+import { listFriends, watchedUserIds } from './domain/friends.js'
+import { applyInbound, type InboundOutcome } from './domain/inbound.js'
+
+export type LiveSink = { emit(e: LiveEmit): void }
+
+export type DeliveryCounters = Record<InboundOutcome, number>
+
+/**
+ * Ties the domain to the outside: publishes committed effects (browser pushes, dispatch, watch list),
+ * runs the relay link and the dispatcher, and applies received events one at a time through the inbox.
+ */
+export class Hub implements EffectSink {
+  readonly ctx: Ctx
+  readonly counters: DeliveryCounters = { applied: 0, ignored: 0, refused: 0, duplicate: 0, deferred: 0 }
+  private readonly presence = new Map<string, boolean>()
+  private readonly names = new Map<string, string>()
+  private readonly relay: RelayClient | null
+  private readonly dispatcher: Dispatcher
+  private linkUp = false
+  private since: string | null = null
+  private relayUrl: string | null = null
+  private inbound: Promise<void> = Promise.resolve()
+  private statusQueued = false
+  private statusTimer: NodeJS.Timeout | null = null
+  private live: LiveSink = { emit: () => {} }
+  private stopped = false
+
+  constructor(
+    private readonly config: Config,
+    db: Db,
+    private readonly log: Logger,
+  ) {
+    const me: UserRef = { id: config.BACKEND_USER_ID, displayName: config.BACKEND_DISPLAY_NAME }
+    this.ctx = {
+      db,
+      me,
+      log,
+      sink: this,
+      isOnline: (id) => this.presence.get(id) === true,
+      names: this.names,
+    }
+    this.relay = config.ENABLE_COLLABORATION
+      ? new RelayClient({
+          urls: config.COLLABORATION_SERVICE_URL,
+          backendUrl: config.BACKEND_URL,
+          log,
+          token: async () => config.COLLAB_TOKEN ?? mintRelayToken(config.jwtSecret, me.id, me.displayName),
+          handlers: {
+            onUp: ({ relayUrl }) => this.onUp(relayUrl),
+            onDown: () => this.onDown(),
+            onFrame: (f) => this.onFrame(f),
+            onInvalidEvent: (id, fromId, message) => {
+              log.warn({ eventId: id, fromId, message }, 'invalid event refused (acked, not applied)')
+              this.relay?.send({ type: 'ack', id, to: fromId })
+            },
+          },
+        })
+      : null
+    const relay = this.relay
+    this.dispatcher = new Dispatcher(
+      db,
+      {
+        get connected() {
+          return relay?.connected ?? false
+        },
+        send: (frame) => relay?.send(frame) ?? false,
+      },
+      log,
+      this.names,
+      () => this.statusChanged(),
+    )
+  }
+
+  attachLive(live: LiveSink): void {
+    this.live = live
+  }
+
+  start(): void {
+    if (this.config.usesDevSecret && this.relay) {
+      this.log.warn('COLLAB_JWT_SECRET not set: signing the relay token with the development secret')
+    }
+    this.relay?.start()
+  }
+
+  /** Stops the link and waits for the event being applied, so nothing is cut mid-transaction. */
+  async stop(): Promise<void> {
+    this.stopped = true
+    this.dispatcher.stop()
+    this.relay?.stop()
+    if (this.statusTimer) clearTimeout(this.statusTimer)
+    await this.inbound
+  }
+
+  // ---- effects after commit ---------------------------------------------------
+
+  publish(fx: Effects): void {
+    for (const e of fx.live) this.live.emit(e)
+    if (fx.outbox) {
+      this.dispatcher.kick()
+      this.statusChanged()
+    }
+    if (fx.friends) void this.friendsChanged()
+  }
+
+  private async friendsChanged(): Promise<void> {
+    try {
+      await this.sendWatch()
+      this.live.emit({ name: 'friends:changed', payload: await listFriends(this.ctx) })
+      this.statusChanged()
+    } catch (err) {
+      this.log.error({ err }, 'friends update failed')
+    }
+  }
+
+  private async sendWatch(): Promise<void> {
+    if (!this.relay?.connected) return
+    this.relay.send({ type: 'watch', userIds: await watchedUserIds(this.ctx) })
+  }
+
+  /** Pushes `collab:status` after a link or outbox change (coalesced within a few ms). */
+  statusChanged(): void {
+    if (this.statusQueued || this.stopped) return
+    this.statusQueued = true
+    this.statusTimer = setTimeout(() => {
+      this.statusQueued = false
+      this.statusTimer = null
+      this.status()
+        .then((s) => this.live.emit({ name: 'collab:status', payload: s }))
+        .catch((err: unknown) => this.log.error({ err }, 'collab status failed'))
+    }, 20)
+  }
+
+  // ---- link ---------------------------------------------------------------------
+
+  get connected(): boolean {
+    return this.linkUp
+  }
+
+  linkState() {
+    return {
+      enabled: this.config.ENABLE_COLLABORATION,
+      connected: this.linkUp,
+      since: this.since,
+      relayUrl: this.relayUrl,
+    }
+  }
+
+  async status(): Promise<CollabStatus> {
+    return collabStatus(this.ctx.db, this.linkState(), this.ctx.isOnline, this.names)
+  }
+
+  private onUp(relayUrl: string): void {
+    this.linkUp = true
+    this.since = new Date().toISOString()
+    this.relayUrl = relayUrl
+    void this.sendWatch().catch((err: unknown) => this.log.error({ err }, 'watch failed'))
+    void this.dispatcher.onLinkUp().catch((err: unknown) => this.log.error({ err }, 'outbox resume failed'))
+    this.statusChanged()
+  }
+
+  private onDown(): void {
+    this.linkUp = false
+    this.since = new Date().toISOString()
+    const wereOnline = [...this.presence].filter(([, online]) => online).map(([id]) => id)
+    this.presence.clear()
+    for (const id of wereOnline) {
+      this.live.emit({
+        name: 'presence',
+        payload: { user: { id, displayName: this.names.get(id) ?? id }, online: false },
+      })
+    }
+    this.statusChanged()
+  }
+
+  private onFrame(frame: Exclude<RelayFrame, { type: 'welcome' }>): void {
+    switch (frame.type) {
+      case 'presence': {
+        this.names.set(frame.user.id, frame.user.displayName)
+        const was = this.presence.get(frame.user.id) === true
+        this.presence.set(frame.user.id, frame.online)
+        if (was !== frame.online) {
+          this.log.info(
+            { peer: frame.user.id },
+            `${frame.user.displayName} is ${frame.online ? 'online' : 'offline'}`,
+          )
+        }
+        this.live.emit({ name: 'presence', payload: { user: frame.user, online: frame.online } })
+        if (frame.online) void this.dispatcher.onPeerOnline(frame.user.id).catch(this.logError('flush'))
+        this.statusChanged()
+        return
+      }
+      case 'event':
+        this.enqueueInbound(frame)
+        return
+      case 'ack':
+        void this.dispatcher.onAck(frame.id, frame.by).catch(this.logError('ack'))
+        return
+      case 'undeliverable':
+        this.presence.set(frame.to, false)
+        void this.dispatcher.onUndeliverable(frame.id, frame.to).catch(this.logError('undeliverable'))
+        this.statusChanged()
+        return
+      case 'error':
+        this.log.warn({ code: frame.code, ref: frame.ref }, `relay refused a frame: ${frame.message}`)
+        return
+      case 'drain':
+        return
+    }
+  }
+
+  private logError(what: string) {
+    return (err: unknown) => this.log.error({ err }, `${what} failed`)
+  }
+
+  // ---- inbound --------------------------------------------------------------------
+
+  /** Received events are applied one at a time, in arrival order; the ack goes after the commit. */
+  private enqueueInbound(frame: EventFrame): void {
+    this.inbound = this.inbound.then(async () => {
+      if (this.stopped) return
+      try {
+        if (frame.event.type === 'typing') {
+          await this.onTyping(frame.from, frame.event.ideaId)
+          return
+        }
+        const outcome = await applyInbound(this.ctx, frame)
+        this.counters[outcome] += 1
+        if (outcome !== 'deferred') this.relay?.send({ type: 'ack', id: frame.id, to: frame.from.id })
+      } catch (err) {
+        this.log.error({ err, eventId: frame.id }, `applying ${frame.event.type} failed: left unacked`)
+      }
+    })
+  }
+
+  private async onTyping(from: UserRef, ideaId: string): Promise<void> {
+    const idea = await this.ctx.db.idea.findUnique({ where: { id: ideaId } })
+    if (idea === null) return
+    const allowed =
+      idea.ownerId === from.id ||
+      (idea.ownerId === this.ctx.me.id &&
+        (await this.ctx.db.share.findUnique({ where: { ideaId_userId: { ideaId, userId: from.id } } }))) !==
+        null
+    if (allowed) this.live.emit({ name: 'typing', payload: { ideaId, user: from } })
+  }
+
+  /** The browser's `typing`: sent once to the others on the idea, never stored or retried. */
+  async sendTyping(ideaId: string): Promise<void> {
+    if (!this.relay?.connected) return
+    const idea = await this.ctx.db.idea.findUnique({ where: { id: ideaId } })
+    if (idea === null) return
+    const to =
+      idea.ownerId === this.ctx.me.id
+        ? (await this.ctx.db.share.findMany({ where: { ideaId }, select: { userId: true } })).map(
+            (s) => s.userId,
+          )
+        : [idea.ownerId]
+    if (to.length === 0) return
+    this.relay.send({ type: 'send', id: uuidv7(), to, event: { type: 'typing', ideaId } })
+  }
+
+  // ---- relay HTTP ---------------------------------------------------------------------
+
+  /** Users online at the relay this backend is connected to (without this user). */
+  async onlineUsers(): Promise<OnlineUser[]> {
+    if (!this.relay || !this.linkUp) return []
+    try {
+      const res = await fetch(`${this.relay.currentBase}/api/users/online`, {
+        signal: AbortSignal.timeout(3000),
+      })
+      if (!res.ok) throw new Error(`HTTP ${res.status}`)
+      const parsed = parseWith(
+        z.array(z.looseObject({ id: z.string(), displayName: z.string() })),
+        await res.json(),
+      )
+      if (!parsed.ok) throw new Error(parsed.message)
+      const users: OnlineUser[] = []
+      for (const u of parsed.value) {
+        const user = parseWith(OnlineUserSchema, { id: u.id, displayName: u.displayName })
+        if (!user.ok || user.value.id === this.ctx.me.id) continue
+        this.names.set(user.value.id, user.value.displayName)
+        users.push(user.value)
+      }
+      return users
+    } catch (err) {
+      this.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not fetch online users')
+      return []
+    }
+  }
+
+  friends(): Promise<Friend[]> {
+    return listFriends(this.ctx)
+  }
+}

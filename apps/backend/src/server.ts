@@ -1,0 +1,42 @@
+import { EnvError } from '@pp/contracts'
+import dotenv from 'dotenv'
+import { buildApp } from './app.js'
+import { type Config, configFrom } from './config.js'
+
+dotenv.config({ quiet: true })
+
+let config: Config
+try {
+  config = configFrom(process.env)
+} catch (err) {
+  if (err instanceof EnvError) {
+    for (const line of err.lines) process.stderr.write(`${line}\n`)
+    process.exit(1)
+  }
+  throw err
+}
+
+const { app, log } = await buildApp(config)
+let closing = false
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (closing) return
+    closing = true
+    log.info({ signal }, 'shutting down')
+    const force = setTimeout(() => process.exit(1), 5000)
+    force.unref()
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'shutdown failed')
+        process.exit(1)
+      },
+    )
+  })
+}
+try {
+  await app.listen({ port: config.PORT, host: config.HOST })
+} catch (err) {
+  log.fatal({ err }, 'could not listen')
+  process.exit(1)
+}

@@ -1,0 +1,33 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pino } from 'pino'
+import { buildApp } from '../app.js'
+import { type Config, configFrom } from '../config.js'
+
+export const USER_A = { id: '00000000-0000-0000-0000-000000000001', displayName: 'User A' }
+export const USER_B = { id: '00000000-0000-0000-0000-000000000002', displayName: 'User B' }
+export const USER_C = { id: '00000000-0000-0000-0000-000000000003', displayName: 'User C' }
+
+/** A temporary folder removed by the returned cleanup. */
+export function tempDir(): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'pp-backend-'))
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
+}
+
+export function testConfig(dbPath: string, env: Record<string, string> = {}): Config {
+  return configFrom({
+    DATABASE_URL: `file:${dbPath}`,
+    BACKEND_USER_ID: USER_A.id,
+    BACKEND_DISPLAY_NAME: USER_A.displayName,
+    ENABLE_COLLABORATION: 'false',
+    LOG_LEVEL: 'silent',
+    ...env,
+  })
+}
+
+/** An in-process backend (no relay link) on a temp database. */
+export async function localBackend(dbPath: string, env: Record<string, string> = {}) {
+  const config = testConfig(dbPath, env)
+  return buildApp(config, pino({ level: 'silent' }))
+}

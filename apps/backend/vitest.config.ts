@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config'
+import { reporters } from '../../tooling/vitest-reporters.mjs'
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts'],
+    reporters,
+    fileParallelism: false,
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+})
