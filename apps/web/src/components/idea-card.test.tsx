@@ -1,0 +1,106 @@
+import { act, screen, within } from '@testing-library/react'
+import { describe, expect, it } from 'vitest'
+import { makeIdea, USER_B } from '../test/fake-transport'
+import { openCollaboration, renderApp } from '../test/render-app'
+
+describe('idea card', () => {
+  it('adds and removes tags and changes the status of my idea', async () => {
+    const idea = makeIdea()
+    const { user, api } = await renderApp((a) => {
+      a.ideas_ = [idea]
+    })
+    await openCollaboration(user)
+    const toggle = screen.getByRole('button', { name: /^AAPL Covered Call Planned/ })
+    await user.click(toggle)
+    expect(toggle).toHaveAttribute('aria-expanded', 'true')
+
+    await user.type(screen.getByRole('textbox', { name: 'Add tag' }), 'bullish{Enter}')
+    await user.type(screen.getByRole('textbox', { name: 'Add tag' }), 'short-term')
+    await user.click(screen.getByRole('button', { name: 'Add tag' }))
+    const tags = screen.getByRole('list', { name: 'Tags' })
+    expect(within(tags).getByText('bullish')).toBeInTheDocument()
+    expect(await within(tags).findByText('short-term')).toBeInTheDocument()
+    await expect.poll(() => api.ideas_[0]?.tags).toEqual(['bullish', 'short-term'])
+
+    await user.click(screen.getByRole('button', { name: 'Remove tag bullish' }))
+    await expect.poll(() => api.ideas_[0]?.tags).toEqual(['short-term'])
+    expect(within(tags).queryByText('bullish')).not.toBeInTheDocument()
+
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Status' }), 'Watching')
+    expect(screen.getByRole('button', { name: /^AAPL Covered Call Watching/ })).toBeInTheDocument()
+    await expect.poll(() => api.ideas_[0]?.status).toBe('Watching')
+  })
+
+  it('shows a shared idea read-only, with its owner, and follows live updates', async () => {
+    const shared = { ...makeIdea({ owner: USER_B, symbol: 'TSLA' }), readOnly: true as const }
+    const { user, live } = await renderApp((a) => {
+      a.shared_ = [shared]
+    })
+    await openCollaboration(user)
+    await user.click(screen.getByRole('tab', { name: 'Shared With Me' }))
+    const card = screen.getByRole('article')
+    expect(within(card).getByText('Read-only')).toBeInTheDocument()
+    expect(within(card).getByText('Shared by User B')).toBeInTheDocument()
+    await user.click(within(card).getByRole('button', { name: /^TSLA/ }))
+    expect(within(card).queryByRole('button', { name: 'Share' })).not.toBeInTheDocument()
+    expect(within(card).queryByRole('combobox', { name: 'Status' })).not.toBeInTheDocument()
+    expect(within(card).queryByRole('textbox', { name: 'Add tag' })).not.toBeInTheDocument()
+
+    act(() => live.server('idea:upserted', { ...shared, tags: ['bullish'], status: 'Watching', version: 2 }))
+    expect(within(card).getByText('bullish')).toBeInTheDocument()
+    expect(within(card).getByRole('button', { name: /^TSLA Covered Call Watching/ })).toBeInTheDocument()
+
+    // An older snapshot arriving late changes nothing.
+    act(() => live.server('idea:upserted', { ...shared, version: 1 }))
+    expect(within(card).getByText('bullish')).toBeInTheDocument()
+  })
+
+  it('shows a newly shared idea in Shared With Me as it arrives', async () => {
+    const { user, live } = await renderApp()
+    await openCollaboration(user)
+    await user.click(screen.getByRole('tab', { name: 'Shared With Me' }))
+    expect(screen.getByText('Nothing shared with you yet.')).toBeInTheDocument()
+    const shared = { ...makeIdea({ owner: USER_B }), readOnly: true }
+    act(() => live.server('idea:upserted', shared))
+    expect(screen.getByRole('article')).toHaveAttribute('data-symbol', 'AAPL')
+  })
+
+  it('tells per friend how many changes wait while they are offline', async () => {
+    const idea = makeIdea()
+    const { user, live } = await renderApp((a) => {
+      a.ideas_ = [idea]
+      a.shares_.set(idea.id, [USER_B.id])
+      a.friends_ = [{ ...USER_B, status: 'accepted', online: false }]
+    })
+    await openCollaboration(user)
+    await user.click(screen.getByRole('button', { name: /^AAPL/ }))
+    expect(await screen.findByText('Synced')).toBeInTheDocument()
+    const peer = {
+      user: USER_B,
+      online: false,
+      pending: 2,
+      oldestPendingAgeMs: 500,
+      pendingByIdea: { [idea.id]: 2 },
+    }
+    act(() =>
+      live.server('collab:status', {
+        enabled: true,
+        connected: true,
+        since: null,
+        relayUrl: null,
+        peers: [peer],
+      }),
+    )
+    expect(screen.getByText('2 changes waiting for User B — offline')).toBeInTheDocument()
+    act(() =>
+      live.server('collab:status', {
+        enabled: true,
+        connected: true,
+        since: null,
+        relayUrl: null,
+        peers: [{ ...peer, online: true, pending: 0, oldestPendingAgeMs: null, pendingByIdea: {} }],
+      }),
+    )
+    expect(screen.getByText('Synced')).toBeInTheDocument()
+  })
+})

@@ -1,0 +1,48 @@
+import { act, screen, within } from '@testing-library/react'
+import { describe, expect, it } from 'vitest'
+import { fakeId, fakeTime } from '../test/fake-transport'
+import { renderApp } from '../test/render-app'
+
+const note = (text: string, read = false) => ({
+  id: fakeId(),
+  kind: 'position_shared' as const,
+  text,
+  createdAt: fakeTime(),
+  readAt: read ? fakeTime() : null,
+})
+
+describe('notifications', () => {
+  it('counts unread on the bell, lists newest first, and marks all read', async () => {
+    const older = note('User B accepted your friend request')
+    const newer = note('User B shared TSLA with you')
+    const { user, api, live } = await renderApp((a) => {
+      a.notifications_ = [older, newer]
+    })
+    const bell = screen.getByRole('button', { name: 'Notifications, 2 unread' })
+    act(() => live.server('notification', note('User B commented on AAPL')))
+    expect(bell).toHaveAccessibleName('Notifications, 3 unread')
+
+    await user.click(bell)
+    const panel = screen.getByRole('dialog', { name: 'Notifications' })
+    const texts = within(panel)
+      .getAllByRole('listitem')
+      .map((li) => li.querySelector('.notification-text')?.textContent)
+    expect(texts).toEqual([
+      'User B commented on AAPL',
+      'User B shared TSLA with you',
+      'User B accepted your friend request',
+    ])
+
+    await user.click(within(panel).getByRole('button', { name: 'Mark all read' }))
+    expect(bell).toHaveAccessibleName('Notifications')
+    expect(api.callsOf('markNotificationRead')).toHaveLength(3)
+  })
+
+  it('shows friends’ activity on the dashboard', async () => {
+    await renderApp((a) => {
+      a.notifications_ = [note('User B shared AAPL with you', true)]
+    })
+    const feed = screen.getByRole('list', { name: 'Recent activity' })
+    expect(within(feed).getByText('User B shared AAPL with you')).toBeInTheDocument()
+  })
+})

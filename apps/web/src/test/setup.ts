@@ -1,0 +1,16 @@
+import '@testing-library/jest-dom/vitest'
+import { cleanup } from '@testing-library/react'
+import { afterEach } from 'vitest'
+import { resetTypingThrottle } from '../actions/comments'
+import { resetLiveState } from '../actions/live'
+import { resetStore } from '../store/store'
+import { setTransport } from '../transport/current'
+
+afterEach(() => {
+  cleanup()
+  resetLiveState()
+  resetTypingThrottle()
+  resetStore()
+  setTransport(null)
+  window.location.hash = ''
+})
