@@ -38,6 +38,7 @@ function latency(h: hdr.Histogram): Latency {
   return {
     p50: us(50),
     p90: us(90),
+    p95: us(95),
     p99: us(99),
     p999: us(99.9),
     max: h.totalCount === 0 ? Number.NaN : h.maxValue,

@@ -44,6 +44,7 @@ export type DriverCommand =
 export interface Latency {
   p50: number
   p90: number
+  p95: number
   p99: number
   p999: number
   max: number

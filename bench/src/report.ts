@@ -1,0 +1,230 @@
+/** Renders the results as one Markdown page: settings, the summary table with targets, then details. */
+
+import type { Kind } from './lib/procs.js'
+import type { Summary } from './lib/stats.js'
+import type { E2eResultTable } from './scenarios/e2e.js'
+import type { FanoutResult } from './scenarios/fanout.js'
+import type { MemoryResult } from './scenarios/memory.js'
+import type { P2pResult } from './scenarios/p2p.js'
+import type { StorageResult } from './scenarios/storage.js'
+import type { StormResultTable } from './scenarios/storm.js'
+
+export interface Results {
+  header: string[]
+  p2p?: P2pResult
+  fanout?: FanoutResult
+  memory?: MemoryResult
+  storm?: StormResultTable
+  e2e?: E2eResultTable
+  storage?: StorageResult
+  notes: string[]
+}
+
+const KINDS: Kind[] = ['ours', 'raw', 'sio']
+
+function num(v: number, digits = 0): string {
+  if (!Number.isFinite(v)) return '–'
+  return v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+}
+
+function cell(s: Summary | undefined, scale = 1, digits = 0): string {
+  if (s === undefined || s.n === 0) return '–'
+  const m = num(s.median * scale, digits)
+  if (s.n < 2 || s.min === s.max) return m
+  return `${m} <sub>${num(s.min * scale, digits)}–${num(s.max * scale, digits)}</sub>`
+}
+
+function ratio(a: number | undefined, b: number | undefined): number {
+  if (a === undefined || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || b === 0)
+    return Number.NaN
+  return a / b
+}
+
+function r(v: number): string {
+  return Number.isFinite(v) ? `${v.toFixed(2)}×` : '–'
+}
+
+function mark(ok: boolean | undefined): string {
+  if (ok === undefined) return '–'
+  return ok ? '✓' : '✗'
+}
+
+interface Row {
+  metric: string
+  cells: { [K in Kind]?: Summary | undefined }
+  scale?: number
+  digits?: number
+  /** Ratios shown: ours ÷ raw and ours ÷ Socket.IO. */
+  target: string
+  /** Whether the target is met, from the medians. */
+  ok?: boolean | undefined
+}
+
+function rowLine(row: Row): string {
+  const med = (k: Kind) => row.cells[k]?.median
+  const cells = KINDS.map((k) => cell(row.cells[k], row.scale, row.digits))
+  return `| ${row.metric} | ${cells.join(' | ')} | ${r(ratio(med('ours'), med('raw')))} | ${r(ratio(med('ours'), med('sio')))} | ${row.target} | ${mark(row.ok)} |`
+}
+
+function within(v: number | undefined, pred: (v: number) => boolean): boolean | undefined {
+  return v === undefined || !Number.isFinite(v) ? undefined : pred(v)
+}
+
+export function render(res: Results): string {
+  const out: string[] = []
+  out.push('# Relay benchmark', '', ...res.header.map((h) => `- ${h}`), '')
+  out.push(
+    'Figures are the median of the runs, with the spread (min–max) in small type. Ratios are ours ÷ the',
+    'baseline, from the medians. ✓/✗ is the target from the issue against those medians; – means not measured.',
+    '',
+  )
+  out.push('| metric | ours | raw ws | Socket.IO | ours ÷ raw | ours ÷ Socket.IO | target | |')
+  out.push('|---|---:|---:|---:|---:|---:|---|:-:|')
+  const rows: Row[] = []
+  const p = res.p2p?.kinds
+  if (p !== undefined) {
+    const tp = (k: Kind) => p[k]?.maxRate.median
+    rows.push({
+      metric: '1 · point-to-point throughput, events/s held (p99 ≤ 5 ms, none lost)',
+      cells: { ours: p.ours?.maxRate, raw: p.raw?.maxRate, sio: p.sio?.maxRate },
+      target: '≥ 0.85× raw, ≥ 2.5× Socket.IO',
+      ok:
+        p.ours === undefined
+          ? undefined
+          : ratio(tp('ours'), tp('raw')) >= 0.85 && ratio(tp('ours'), tp('sio')) >= 2.5,
+    })
+    rows.push({
+      metric: '1 · server CPU at that rate, %',
+      cells: { ours: p.ours?.cpuAtMax, raw: p.raw?.cpuAtMax, sio: p.sio?.cpuAtMax },
+      target: 'information',
+    })
+    rows.push({
+      metric: '1 · idle latency p50 (500 events/s), µs',
+      cells: { ours: p.ours?.idleP50, raw: p.raw?.idleP50, sio: p.sio?.idleP50 },
+      target: '≤ 150 µs',
+      ok: within(p.ours?.idleP50.median, (v) => v <= 150),
+    })
+    rows.push({
+      metric: '1 · idle latency p99, µs',
+      cells: { ours: p.ours?.idleP99, raw: p.raw?.idleP99, sio: p.sio?.idleP99 },
+      target: '≤ 500 µs',
+      ok: within(p.ours?.idleP99.median, (v) => v <= 500),
+    })
+    rows.push({
+      metric: `1 · at 70 % of raw max (${num(res.p2p?.rate70 ?? Number.NaN)}/s): p50, µs`,
+      cells: { ours: p.ours?.at70P50, raw: p.raw?.at70P50, sio: p.sio?.at70P50 },
+      target: 'information',
+    })
+    rows.push({
+      metric: `1 · at 70 % of raw max: p99, µs (lost/dup ours: ${p.ours?.at70Lost ?? '–'}/${p.ours?.at70Dup ?? '–'}; raw ${p.raw?.at70Lost ?? '–'}/${p.raw?.at70Dup ?? '–'}; Socket.IO ${p.sio?.at70Lost ?? '–'}/${p.sio?.at70Dup ?? '–'})`,
+      cells: { ours: p.ours?.at70P99, raw: p.raw?.at70P99, sio: p.sio?.at70P99 },
+      target: '≤ 5 ms, 0 lost, 0 dup',
+      ok:
+        p.ours === undefined
+          ? undefined
+          : p.ours.at70P99.median <= 5000 && p.ours.at70Lost === 0 && p.ours.at70Dup === 0,
+    })
+  }
+  for (const [k, row] of Object.entries(res.fanout ?? {})) {
+    const d = (kind: Kind) => row[kind]?.deliveriesPerSec.median
+    rows.push({
+      metric: `2 · fan-out to ${num(Number(k))}: deliveries/s held (p99 ≤ 50 ms, none lost)`,
+      cells: {
+        ours: row.ours?.deliveriesPerSec,
+        raw: row.raw?.deliveriesPerSec,
+        sio: row.sio?.deliveriesPerSec,
+      },
+      target: '≥ 0.9× raw, ≥ 1.5× Socket.IO',
+      ok:
+        row.ours === undefined
+          ? undefined
+          : ratio(d('ours'), d('raw')) >= 0.9 && ratio(d('ours'), d('sio')) >= 1.5,
+    })
+  }
+  for (const [n, row] of Object.entries(res.memory ?? {})) {
+    const m = (kind: Kind) => row[kind]?.rssPerConn.median
+    rows.push({
+      metric: `3 · ${num(Number(n))} idle backends: RSS per connection after GC, KiB`,
+      cells: { ours: row.ours?.rssPerConn, raw: row.raw?.rssPerConn, sio: row.sio?.rssPerConn },
+      scale: 1 / 1024,
+      digits: 1,
+      target: '≤ 1.3× raw, ≤ 0.6× Socket.IO',
+      ok:
+        row.ours === undefined
+          ? undefined
+          : ratio(m('ours'), m('raw')) <= 1.3 && ratio(m('ours'), m('sio')) <= 0.6,
+    })
+    rows.push({
+      metric: `3 · ${num(Number(n))} idle backends: V8 heap per connection after GC, KiB`,
+      cells: { ours: row.ours?.heapPerConn, raw: row.raw?.heapPerConn, sio: row.sio?.heapPerConn },
+      scale: 1 / 1024,
+      digits: 1,
+      target: 'information',
+    })
+    rows.push({
+      metric: `3 · ${num(Number(n))} backends: connections accepted per second`,
+      cells: { ours: row.ours?.connectsPerSec, raw: row.raw?.connectsPerSec, sio: row.sio?.connectsPerSec },
+      target: 'information',
+    })
+  }
+  const st = res.storm
+  if (st !== undefined) {
+    rows.push({
+      metric: `4 · reconnect storm, ${num(st.n)} backends: SIGTERM → all back with presence right, ms (recovered ours ${st.kinds.ours?.recovered ?? '–'})`,
+      cells: {
+        ours: st.kinds.ours?.presenceMs,
+        raw: st.kinds.raw?.presenceMs,
+        sio: st.kinds.sio?.presenceMs,
+      },
+      target: '≤ 5,000 ms',
+      ok: within(st.kinds.ours?.presenceMs.median, (v) => v <= 5000),
+    })
+    rows.push({
+      metric: '4 · of which the server was down (SIGTERM → healthy again), ms',
+      cells: { ours: st.kinds.ours?.downMs, raw: st.kinds.raw?.downMs, sio: st.kinds.sio?.downMs },
+      target: 'information',
+    })
+    rows.push({
+      metric: '4 · of which after it answered again (healthy → presence right), ms',
+      cells: { ours: st.kinds.ours?.afterUpMs, raw: st.kinds.raw?.afterUpMs, sio: st.kinds.sio?.afterUpMs },
+      target: 'information',
+    })
+  }
+  const e = res.e2e
+  if (e !== undefined) {
+    for (const [rate, row] of Object.entries(e.rates)) {
+      for (const pct of ['p50', 'p95', 'p99'] as const) {
+        const isTarget = rate === '10' && pct === 'p95'
+        rows.push({
+          metric: `5 · end to end at ${rate} comments/s, ${pct}, ms (REST A → relay → B's socket.io)`,
+          cells: { ours: row.ours?.[pct], raw: row.raw?.[pct] },
+          scale: 1 / 1000,
+          digits: 1,
+          target: isTarget ? '≤ 50 ms' : 'information',
+          ok: isTarget ? within(row.ours?.[pct].median, (v) => v <= 50_000) : undefined,
+        })
+      }
+    }
+  }
+  out.push(...rows.map(rowLine), '')
+  const sg = res.storage
+  if (sg !== undefined) {
+    out.push(
+      '## 6 · backend storage: the outbox/inbox writes, Prisma vs the same statements on raw better-sqlite3',
+      '',
+    )
+    out.push(...sg.header.map((h) => `- ${h}`), '')
+    out.push(
+      '| operation | Prisma ops/s | raw better-sqlite3 ops/s | raw ÷ Prisma | Prisma p50 / p99 µs | raw p50 / p99 µs |',
+    )
+    out.push('|---|---:|---:|---:|---:|---:|')
+    for (const o of sg.ops) {
+      out.push(
+        `| ${o.name} | ${cell(o.prisma.opsPerSec)} | ${cell(o.raw.opsPerSec)} | ${r(ratio(o.raw.opsPerSec.median, o.prisma.opsPerSec.median))} | ${num(o.prisma.p50.median)} / ${num(o.prisma.p99.median)} | ${num(o.raw.p50.median)} / ${num(o.raw.p99.median)} |`,
+      )
+    }
+    out.push('')
+  }
+  if (res.notes.length > 0) out.push('## Notes', '', ...res.notes.map((n) => `- ${n}`), '')
+  return out.join('\n')
+}

@@ -1,0 +1,146 @@
+/**
+ * `pnpm bench [--quick] [--only p2p,fanout,memory,storm,e2e,storage] [--kinds ours,raw,sio] [--runs N] [--profile]`
+ * Runs every scenario against our relay and both baselines side by side, interleaved, and writes
+ * results/latest.md (and latest.json). Benchmarks only: nothing here is a test.
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg, totalmem } from 'node:os'
+import { join } from 'node:path'
+import { Driver } from './lib/driver-handle.js'
+import {
+  BENCH_DIR,
+  CPU_COUNT,
+  HAS_TASKSET,
+  PIN,
+  pin,
+  RAISED_LIMITS,
+  ROOT_DIR,
+  relayBuilt,
+} from './lib/procs.js'
+import { type Results, render } from './report.js'
+import { makeCtx } from './scenarios/context.js'
+import { e2e, e2eAvailable } from './scenarios/e2e.js'
+import { fanout } from './scenarios/fanout.js'
+import { memory } from './scenarios/memory.js'
+import { p2p } from './scenarios/p2p.js'
+import { storage, storageAvailable } from './scenarios/storage.js'
+import { storm } from './scenarios/storm.js'
+
+const ALL = ['p2p', 'fanout', 'memory', 'storm', 'e2e', 'storage'] as const
+type Scenario = (typeof ALL)[number]
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name)
+  if (i >= 0) return process.argv[i + 1]
+  const eq = process.argv.find((a) => a.startsWith(`${name}=`))
+  return eq?.slice(name.length + 1)
+}
+
+function git(args: string[]): string {
+  try {
+    return execFileSync('git', args, { cwd: ROOT_DIR }).toString().trim()
+  } catch {
+    return '?'
+  }
+}
+
+function machine(): string {
+  let model = cpus()[0]?.model ?? 'unknown CPU'
+  try {
+    const m = /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))
+    if (m?.[1] !== undefined) model = m[1].trim()
+  } catch {}
+  let kernel = ''
+  try {
+    kernel = execFileSync('uname', ['-sr']).toString().trim()
+  } catch {}
+  return `${model}, ${CPU_COUNT} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${kernel}`
+}
+
+async function main(): Promise<void> {
+  const quick = process.argv.includes('--quick')
+  const runs = Number(arg('--runs') ?? (quick ? 1 : 3))
+  const only = (arg('--only')?.split(',') ?? [...ALL]).filter((s): s is Scenario =>
+    (ALL as readonly string[]).includes(s),
+  )
+  const profileDir = process.argv.includes('--profile') ? join(BENCH_DIR, 'results/profiles') : undefined
+  if (profileDir !== undefined) mkdirSync(profileDir, { recursive: true })
+  const started = new Date()
+  const load0 = loadavg()
+  // The orchestrator stays out of the server's way: it shares the driver's core.
+  pin(process.pid, 1)
+  const driver = Driver.start()
+  const ctx = makeCtx({ quick, runs, driver, profileDir })
+  const kindsArg = arg('--kinds')?.split(',')
+  if (kindsArg !== undefined) ctx.kinds = ctx.kinds.filter((k) => kindsArg.includes(k))
+  const res: Results = { header: [], notes: ctx.notes }
+  if (!relayBuilt())
+    ctx.notes.push('apps/collab/dist/server.js is missing (run `pnpm build`): our relay was not measured.')
+  try {
+    for (const s of only) {
+      const t = performance.now()
+      ctx.log(`== ${s}`)
+      switch (s) {
+        case 'p2p':
+          res.p2p = await p2p(ctx)
+          break
+        case 'fanout':
+          res.fanout = await fanout(ctx)
+          break
+        case 'memory':
+          res.memory = await memory(ctx)
+          break
+        case 'storm':
+          res.storm = await storm(ctx)
+          break
+        case 'e2e':
+          if (e2eAvailable()) res.e2e = await e2e(ctx)
+          else ctx.notes.push('apps/backend/dist/server.js is missing: the end-to-end scenario was not run.')
+          break
+        case 'storage':
+          if (storageAvailable()) res.storage = await storage(ctx)
+          else ctx.notes.push('apps/backend/dist is missing: the storage scenario was not run.')
+          break
+      }
+      ctx.log(`== ${s} done in ${((performance.now() - t) / 1000).toFixed(0)} s`)
+    }
+  } finally {
+    await driver.stop()
+  }
+  const seconds = (Date.now() - started.getTime()) / 1000
+  const load1 = loadavg()
+  res.header = [
+    `Run: ${started.toISOString()} (${quick ? '--quick' : 'full'}, ${seconds.toFixed(0)} s), commit ${git(['rev-parse', '--short', 'HEAD'])}; scenarios: ${only.join(', ')}`,
+    `Machine: ${machine()}; load average ${load0[0]?.toFixed(2)} at start, ${load1[0]?.toFixed(2)} at end (the machine is shared: other work ran alongside)`,
+    `Node ${process.version}; ws, socket.io ${pkgVersion('socket.io')}, hdr-histogram-js ${pkgVersion('hdr-histogram-js')}`,
+    PIN
+      ? 'Pinning: every server process (relay, baselines, backends, storage worker) on core 0 with `taskset -c 0`; the load driver (and this orchestrator) on core 1'
+      : `Pinning: none (${HAS_TASKSET ? `${CPU_COUNT} core(s)` : 'no taskset'}): servers and driver share the CPU`,
+    `Runs: ${quick ? '1 measured run (the coarse sweep is the measurement)' : `warm-up (coarse sweep), then ${runs} measured runs`}; contenders interleaved, order rotated each run`,
+    `Our relay: \`node apps/collab/dist/server.js\` with NODE_ENV=production, LOG_LEVEL=warn (per-event "routed" log lines are info level, so off); throughput scenarios 1–2 with RATE_LIMIT_PER_SEC=${RAISED_LIMITS.RATE_LIMIT_PER_SEC} and RATE_LIMIT_BURST=${RAISED_LIMITS.RATE_LIMIT_BURST} (defaults 2,000/s, burst 4,000 per connection); scenarios 3–5 with default limits`,
+    'Baselines: raw `ws` forwarder (bench/src/servers/raw-ws.ts) and Socket.IO 4 relay with the default engine (bench/src/servers/socketio.ts), same HS256 token check at connect, one connection per bench user; the Socket.IO client uses the websocket transport from the start',
+    'Load: `comment_added` events of ~300 B JSON (~400 B send frames), sent at a fixed rate in 1 ms ticks, stamped with process.hrtime at send; point-to-point over 16 sender→receiver pairs; latency is send → receipt in the driver',
+  ]
+  const md = render(res)
+  mkdirSync(join(BENCH_DIR, 'results'), { recursive: true })
+  writeFileSync(join(BENCH_DIR, 'results/latest.md'), md)
+  writeFileSync(join(BENCH_DIR, 'results/latest.json'), `${JSON.stringify(res, null, 2)}\n`)
+  process.stdout.write(`\n${md}\n`)
+}
+
+function pkgVersion(name: string): string {
+  try {
+    const p = JSON.parse(readFileSync(join(BENCH_DIR, 'node_modules', name, 'package.json'), 'utf8')) as {
+      version: string
+    }
+    return p.version
+  } catch {
+    return '?'
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`)
+  process.exit(1)
+})

@@ -1,0 +1,216 @@
+/**
+ * Scenario 5, end to end: a relay and two real backends (SQLite, outbox/inbox) on the server core. A is
+ * friends with B and shares an idea with B; the driver posts comments to A's REST API at a fixed rate and
+ * stops each clock when B's socket.io client receives that comment as `comment:upserted`. The relay is
+ * ours or the raw forwarder (it speaks the same protocol); Socket.IO cannot stand in (backends speak ws).
+ */
+import type { ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { E2eResult } from '../driver/protocol.js'
+import { BENCH_SECRET } from '../lib/ids.js'
+import { freePort, type Kind, ROOT_DIR, sleep, spawnPinned, startServer, stopServer } from '../lib/procs.js'
+import { type Summary, summarize } from '../lib/stats.js'
+import { type Ctx, rotated } from './context.js'
+
+const BACKEND_ENTRY = join(ROOT_DIR, 'apps/backend/dist/server.js')
+const A = { id: '00000000-0000-0000-0000-00000000000a', name: 'User A' }
+const B = { id: '00000000-0000-0000-0000-00000000000b', name: 'User B' }
+
+export interface E2eKind {
+  p50: Summary
+  p95: Summary
+  p99: Summary
+  lost: number
+}
+export interface E2eResultTable {
+  rates: Record<string, { [K in Kind]?: E2eKind }>
+}
+
+export function e2eAvailable(): boolean {
+  return existsSync(BACKEND_ENTRY)
+}
+
+interface Backend {
+  proc: ChildProcess
+  url: string
+  api: string
+  log: () => string
+}
+
+async function startBackend(
+  user: { id: string; name: string },
+  relayUrl: string,
+  dir: string,
+): Promise<Backend> {
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  const proc = spawnPinned([process.execPath, BACKEND_ENTRY], {
+    cwd: dir,
+    core: 0,
+    env: {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: `file:${join(dir, `${user.name.replace(' ', '_')}.db`)}`,
+      BACKEND_USER_ID: user.id,
+      BACKEND_DISPLAY_NAME: user.name,
+      BACKEND_URL: url,
+      COLLABORATION_SERVICE_URL: relayUrl,
+      COLLAB_JWT_SECRET: BENCH_SECRET,
+      ENABLE_COLLABORATION: 'true',
+      USE_MOCK_SCHWAB_DATA: 'true',
+      CORS_ORIGINS: 'http://localhost:3000',
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+    },
+  })
+  let log = ''
+  const keep = (d: Buffer) => {
+    log += d.toString()
+    if (log.length > 20_000) log = log.slice(-10_000)
+  }
+  proc.stdout?.on('data', keep)
+  proc.stderr?.on('data', keep)
+  const b = { proc, url, api: `${url}/api/v1`, log: () => log }
+  await until(
+    async () => {
+      if (proc.exitCode !== null) throw new Error(`backend ${user.name} exited: ${log.slice(-2000)}`)
+      const h = await getJson<{ collaboration?: { connected?: boolean } }>(`${url}/health`)
+      return h?.collaboration?.connected === true
+    },
+    20_000,
+    `backend ${user.name} connected to the relay`,
+  )
+  return b
+}
+
+async function getJson<T>(url: string, init?: RequestInit): Promise<T | undefined> {
+  try {
+    const r = await fetch(url, { ...init, signal: AbortSignal.timeout(5000) })
+    if (!r.ok) return undefined
+    return (await r.json()) as T
+  } catch {
+    return undefined
+  }
+}
+
+async function send<T>(method: string, url: string, body: unknown): Promise<T> {
+  const r = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(5000),
+  })
+  if (!r.ok) throw new Error(`${method} ${url}: ${r.status} ${await r.text()}`)
+  return (await r.json()) as T
+}
+
+async function until(cond: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await sleep(50)
+  }
+}
+
+async function stopProc(p: ChildProcess): Promise<void> {
+  if (p.exitCode !== null || p.signalCode !== null) return
+  const exited = new Promise<void>((r) => p.once('exit', () => r()))
+  p.kill('SIGTERM')
+  const t = setTimeout(() => p.kill('SIGKILL'), 4000)
+  await exited
+  clearTimeout(t)
+}
+
+/** Friends, one idea of A's shared with B, B holding it. Returns the idea id. */
+async function setup(a: Backend, b: Backend): Promise<string> {
+  await send('POST', `${a.api}/friends`, { userId: B.id })
+  await until(
+    async () =>
+      ((await getJson<{ id: string; status: string }[]>(`${b.api}/friends`)) ?? []).some(
+        (f) => f.id === A.id,
+      ),
+    10_000,
+    'the friend request at B',
+  )
+  await send('POST', `${b.api}/friends/${A.id}/accept`, {})
+  await until(
+    async () =>
+      ((await getJson<{ id: string; status: string }[]>(`${a.api}/friends`)) ?? []).some(
+        (f) => f.id === B.id && f.status === 'accepted',
+      ),
+    10_000,
+    'the friendship at A',
+  )
+  const idea = await send<{ id: string }>('POST', `${a.api}/ideas`, {
+    symbol: 'AAPL',
+    strategy: 'Covered Call',
+    status: 'Planned',
+    tags: ['bench'],
+    notes: 'end-to-end benchmark',
+  })
+  await send('PUT', `${a.api}/ideas/${idea.id}/shares`, { userIds: [B.id] })
+  await until(
+    async () => ((await getJson<{ id: string }[]>(`${b.api}/shared`)) ?? []).some((i) => i.id === idea.id),
+    10_000,
+    'the shared idea at B',
+  )
+  return idea.id
+}
+
+export async function e2e(ctx: Ctx): Promise<E2eResultTable> {
+  const rates = [10, 200]
+  const kinds = ctx.kinds.filter((k): k is Kind => k !== 'sio')
+  const acc = new Map<string, E2eResult[]>()
+  for (let run = 0; run < ctx.runs; run++) {
+    for (const kind of rotated(kinds, run)) {
+      const dir = mkdtempSync(join(tmpdir(), 'pp-bench-e2e-'))
+      const relay = await startServer(kind)
+      const backends: Backend[] = []
+      try {
+        const a = await startBackend(A, relay.url, dir)
+        backends.push(a)
+        const b = await startBackend(B, relay.url, dir)
+        backends.push(b)
+        const ideaId = await setup(a, b)
+        for (const rate of rates) {
+          const r = await ctx.driver.call<E2eResult>({
+            cmd: 'e2e',
+            session: ctx.session(),
+            apiA: a.api,
+            ideaId,
+            urlB: b.url,
+            rate,
+            durationMs: ctx.quick ? (rate > 50 ? 2000 : 4000) : rate > 50 ? 5000 : 10_000,
+            drainMs: 10_000,
+          })
+          ctx.log(
+            `e2e ${kind} ${rate}/s: p50 ${(r.p50 / 1000).toFixed(1)} ms p95 ${(r.p95 / 1000).toFixed(1)} ms p99 ${(r.p99 / 1000).toFixed(1)} ms, ${r.delivered}/${r.expected} delivered, REST p50 ${(r.restP50 / 1000).toFixed(1)} ms, ${r.restErrors} REST errors`,
+          )
+          const key = `${rate}:${kind}`
+          acc.set(key, [...(acc.get(key) ?? []), r])
+        }
+      } finally {
+        for (const b of backends) await stopProc(b.proc)
+        await stopServer(relay)
+        rmSync(dir, { recursive: true, force: true })
+      }
+    }
+  }
+  const out: E2eResultTable = { rates: {} }
+  for (const rate of rates) {
+    const row: { [K in Kind]?: E2eKind } = {}
+    for (const kind of kinds) {
+      const rs = acc.get(`${rate}:${kind}`) ?? []
+      row[kind] = {
+        p50: summarize(rs.map((r) => r.p50)),
+        p95: summarize(rs.map((r) => r.p95)),
+        p99: summarize(rs.map((r) => r.p99)),
+        lost: rs.reduce((n, r) => n + r.lost, 0),
+      }
+    }
+    out.rates[String(rate)] = row
+  }
+  return out
+}

@@ -1,0 +1,110 @@
+/**
+ * Scenario 2, fan-out: one sender, each event addressed to K recipients (10, 100, 1,000); rising
+ * delivery rates until a step misses (p99 over 50 ms, a loss, or the sender falling behind). The
+ * figure is deliveries per second held.
+ */
+import type { Pair } from '../driver/protocol.js'
+import { type Kind, RAISED_LIMITS, type Server, startServer, stopServer } from '../lib/procs.js'
+import { type Summary, summarize } from '../lib/stats.js'
+import { type Ctx, rotated } from './context.js'
+import { type Step, sweep } from './sweep.js'
+
+const P99_LIMIT_US = 50_000
+
+export interface FanoutKind {
+  deliveriesPerSec: Summary
+  p99AtMax: Summary
+  cpuAtMax: Summary
+}
+export type FanoutResult = Record<string, Partial<Record<Kind, FanoutKind>>>
+
+export async function fanout(ctx: Ctx): Promise<FanoutResult> {
+  const sizes = ctx.quick ? [10, 100] : [10, 100, 1000]
+  const largest = Math.max(...sizes)
+  const servers = new Map<Kind, Server>()
+  const out: FanoutResult = {}
+  try {
+    for (const kind of ctx.kinds) {
+      const s = await startServer(kind, { env: RAISED_LIMITS })
+      servers.set(kind, s)
+      const c = await ctx.driver.call<{ ok: number; failed: number; firstError?: string }>({
+        cmd: 'connect',
+        group: `fan-${kind}`,
+        kind,
+        url: s.url,
+        from: 0,
+        count: largest + 1,
+        concurrency: 50,
+      })
+      if (c.failed > 0) throw new Error(`fan-out: ${kind}: ${c.failed} connections failed: ${c.firstError}`)
+    }
+    const server = (k: Kind) => {
+      const s = servers.get(k)
+      if (s === undefined) throw new Error(`no server ${k}`)
+      return s
+    }
+    const dur = ctx.quick ? 600 : 1200
+    const drain = 1500
+    for (const k of sizes) {
+      const pairs: Pair[] = [{ sender: 0, recipients: Array.from({ length: k }, (_, i) => i + 1) }]
+      const coarse = new Map<Kind, number>()
+      const maxes = new Map<Kind, Step[]>()
+      for (const kind of ctx.kinds) {
+        const r = await sweep(
+          ctx,
+          server(kind),
+          {
+            group: `fan-${kind}`,
+            pairs,
+            start: 5000,
+            factor: 1.5,
+            maxSteps: 14,
+            durationMs: dur,
+            drainMs: drain,
+            p99LimitUs: P99_LIMIT_US,
+          },
+          `fan-out ${k} coarse ${kind}`,
+        )
+        coarse.set(kind, r.max)
+        if (ctx.quick && r.atMax !== undefined) maxes.set(kind, [r.atMax])
+      }
+      if (!ctx.quick) {
+        for (let run = 0; run < ctx.runs; run++) {
+          for (const kind of rotated(ctx.kinds, run)) {
+            const r = await sweep(
+              ctx,
+              server(kind),
+              {
+                group: `fan-${kind}`,
+                pairs,
+                start: Math.max(2000, (coarse.get(kind) ?? 5000) * 0.8),
+                factor: 1.12,
+                maxSteps: 7,
+                durationMs: dur,
+                drainMs: drain,
+                p99LimitUs: P99_LIMIT_US,
+              },
+              `fan-out ${k} run ${run + 1} ${kind}`,
+            )
+            maxes.set(kind, [...(maxes.get(kind) ?? []), ...(r.atMax !== undefined ? [r.atMax] : [])])
+          }
+        }
+      }
+      const row: Partial<Record<Kind, FanoutKind>> = {}
+      for (const kind of ctx.kinds) {
+        const m = maxes.get(kind) ?? []
+        row[kind] = {
+          deliveriesPerSec: summarize(m.length > 0 ? m.map((s) => s.rate) : [0]),
+          p99AtMax: summarize(m.map((s) => s.p99)),
+          cpuAtMax: summarize(m.map((s) => s.serverCpuPct)),
+        }
+      }
+      out[String(k)] = row
+    }
+    return out
+  } finally {
+    for (const kind of ctx.kinds)
+      await ctx.driver.call({ cmd: 'close', group: `fan-${kind}` }).catch(() => {})
+    for (const s of servers.values()) await stopServer(s)
+  }
+}

@@ -1,0 +1,96 @@
+/** A fixed-rate step and a rising-rate sweep, shared by point-to-point and fan-out. */
+import type { LoadResult, Pair } from '../driver/protocol.js'
+import { cpuMs, type Server, sleep } from '../lib/procs.js'
+import type { Ctx } from './context.js'
+
+export interface Step extends LoadResult {
+  /** Target rate in deliveries per second. */
+  rate: number
+  serverCpuPct: number
+  held: boolean
+}
+
+export interface StepSpec {
+  group: string
+  pairs: Pair[]
+  /** Deliveries per second; events per second = rate / recipients per event. */
+  rate: number
+  durationMs: number
+  drainMs: number
+  p99LimitUs: number
+}
+
+export async function step(ctx: Ctx, server: Server, spec: StepSpec): Promise<Step> {
+  const fanout = spec.pairs[0]?.recipients.length ?? 1
+  const eventRate = spec.rate / fanout
+  const c0 = cpuMs(server.pid)
+  const t0 = performance.now()
+  const r = await ctx.driver.call<LoadResult>({
+    cmd: 'load',
+    group: spec.group,
+    session: ctx.session(),
+    pairs: spec.pairs,
+    rate: eventRate,
+    durationMs: spec.durationMs,
+    drainMs: spec.drainMs,
+  })
+  const serverCpuPct = ((cpuMs(server.pid) - c0) / (performance.now() - t0)) * 100
+  const held =
+    r.lost === 0 &&
+    r.dup === 0 &&
+    r.errors === 0 &&
+    r.closes === 0 &&
+    r.p99 <= spec.p99LimitUs &&
+    r.achievedRate >= eventRate * 0.97
+  return { ...r, rate: spec.rate, serverCpuPct, held }
+}
+
+export interface SweepSpec extends Omit<StepSpec, 'rate'> {
+  start: number
+  factor: number
+  maxSteps: number
+}
+
+export interface SweepResult {
+  /** Highest rate held (deliveries/s); 0 when even the first step failed. */
+  max: number
+  atMax: Step | undefined
+  steps: Step[]
+}
+
+/**
+ * Raises the rate by `factor` per step until two steps in a row miss (p99 over limit, loss, lag); a
+ * step that misses is tried once more before it counts as a miss.
+ */
+export async function sweep(ctx: Ctx, server: Server, spec: SweepSpec, label: string): Promise<SweepResult> {
+  const steps: Step[] = []
+  let max = 0
+  let atMax: Step | undefined
+  let misses = 0
+  let rate = spec.start
+  for (let i = 0; i < spec.maxSteps && misses < 2; i++) {
+    let s = await step(ctx, server, { ...spec, rate: Math.round(rate) })
+    if (!s.held) {
+      // The machine is shared: a miss counts only when the same rate misses again right after.
+      await sleep(150)
+      const again = await step(ctx, server, { ...spec, rate: Math.round(rate) })
+      if (again.held || again.p99 < s.p99) s = again
+    }
+    steps.push(s)
+    ctx.log(
+      `  ${label} ${Math.round(rate)}/s: p50 ${s.p50}µs p99 ${s.p99}µs lost ${s.lost} dup ${s.dup} sent ${Math.round(s.achievedRate)}/s cpu ${s.serverCpuPct.toFixed(0)}% ${s.held ? 'held' : 'MISS'}`,
+    )
+    if (s.held) {
+      misses = 0
+      if (s.rate > max) {
+        max = s.rate
+        atMax = s
+      }
+    } else {
+      misses++
+    }
+    rate *= spec.factor
+    await sleep(150)
+  }
+  return { max, atMax, steps }
+}
