@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parseWith } from './parse.js'
-import { SessionBroadcast, SessionName, SyncState } from './session.js'
+import { SessionBroadcast, SessionName, SyncState, SyncUnavailable } from './session.js'
 
 describe('session messages', () => {
   it('accepts any object with a string type as a broadcast, keeping its fields', () => {
@@ -21,5 +21,16 @@ describe('session messages', () => {
   it('limits session and user names to safe characters', () => {
     expect(parseWith(SessionName, 'test_session').ok).toBe(true)
     expect(parseWith(SessionName, '../etc').ok).toBe(false)
+  })
+})
+
+describe('sync:unavailable', () => {
+  it('names the requester and the time', () => {
+    const r = parseWith(SyncUnavailable, {
+      type: 'sync:unavailable',
+      requester: 'u2',
+      timestamp: '2026-11-22T03:00:00.000Z',
+    })
+    expect(r.ok).toBe(true)
   })
 })

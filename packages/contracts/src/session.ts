@@ -42,6 +42,12 @@ export const SyncState = z.looseObject({
   requester: z.string(),
   state: z.record(z.string(), z.unknown()),
 })
+/** Sent to a late joiner when no member answered its `sync:request` (each was asked in turn, or left). */
+export const SyncUnavailable = z.object({
+  type: z.literal('sync:unavailable'),
+  requester: z.string(),
+  timestamp: z.string(),
+})
 export const SESSION_ERROR_CODES = ['invalid_json', 'missing_type', 'invalid_message'] as const
 export const SessionError = z.object({
   type: z.literal('error'),
@@ -62,4 +68,5 @@ export const SESSION_RESERVED_TYPES = [
   'user:left',
   'sync:request',
   'error',
+  'sync:unavailable',
 ] as const

@@ -135,6 +135,11 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
     },
     exhausted(sessionId, requester) {
       log.info({ session: sessionId, requester }, 'session sync unanswered by every member')
+      deliver(
+        sessionId,
+        { type: 'sync:unavailable', requester, timestamp: now().toISOString() },
+        { only: requester },
+      )
     },
   })
 

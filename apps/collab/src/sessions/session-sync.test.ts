@@ -75,6 +75,19 @@ describe('late-joiner sync', () => {
     }
   })
 
+  it('tells the newcomer sync:unavailable when no member answers', async () => {
+    const mute1 = await join('sync-none', 'mute1')
+    const mute2 = await join('sync-none', 'mute2')
+    const late = await join('sync-none', 'late')
+    const unavailable = await late.next((m) => m.type === 'sync:unavailable')
+    expect(unavailable).toMatchObject({ type: 'sync:unavailable', requester: 'late' })
+    expect(late.ofType('sync:state')).toEqual([])
+    expect(mute1.ofType('sync:request').map((m) => m.requester)).toEqual(['mute2', 'late'])
+    expect(mute2.ofType('sync:request').map((m) => m.requester)).toEqual(['late'])
+    // mute2 was told too, when mute1 did not answer it.
+    expect(mute2.ofType('sync:unavailable')).toHaveLength(1)
+  })
+
   it('drops a sync:state nobody asked for', async () => {
     const a = await join('sync-unasked', 'a')
     const b = await join('sync-unasked', 'b')
