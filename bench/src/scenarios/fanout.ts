@@ -19,7 +19,7 @@ export interface FanoutKind {
 export type FanoutResult = Record<string, Partial<Record<Kind, FanoutKind>>>
 
 export async function fanout(ctx: Ctx): Promise<FanoutResult> {
-  const sizes = ctx.quick ? [10, 100] : [10, 100, 1000]
+  const sizes = ctx.quick ? [100] : [10, 100, 1000]
   const largest = Math.max(...sizes)
   const servers = new Map<Kind, Server>()
   const out: FanoutResult = {}
@@ -43,7 +43,7 @@ export async function fanout(ctx: Ctx): Promise<FanoutResult> {
       if (s === undefined) throw new Error(`no server ${k}`)
       return s
     }
-    const dur = ctx.quick ? 600 : 1200
+    const dur = ctx.quick ? 500 : 1200
     const drain = 1500
     for (const k of sizes) {
       const pairs: Pair[] = [{ sender: 0, recipients: Array.from({ length: k }, (_, i) => i + 1) }]

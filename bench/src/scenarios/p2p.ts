@@ -48,7 +48,7 @@ export async function p2p(ctx: Ctx): Promise<P2pResult> {
       })
       if (c.failed > 0) throw new Error(`p2p: ${kind}: ${c.failed} connections failed: ${c.firstError}`)
     }
-    const dur = ctx.quick ? 600 : 1500
+    const dur = ctx.quick ? 500 : 1500
     const drain = ctx.quick ? 800 : 1500
     const server = (k: Kind) => {
       const s = servers.get(k)
@@ -95,7 +95,7 @@ export async function p2p(ctx: Ctx): Promise<P2pResult> {
           group: `p2p-${kind}`,
           pairs,
           start: 2000,
-          factor: ctx.quick ? 1.4 : 1.5,
+          factor: 1.5,
           maxSteps: 16,
           durationMs: ctx.quick ? dur : 1000,
           drainMs: drain,
