@@ -1,8 +1,9 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { start } from './actions/start'
-import { App } from './components/app'
+import { App, pageFromHash } from './components/app'
 import { liveOrigin, resolveApiUrl } from './config'
+import { useStore } from './store/store'
 import { createLiveSocket } from './transport/live-socket'
 import { createRestApi } from './transport/rest-client'
 import './styles.css'
@@ -14,6 +15,8 @@ const apiUrl = resolveApiUrl(
 const live = createLiveSocket(liveOrigin(apiUrl), (event, message) => {
   console.warn(`Ignored a malformed ${event} event: ${message}`)
 })
+const firstPage = pageFromHash(window.location.hash)
+if (firstPage) useStore.getState().setPage(firstPage)
 void start({ api: createRestApi(apiUrl), live })
 
 const root = document.getElementById('root')

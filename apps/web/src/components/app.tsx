@@ -8,18 +8,16 @@ import { Friends } from './friends'
 import { Header } from './header'
 import { Toasts } from './toasts'
 
-function pageFromHash(hash: string): Page | null {
+export function pageFromHash(hash: string): Page | null {
   const name = hash.replace(/^#\/?/, '')
   return (PAGES as readonly string[]).includes(name) ? (name as Page) : null
 }
 
-/** Keeps the page in the URL hash so a reload stays where the user was. */
+/** Keeps the page in the URL hash so a reload stays where the user was (the first page is read in main). */
 function useHashPage() {
   const page = useStore((s) => s.page)
   const setPage = useStore((s) => s.setPage)
   useEffect(() => {
-    const fromHash = pageFromHash(window.location.hash)
-    if (fromHash) setPage(fromHash)
     const onHash = () => {
       const p = pageFromHash(window.location.hash)
       if (p) setPage(p)

@@ -33,7 +33,7 @@ export function Collaboration() {
           type="button"
           className="button button-primary"
           aria-expanded={creating}
-          onClick={() => setCreating((c) => !c)}
+          onClick={() => setCreating(true)}
         >
           Create New Idea
         </button>
