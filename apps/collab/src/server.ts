@@ -1,0 +1,47 @@
+import { existsSync } from 'node:fs'
+import { buildApp, createLogger } from './app.js'
+import { loadConfigOrExit } from './config.js'
+
+if (existsSync('.env')) process.loadEnvFile('.env')
+const config = loadConfigOrExit(process.argv.slice(2), process.env)
+const { logger, flushSync } = createLogger(config)
+const app = await buildApp(config, { logger })
+
+if (config.usingDevSecret) {
+  app.log.warn('COLLAB_JWT_SECRET is not set: using the development secret (never do this in production)')
+}
+
+/** Hard limit for a graceful stop: the process exits 0 within it whatever is still open. */
+const SHUTDOWN_LIMIT_MS = 1900
+let stopping = false
+
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return
+  stopping = true
+  app.log.info({ signal }, 'shutting down')
+  const force = setTimeout(() => {
+    app.log.warn('shutdown took too long; exiting')
+    flushSync()
+    process.exit(0)
+  }, SHUTDOWN_LIMIT_MS)
+  force.unref()
+  try {
+    await app.close()
+  } catch (err) {
+    app.log.error({ err }, 'error while closing')
+  }
+  app.log.info('stopped')
+  flushSync()
+  process.exit(0)
+}
+
+process.once('SIGINT', () => void shutdown('SIGINT'))
+process.once('SIGTERM', () => void shutdown('SIGTERM'))
+
+try {
+  await app.listen({ port: config.PORT, host: config.HOST })
+} catch (err) {
+  app.log.fatal({ err }, 'could not listen')
+  flushSync()
+  process.exit(1)
+}
