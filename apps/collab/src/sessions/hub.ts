@@ -19,7 +19,6 @@ export interface SessionLog {
 /** Counters the hub reports to (Prometheus in the relay; nothing in unit tests). */
 export interface SessionMetricsSink {
   connectionOpened(): void
-  connectionClosed(): void
   messageReceived(kind: 'ping' | 'broadcast' | 'sync' | 'error'): void
   messagesSent(n: number): void
   closed(code: number): void
@@ -80,7 +79,6 @@ export interface SessionHub {
 
 const noMetrics: SessionMetricsSink = {
   connectionOpened() {},
-  connectionClosed() {},
   messageReceived() {},
   messagesSent() {},
   closed() {},
@@ -175,7 +173,6 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
 
   const leave = (member: Member, code: number) => {
     disarmIdle(member)
-    metrics.connectionClosed()
     metrics.closed(code)
     if (!rooms.remove(member)) {
       log.debug(

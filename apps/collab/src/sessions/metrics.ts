@@ -47,7 +47,6 @@ export function createSessionMetrics(
   })
   return {
     connectionOpened: () => opened.inc(),
-    connectionClosed: () => {},
     messageReceived: (kind) => received.inc({ kind }),
     messagesSent: (n) => {
       if (n > 0) sent.inc(n)

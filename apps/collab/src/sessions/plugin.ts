@@ -81,10 +81,16 @@ async function sessionsPlugin(app: FastifyInstance, { config }: SessionsPluginOp
     },
   })
 
-  app.get<{ Params: { sessionId: string; userId: string }; Querystring: { token?: string } }>(
-    SESSION_PATH_PATTERN,
-    { websocket: true },
-    (socket, request) => {
+  app.route<{ Params: { sessionId: string; userId: string }; Querystring: { token?: string } }>({
+    method: 'GET',
+    url: SESSION_PATH_PATTERN,
+    // A plain HTTP request (a browser, curl) is told how to connect instead of getting a bare 404.
+    handler: async (_request, reply) =>
+      reply.code(426).header('upgrade', 'websocket').send({
+        error: 'upgrade_required',
+        message: 'connect with a WebSocket client: ws://HOST:PORT/ws/{session_id}/{user_id}',
+      }),
+    wsHandler: (socket, request) => {
       sockets.add(socket)
       prepareSocket(socket, config.MAX_PAYLOAD_BYTES, (err) =>
         log.info({ err: err.message, code: errorCode(err) }, 'session socket error'),
@@ -132,7 +138,7 @@ async function sessionsPlugin(app: FastifyInstance, { config }: SessionsPluginOp
         else refuse(result.reason)
       })
     },
-  )
+  })
 
   app.get('/api/sessions', async () => {
     const list = sessions.list()

@@ -62,6 +62,12 @@ describe('session counts over HTTP', () => {
     expect(after.session_connections).toBe(4)
   })
 
+  it('answers a plain HTTP request to a session URL with 426 and how to connect', async () => {
+    const res = await fetch(`${relay.url}/ws/some-session/some-user`)
+    expect(res.status).toBe(426)
+    expect(((await res.json()) as { message: string }).message).toMatch(/WebSocket/)
+  })
+
   it('GET /metrics exposes the session counters', async () => {
     const res = await fetch(`${relay.url}/metrics`)
     expect(res.status).toBe(200)

@@ -44,7 +44,7 @@ export async function pollUntil<T>(
 
 /**
  * Starts the relay as a real process (`node --import tsx src/server.ts --port P`) and waits until
- * `GET /health` answers.
+ * `GET /health` answers. `stop` sends SIGINT (Ctrl+C) and waits for the exit.
  */
 export async function startRelay(env: Record<string, string> = {}, port?: number): Promise<RelayProcess> {
   const chosen = port ?? (await freePort())
@@ -72,7 +72,7 @@ export async function startRelay(env: Record<string, string> = {}, port?: number
   const url = `http://127.0.0.1:${chosen}`
   const stop = async () => {
     if (gone) return
-    child.kill('SIGTERM')
+    child.kill('SIGINT')
     const killer = setTimeout(() => child.kill('SIGKILL'), 5000)
     await exited
     clearTimeout(killer)
