@@ -4,8 +4,18 @@
  * results/latest.md (and latest.json). Benchmarks only: nothing here is a test.
  */
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { cpus, loadavg, totalmem } from 'node:os'
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs'
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { Driver } from './lib/driver-handle.js'
 import {
@@ -58,6 +68,27 @@ function machine(): string {
   return `${model}, ${CPU_COUNT} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${kernel}`
 }
 
+/** fsync latency of the disk the databases live on (tmpdir), as context for scenarios 5 and 6. */
+function fsyncLatency(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pp-bench-fsync-'))
+  try {
+    const fd = openSync(join(dir, 'f'), 'w')
+    const ms: number[] = []
+    const block = Buffer.alloc(4096, 1)
+    for (let i = 0; i < 100; i++) {
+      writeSync(fd, block)
+      const t = performance.now()
+      fsyncSync(fd)
+      ms.push(performance.now() - t)
+    }
+    closeSync(fd)
+    ms.sort((a, b) => a - b)
+    return `fsync of 4 KiB: p50 ${(ms[50] ?? 0).toFixed(2)} ms, p99 ${(ms[99] ?? 0).toFixed(2)} ms`
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick')
   const runs = Number(arg('--runs') ?? (quick ? 1 : 3))
@@ -68,6 +99,7 @@ async function main(): Promise<void> {
   if (profileDir !== undefined) mkdirSync(profileDir, { recursive: true })
   const started = new Date()
   const load0 = loadavg()
+  const fsync = fsyncLatency()
   // The orchestrator stays out of the server's way: it shares the driver's core.
   pin(process.pid, 1)
   const driver = Driver.start()
@@ -112,7 +144,7 @@ async function main(): Promise<void> {
   const load1 = loadavg()
   res.header = [
     `Run: ${started.toISOString()} (${quick ? '--quick' : 'full'}, ${seconds.toFixed(0)} s), commit ${git(['rev-parse', '--short', 'HEAD'])}; scenarios: ${only.join(', ')}`,
-    `Machine: ${machine()}; load average ${load0[0]?.toFixed(2)} at start, ${load1[0]?.toFixed(2)} at end (the machine is shared: other work ran alongside)`,
+    `Machine: ${machine()}; load average ${load0[0]?.toFixed(2)} at start, ${load1[0]?.toFixed(2)} at end (the machine is shared: other work ran alongside); ${fsync}`,
     `Node ${process.version}; ws, socket.io ${pkgVersion('socket.io')}, hdr-histogram-js ${pkgVersion('hdr-histogram-js')}`,
     PIN
       ? 'Pinning: every server process (relay, baselines, backends, storage worker) on core 0 with `taskset -c 0`; the load driver (and this orchestrator) on core 1'

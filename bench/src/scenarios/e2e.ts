@@ -43,10 +43,19 @@ async function startBackend(
   user: { id: string; name: string },
   relayUrl: string,
   dir: string,
+  profileDir: string | undefined,
 ): Promise<Backend> {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
-  const proc = spawnPinned([process.execPath, BACKEND_ENTRY], {
+  const flags =
+    profileDir === undefined
+      ? []
+      : [
+          '--cpu-prof',
+          `--cpu-prof-dir=${profileDir}`,
+          `--cpu-prof-name=backend-${user.name.replace(' ', '-')}-${Date.now()}.cpuprofile`,
+        ]
+  const proc = spawnPinned([process.execPath, ...flags, BACKEND_ENTRY], {
     cwd: dir,
     core: 0,
     env: {
@@ -166,12 +175,15 @@ export async function e2e(ctx: Ctx): Promise<E2eResultTable> {
   for (let run = 0; run < ctx.runs; run++) {
     for (const kind of rotated(kinds, run)) {
       const dir = mkdtempSync(join(tmpdir(), 'pp-bench-e2e-'))
-      const relay = await startServer(kind)
+      const relay = await startServer(
+        kind,
+        kind === 'ours' && ctx.profileDir !== undefined ? { cpuProfDir: ctx.profileDir } : {},
+      )
       const backends: Backend[] = []
       try {
-        const a = await startBackend(A, relay.url, dir)
+        const a = await startBackend(A, relay.url, dir, ctx.profileDir)
         backends.push(a)
-        const b = await startBackend(B, relay.url, dir)
+        const b = await startBackend(B, relay.url, dir, ctx.profileDir)
         backends.push(b)
         const ideaId = await setup(a, b)
         for (const rate of rates) {
