@@ -1,0 +1,153 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { createWriteStream, existsSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const here = dirname(fileURLToPath(import.meta.url))
+export const BACKEND_SERVER = join(here, '..', '..', 'dist', 'server.js')
+export const RELAY_SERVER = join(here, '..', '..', '..', 'collab', 'dist', 'server.js')
+export const TEST_SECRET = 'integration-test-secret-0123456789'
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer()
+    s.once('error', reject)
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address()
+      const port = typeof addr === 'object' && addr !== null ? addr.port : 0
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+/** Polls until `check` returns a value other than undefined/false (no fixed sleeps). */
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  let last: unknown
+  while (Date.now() < deadline) {
+    try {
+      const v = await check()
+      if (v !== undefined && v !== false) return v
+    } catch (err) {
+      last = err
+    }
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`)
+}
+
+async function healthy(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) })
+    return res.ok
+  } catch {
+    return false
+  }
+}
+
+export class Proc {
+  private child: ChildProcess | null = null
+  constructor(
+    private readonly args: string[],
+    private readonly env: Record<string, string>,
+    private readonly cwd: string,
+    private readonly logFile: string,
+    readonly url: string,
+  ) {}
+
+  get running(): boolean {
+    return this.child !== null && this.child.exitCode === null && this.child.signalCode === null
+  }
+
+  async start(): Promise<void> {
+    const out = createWriteStream(this.logFile, { flags: 'a' })
+    const child = spawn(process.execPath, this.args, {
+      cwd: this.cwd,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    child.stdout?.pipe(out)
+    child.stderr?.pipe(out)
+    this.child = child
+    await waitFor(async () => {
+      if (!this.running) throw new Error(`process exited (see ${this.logFile})`)
+      return healthy(this.url)
+    }, `${this.url}/health`)
+  }
+
+  /** SIGTERM and wait for the exit; `kill` = SIGKILL (a crash). */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const child = this.child
+    if (child === null || !this.running) return
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+    child.kill(signal)
+    await exited
+    this.child = null
+  }
+
+  kill(): Promise<void> {
+    return this.stop('SIGKILL')
+  }
+}
+
+export type BackendUser = { id: string; displayName: string }
+
+export async function spawnBackend(opts: {
+  user: BackendUser
+  dir: string
+  name: string
+  relayUrls: string[]
+  port?: number
+  env?: Record<string, string>
+}): Promise<Proc & { port: number; api: string }> {
+  const port = opts.port ?? (await freePort())
+  const url = `http://127.0.0.1:${port}`
+  const proc = new Proc(
+    [BACKEND_SERVER],
+    {
+      DATABASE_URL: `file:${join(opts.dir, `${opts.name}.db`)}`,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      BACKEND_USER_ID: opts.user.id,
+      BACKEND_DISPLAY_NAME: opts.user.displayName,
+      BACKEND_URL: url,
+      COLLABORATION_SERVICE_URL: opts.relayUrls.join(','),
+      ENABLE_COLLABORATION: 'true',
+      COLLAB_JWT_SECRET: TEST_SECRET,
+      USE_MOCK_SCHWAB_DATA: 'true',
+      LOG_LEVEL: 'info',
+      ...opts.env,
+    },
+    opts.dir,
+    join(opts.dir, `${opts.name}.log`),
+    url,
+  )
+  await proc.start()
+  return Object.assign(proc, { port, api: `${url}/api/v1` })
+}
+
+export function relayAvailable(): boolean {
+  return existsSync(RELAY_SERVER)
+}
+
+export async function spawnRelay(
+  dir: string,
+  name = 'relay',
+  port?: number,
+): Promise<Proc & { port: number }> {
+  const p = port ?? (await freePort())
+  const proc = new Proc(
+    [RELAY_SERVER, '--port', String(p), '--host', '127.0.0.1'],
+    { COLLAB_JWT_SECRET: TEST_SECRET, LOG_LEVEL: 'info' },
+    dir,
+    join(dir, `${name}.log`),
+    `http://127.0.0.1:${p}`,
+  )
+  await proc.start()
+  return Object.assign(proc, { port: p })
+}
