@@ -113,7 +113,11 @@ export function onConnection(connected: boolean): void {
   const st = useStore.getState()
   if (connected === st.socketConnected) return
   st.setSocketConnected(connected)
-  if (!connected) return
+  if (!connected) {
+    // What the backend said about the relay is stale now; the next connect brings a fresh collab:status.
+    if (st.collab) st.setCollab({ ...st.collab, connected: false })
+    return
+  }
   // Started while the backend was down: read everything now that it answers.
   if (st.loads.me.status === 'error') void loadAll()
   else if (everConnected) void resync()

@@ -50,3 +50,24 @@ describe('connection badge', () => {
     expect(screen.getByTestId('user-name')).toHaveTextContent('User A')
   })
 })
+
+describe('connection badge after a backend restart', () => {
+  it('stays Offline until the backend reports the relay link again', async () => {
+    const { live } = await renderApp()
+    const badge = screen.getByTestId('connection-badge')
+    act(() => live.setConnected(false))
+    act(() => live.setConnected(true))
+    expect(badge).toHaveTextContent(/^Offline$/)
+    expect(badge).toHaveAttribute('title', 'Backend ↔ relay disconnected')
+    act(() =>
+      live.server('collab:status', {
+        enabled: true,
+        connected: true,
+        since: null,
+        relayUrl: null,
+        peers: [],
+      }),
+    )
+    expect(badge).toHaveTextContent(/^Live$/)
+  })
+})

@@ -3,6 +3,9 @@ import { acceptFriend, requestFriend } from '../actions/friends'
 import { loadFriends, loadOnlineUsers } from '../actions/load'
 import { useStore } from '../store/store'
 
+/** How often the Friends page re-reads who is online at the relay. */
+export const ONLINE_REFRESH_MS = 5000
+
 function Dot({ online }: { online: boolean }) {
   return (
     <span
@@ -23,6 +26,11 @@ export function Friends() {
   useEffect(() => {
     void loadOnlineUsers()
     void loadFriends()
+    // Users who are not friends yet send no presence events: look again now and then while this page is open.
+    const timer = setInterval(() => {
+      if (useStore.getState().socketConnected) void loadOnlineUsers()
+    }, ONLINE_REFRESH_MS)
+    return () => clearInterval(timer)
   }, [])
 
   const known = new Map(friends.map((f) => [f.id, f]))
