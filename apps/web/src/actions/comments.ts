@@ -45,7 +45,7 @@ export async function sendComment(ideaId: string, text: string, retryOf?: string
     createdAt: new Date().toISOString(),
     pending: true,
   }
-  useStore.getState().upsertComment(optimistic)
+  useStore.getState().upsertComment(optimistic, { local: true })
   try {
     const saved = await transport().api.addComment(ideaId, body)
     useStore.getState().upsertComment(saved, { replaceId: tempId })

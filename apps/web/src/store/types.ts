@@ -17,7 +17,8 @@ export type Page = 'dashboard' | 'collaboration' | 'friends'
 export const PAGES: readonly Page[] = ['dashboard', 'collaboration', 'friends']
 
 /** A comment as the browser holds it: `failed` when sending it did not work. */
-export type ClientComment = CommentResponse & { failed: boolean }
+/** `local`: my copy shown while sending, before the backend has given the comment its id. */
+export type ClientComment = CommentResponse & { failed: boolean; local?: boolean }
 
 export type Toast = { id: number; text: string; tone: 'info' | 'error' }
 export type TypingEntry = { user: UserRef; until: number }
@@ -62,7 +63,7 @@ export type IdeasSlice = {
 export type CommentsSlice = {
   /** Per idea, ordered by (createdAt, id), one entry per id. */
   comments: Record<string, ClientComment[]>
-  upsertComment: (comment: CommentResponse, opts?: { replaceId?: string }) => void
+  upsertComment: (comment: CommentResponse, opts?: { replaceId?: string; local?: boolean }) => void
   markCommentFailed: (ideaId: string, commentId: string) => void
   removeComment: (ideaId: string, commentId: string) => void
   mergeComments: (ideaId: string, list: CommentResponse[]) => void

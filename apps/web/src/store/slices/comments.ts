@@ -10,12 +10,29 @@ export function compareComments(a: CommentResponse, b: CommentResponse): number 
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0
 }
 
-/** Merges one comment into a thread: keyed by id; once confirmed (pending false) it never turns pending again. */
-function merge(thread: ClientComment[], incoming: CommentResponse, replaceId?: string): ClientComment[] {
+/**
+ * Merges one comment into a thread: keyed by id; once confirmed (pending false) it never turns pending again.
+ * The backend's copy of a comment I am sending replaces my local copy whether it comes by the live channel
+ * or as the REST answer, whichever is first, so the comment never shows twice.
+ */
+function merge(
+  thread: ClientComment[],
+  incoming: CommentResponse,
+  replaceId?: string,
+  local = false,
+): ClientComment[] {
   const held = thread.find((c) => c.id === incoming.id)
   const pending = incoming.pending && (held ? held.pending : true)
-  const next = thread.filter((c) => c.id !== incoming.id && c.id !== replaceId)
-  next.push({ ...incoming, pending, failed: false })
+  const localCopy = local
+    ? undefined
+    : thread.find(
+        (c) =>
+          c.local && c.id !== incoming.id && c.author.id === incoming.author.id && c.body === incoming.body,
+      )
+  const next = thread.filter((c) => c.id !== incoming.id && c.id !== replaceId && c !== localCopy)
+  next.push(
+    local ? { ...incoming, pending, failed: false, local: true } : { ...incoming, pending, failed: false },
+  )
   return next.sort(compareComments)
 }
 
@@ -25,7 +42,7 @@ export const createCommentsSlice: StateCreator<AppState, [], [], CommentsSlice> 
     set((s) => ({
       comments: {
         ...s.comments,
-        [comment.ideaId]: merge(s.comments[comment.ideaId] ?? [], comment, opts?.replaceId),
+        [comment.ideaId]: merge(s.comments[comment.ideaId] ?? [], comment, opts?.replaceId, opts?.local),
       },
     })),
   markCommentFailed: (ideaId, commentId) =>
