@@ -1,0 +1,100 @@
+import type { SendFrame } from '@pp/contracts'
+import { pino } from 'pino'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createIdea, patchIdea, putShares } from '../domain/ideas.js'
+import { frame, testCtx } from '../test-support/ctx.js'
+import { waitFor } from '../test-support/processes.js'
+import { USER_A, USER_B, USER_C } from '../test-support/temp.js'
+import { Dispatcher } from './dispatcher.js'
+
+describe('the outbox and its dispatcher', () => {
+  let t: Awaited<ReturnType<typeof testCtx>>
+  let sent: SendFrame[]
+  let link: { connected: boolean; send: (f: SendFrame) => boolean }
+  let dispatcher: Dispatcher
+  beforeEach(async () => {
+    t = await testCtx(USER_A)
+    sent = []
+    link = {
+      connected: true,
+      send: (f) => {
+        if (!link.connected) return false
+        sent.push(f)
+        return true
+      },
+    }
+    dispatcher = new Dispatcher(t.db, link, pino({ level: 'silent' }), new Map(), () => {})
+    for (const u of [USER_B, USER_C]) {
+      await t.db.friend.create({ data: { userId: u.id, displayName: u.displayName, status: 'accepted' } })
+    }
+  })
+  afterEach(async () => {
+    dispatcher.stop()
+    await t.close()
+  })
+
+  it('writes nothing when the change fails (one transaction)', async () => {
+    const idea = await createIdea(t.ctx, { symbol: 'AAPL', strategy: 'Stock', status: 'Open' })
+    await expect(
+      putShares(t.ctx, idea.id, [USER_B.id, '00000000-0000-0000-0000-0000000000ee']),
+    ).rejects.toThrow()
+    expect(await t.db.outbox.count()).toBe(0)
+    expect(await t.db.share.count()).toBe(0)
+  })
+
+  it('sends one frame per event to all its due recipients and marks rows on ack', async () => {
+    const idea = await createIdea(t.ctx, { symbol: 'AAPL', strategy: 'Stock', status: 'Open' })
+    await putShares(t.ctx, idea.id, [USER_B.id, USER_C.id])
+    dispatcher.kick()
+    await waitFor(() => sent.length === 1, 'one send frame')
+    expect(sent[0]?.to.sort()).toEqual([USER_B.id, USER_C.id])
+    expect(sent[0]?.event.type).toBe('position_shared')
+    await waitFor(async () => (await t.db.outbox.count({ where: { attempts: 1 } })) === 2, 'rows marked sent')
+    await dispatcher.onAck(sent[0]?.id ?? '', USER_B.id)
+    const rows = await t.db.outbox.findMany({ orderBy: { recipientId: 'asc' } })
+    expect(rows.map((r) => r.ackedAt !== null)).toEqual([true, false])
+  })
+
+  it('keeps rows while the link is down and sends them in order when it is back', async () => {
+    link.connected = false
+    const idea = await createIdea(t.ctx, { symbol: 'AAPL', strategy: 'Stock', status: 'Open' })
+    await putShares(t.ctx, idea.id, [USER_B.id])
+    await patchIdea(t.ctx, idea.id, { status: 'Closed' })
+    dispatcher.kick()
+    expect(sent).toEqual([])
+    link.connected = true
+    await dispatcher.onLinkUp()
+    await waitFor(() => sent.length === 2, 'two frames')
+    expect(sent.map((f) => f.event.type)).toEqual(['position_shared', 'position_updated'])
+  })
+
+  it('resends an unacked row when its recipient comes online', async () => {
+    const idea = await createIdea(t.ctx, { symbol: 'AAPL', strategy: 'Stock', status: 'Open' })
+    await putShares(t.ctx, idea.id, [USER_B.id])
+    dispatcher.kick()
+    await waitFor(async () => (await t.db.outbox.count({ where: { attempts: 1 } })) === 1, 'sent once')
+    await dispatcher.onUndeliverable(sent[0]?.id ?? '', USER_B.id)
+    await dispatcher.onPeerOnline(USER_B.id)
+    await waitFor(() => sent.length === 2, 'sent again')
+    expect(sent[1]?.id).toBe(sent[0]?.id)
+  })
+
+  it('does not apply a redelivered event twice at the recipient', async () => {
+    const idea = await createIdea(t.ctx, { symbol: 'AAPL', strategy: 'Stock', status: 'Open' })
+    await putShares(t.ctx, idea.id, [USER_B.id])
+    dispatcher.kick()
+    await waitFor(() => sent.length === 1, 'sent')
+    const b = await testCtx(USER_B)
+    try {
+      await b.db.friend.create({ data: { userId: USER_A.id, displayName: 'User A', status: 'accepted' } })
+      const { applyInbound } = await import('../domain/inbound.js')
+      const f = sent[0]
+      if (!f) throw new Error('no frame')
+      const ev = frame(USER_A, f.event, f.id)
+      expect([await applyInbound(b.ctx, ev), await applyInbound(b.ctx, ev)]).toEqual(['applied', 'duplicate'])
+      expect(await b.db.idea.count()).toBe(1)
+    } finally {
+      await b.close()
+    }
+  })
+})
