@@ -125,6 +125,14 @@ export function render(res: Results): string {
           : p.ours.at70P99.median <= 5000 && p.ours.at70Lost === 0 && p.ours.at70Dup === 0,
     })
   }
+  if (p !== undefined) {
+    rows.push({
+      metric: '1 · server CPU time per event at 70 % load, µs (cost whatever the CPU share)',
+      cells: { ours: p.ours?.at70CpuUs, raw: p.raw?.at70CpuUs, sio: p.sio?.at70CpuUs },
+      digits: 1,
+      target: 'information',
+    })
+  }
   for (const [k, row] of Object.entries(res.fanout ?? {})) {
     const d = (kind: Kind) => row[kind]?.deliveriesPerSec.median
     rows.push({

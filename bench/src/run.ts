@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [--quick] [--only p2p,fanout,memory,storm,e2e,storage] [--kinds ours,raw,sio] [--runs N] [--profile]`
+ * `pnpm bench [--quick] [--only p2p,fanout,memory,storm,e2e,storage] [--kinds ours,raw,sio] [--runs N] [--nice N] [--profile]`
  * Runs every scenario against our relay and both baselines side by side, interleaved, and writes
  * results/latest.md (and latest.json). Benchmarks only: nothing here is a test.
  */
@@ -27,6 +27,7 @@ import {
   RAISED_LIMITS,
   ROOT_DIR,
   relayBuilt,
+  setNiceness,
 } from './lib/procs.js'
 import { type Results, render } from './report.js'
 import { makeCtx } from './scenarios/context.js'
@@ -102,6 +103,8 @@ async function main(): Promise<void> {
   const fsync = fsyncLatency()
   // The orchestrator stays out of the server's way: it shares the driver's core.
   pin(process.pid, 1)
+  const nice = Number(arg('--nice') ?? 0)
+  if (nice !== 0) setNiceness(nice)
   const driver = Driver.start()
   const ctx = makeCtx({ quick, runs, driver, profileDir })
   const kindsArg = arg('--kinds')?.split(',')
@@ -149,6 +152,9 @@ async function main(): Promise<void> {
     PIN
       ? 'Pinning: every server process (relay, baselines, backends, storage worker) on core 0 with `taskset -c 0`; the load driver (and this orchestrator) on core 1'
       : `Pinning: none (${HAS_TASKSET ? `${CPU_COUNT} core(s)` : 'no taskset'}): servers and driver share the CPU`,
+    nice !== 0
+      ? `Priority: every measured process (servers, backends, driver) at niceness ${nice}, ahead of other work on the machine`
+      : 'Priority: normal (niceness 0), competing with whatever else runs',
     `Runs: ${quick ? '1 measured run (the coarse sweep is the measurement)' : `warm-up (coarse sweep), then ${runs} measured runs`}; contenders interleaved, order rotated each run`,
     `Our relay: \`node apps/collab/dist/server.js\` with NODE_ENV=production, LOG_LEVEL=warn (per-event "routed" log lines are info level, so off); throughput scenarios 1–2 with RATE_LIMIT_PER_SEC=${RAISED_LIMITS.RATE_LIMIT_PER_SEC} and RATE_LIMIT_BURST=${RAISED_LIMITS.RATE_LIMIT_BURST} (defaults 2,000/s, burst 4,000 per connection); scenarios 3–5 with default limits`,
     'Baselines: raw `ws` forwarder (bench/src/servers/raw-ws.ts) and Socket.IO 4 relay with the default engine (bench/src/servers/socketio.ts), same HS256 token check at connect, one connection per bench user; the Socket.IO client uses the websocket transport from the start',

@@ -60,7 +60,15 @@ let current: Session | undefined
 let errors = 0
 let closes = 0
 
+/** When the last routed event of any session arrived: a step starts only once the previous one is quiet. */
+let lastEventAt = 0
+
+async function quiet(ms: number, timeoutMs: number): Promise<void> {
+  await until(() => performance.now() - lastEventAt >= ms, timeoutMs)
+}
+
 function deliver(text: string): void {
+  lastEventAt = performance.now()
   const m = readMarker(text)
   const s = current
   if (m === undefined || s === undefined || m.session !== s.session || m.seq >= s.counts.length) return
@@ -214,6 +222,7 @@ async function load(c: Extract<DriverCommand, { cmd: 'load' }>): Promise<LoadRes
   })
   const fanout = c.pairs[0]?.recipients.length ?? 1
   const total = Math.max(1, Math.round((c.rate * c.durationMs) / 1000))
+  await quiet(100, 15_000)
   const s: Session = {
     session: c.session,
     counts: new Uint16Array(total),
@@ -252,6 +261,8 @@ async function load(c: Extract<DriverCommand, { cmd: 'load' }>): Promise<LoadRes
   const wall = performance.now() - t0
   const cpu = process.cpuUsage(cpu0)
   current = undefined
+  // An overloaded step leaves a backlog behind: let it drain before anything else is measured.
+  if (s.delivered < expected) await quiet(300, 20_000)
   return {
     sent: total,
     expected,

@@ -2,7 +2,7 @@
 import { type ChildProcess, fork } from 'node:child_process'
 import { join } from 'node:path'
 import type { DriverCommand, DriverReply } from '../driver/protocol.js'
-import { BENCH_DIR, PIN } from './procs.js'
+import { BENCH_DIR, execPrefix } from './procs.js'
 
 export class Driver {
   private queue: ((r: DriverReply) => void)[] = []
@@ -14,7 +14,7 @@ export class Driver {
   static start(): Driver {
     // bash raises the descriptor limit (10,000 connections) and pins the driver to core 1, then execs node,
     // which keeps the IPC channel fork() set up.
-    const pinCmd = PIN ? 'exec taskset -c 1 "$0" "$@"' : 'exec "$0" "$@"'
+    const pinCmd = `${execPrefix(1)} "$0" "$@"`
     const proc = fork(join(BENCH_DIR, 'src/driver/main.ts'), [], {
       cwd: BENCH_DIR,
       execPath: '/bin/bash',

@@ -33,6 +33,17 @@ export const CPU_COUNT = (() => {
 /** Servers go on core 0 and the load driver on core 1 (when there are two cores and taskset). */
 export const PIN = HAS_TASKSET && CPU_COUNT >= 2
 
+let niceness = 0
+/** `--nice N`: run every measured process at niceness N (negative = ahead of other work; needs root). */
+export function setNiceness(n: number): void {
+  niceness = n
+}
+/** The exec prefix that pins to `core` and applies the niceness. */
+export function execPrefix(core: number): string {
+  const nice = niceness !== 0 ? `nice -n ${niceness} ` : ''
+  return PIN ? `exec ${nice}taskset -c ${core}` : `exec ${nice}`.trimEnd()
+}
+
 export function pin(pid: number, core: number): void {
   if (!PIN) return
   try {
@@ -116,7 +127,7 @@ export function spawnPinned(
   argv: string[],
   opts: { env: Record<string, string>; cwd: string; core: number },
 ): ChildProcess {
-  const prefix = PIN ? `exec taskset -c ${opts.core} "$@"` : 'exec "$@"'
+  const prefix = `${execPrefix(opts.core)} "$@"`
   return spawn(
     'bash',
     ['-c', `ulimit -n 65536 2>/dev/null || ulimit -n $(ulimit -Hn); ${prefix}`, 'bash', ...argv],

@@ -15,6 +15,7 @@ export interface FanoutKind {
   deliveriesPerSec: Summary
   p99AtMax: Summary
   cpuAtMax: Summary
+  cpuUsPerDelivery: Summary
 }
 export type FanoutResult = Record<string, Partial<Record<Kind, FanoutKind>>>
 
@@ -97,6 +98,7 @@ export async function fanout(ctx: Ctx): Promise<FanoutResult> {
           deliveriesPerSec: summarize(m.length > 0 ? m.map((s) => s.rate) : [0]),
           p99AtMax: summarize(m.map((s) => s.p99)),
           cpuAtMax: summarize(m.map((s) => s.serverCpuPct)),
+          cpuUsPerDelivery: summarize(m.map((s) => s.cpuUsPerDelivery)),
         }
       }
       out[String(k)] = row

@@ -19,6 +19,7 @@ export interface P2pKind {
   cpuAtMax: Summary
   at70P50: Summary
   at70P99: Summary
+  at70CpuUs: Summary
   at70Lost: number
   at70Dup: number
 }
@@ -160,6 +161,7 @@ export async function p2p(ctx: Ctx): Promise<P2pResult> {
         cpuAtMax: summarize(m.map((s) => s.serverCpuPct)),
         at70P50: summarize(a.map((s) => s.p50)),
         at70P99: summarize(a.map((s) => s.p99)),
+        at70CpuUs: summarize(a.map((s) => s.cpuUsPerDelivery)),
         at70Lost: a.reduce((n, s) => n + s.lost, 0),
         at70Dup: a.reduce((n, s) => n + s.dup, 0),
       }

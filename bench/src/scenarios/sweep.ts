@@ -7,6 +7,8 @@ export interface Step extends LoadResult {
   /** Target rate in deliveries per second. */
   rate: number
   serverCpuPct: number
+  /** Server CPU time (user + system) per delivery, µs: what a delivery costs, whatever the CPU share. */
+  cpuUsPerDelivery: number
   held: boolean
 }
 
@@ -34,7 +36,9 @@ export async function step(ctx: Ctx, server: Server, spec: StepSpec): Promise<St
     durationMs: spec.durationMs,
     drainMs: spec.drainMs,
   })
-  const serverCpuPct = ((cpuMs(server.pid) - c0) / (performance.now() - t0)) * 100
+  const usedMs = cpuMs(server.pid) - c0
+  const serverCpuPct = (usedMs / (performance.now() - t0)) * 100
+  const cpuUsPerDelivery = r.delivered > 0 ? (usedMs * 1000) / r.delivered : Number.NaN
   const held =
     r.lost === 0 &&
     r.dup === 0 &&
@@ -42,7 +46,7 @@ export async function step(ctx: Ctx, server: Server, spec: StepSpec): Promise<St
     r.closes === 0 &&
     r.p99 <= spec.p99LimitUs &&
     r.achievedRate >= eventRate * 0.97
-  return { ...r, rate: spec.rate, serverCpuPct, held }
+  return { ...r, rate: spec.rate, serverCpuPct, cpuUsPerDelivery, held }
 }
 
 export interface SweepSpec extends Omit<StepSpec, 'rate'> {
