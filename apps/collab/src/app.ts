@@ -2,14 +2,27 @@ import { createServer } from 'node:http'
 import websocket from '@fastify/websocket'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
 import pino, { type Logger } from 'pino'
+import { BackendHub } from './backends/hub.js'
+import { registerBackendRoutes } from './backends/routes.js'
+import { createCluster } from './cluster/create.js'
 import type { RelayConfig } from './config.js'
 import { HealthReport } from './health.js'
 import { createMetrics } from './metrics.js'
+import { registerHttpRoutes } from './routes/http.js'
 import sessionsPlugin from './sessions/plugin.js'
 
 export type BuildOptions = {
   /** A pino logger to use instead of the default one (stdout, asynchronous). */
   logger?: Logger
+}
+
+/** How long backends get after `drain` before they are closed with 1001 (and again before termination). */
+export const DRAIN_GRACE_MS = 400
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    backends: BackendHub
+  }
 }
 
 /**
@@ -33,15 +46,15 @@ export function createLogger(config: RelayConfig): { logger: Logger; flushSync: 
 
 /** Builds the relay from a validated config. Nothing listens until the caller calls `listen`. */
 export async function buildApp(config: RelayConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
-  const startedAt = Date.now()
+  const logger = options.logger ?? createLogger(config).logger
   const app = Fastify({
-    loggerInstance: (options.logger ?? createLogger(config).logger) as FastifyBaseLogger,
+    loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
-    // Upgraded sockets are closed by their owners; plain HTTP keep-alive sockets go at close.
+    // Plain HTTP keep-alive sockets are closed at once on close; upgraded sockets by their owners.
     forceCloseConnections: true,
     // Half-open or never-upgrading TCP connections are dropped after AUTH_TIMEOUT_MS.
-    serverFactory: (handler) => {
-      const server = createServer(
+    serverFactory: (handler) =>
+      createServer(
         {
           headersTimeout: config.AUTH_TIMEOUT_MS,
           requestTimeout: config.AUTH_TIMEOUT_MS,
@@ -49,10 +62,7 @@ export async function buildApp(config: RelayConfig, options: BuildOptions = {}):
           keepAliveTimeout: 5000,
         },
         handler,
-      )
-      server.setTimeout(Math.max(config.AUTH_TIMEOUT_MS, 5000) * 6)
-      return server
-    },
+      ),
   })
 
   app.decorate('metrics', createMetrics())
@@ -62,17 +72,37 @@ export async function buildApp(config: RelayConfig, options: BuildOptions = {}):
     options: { maxPayload: config.MAX_PAYLOAD_BYTES, perMessageDeflate: false, clientTracking: false },
   })
 
-  app.get('/health', async () => ({
-    status: 'healthy',
-    uptime: Math.floor((Date.now() - startedAt) / 1000),
-    active_users: 0,
-    total_connections: app.health.connections(),
-    total_events_routed: 0,
-    node_id: config.nodeId,
-    ...app.health.fields(),
-  }))
+  const cluster = createCluster(config, logger.child({ component: 'cluster' }))
+  const hub = new BackendHub({
+    heartbeatMs: config.HEARTBEAT_MS,
+    ratePerSec: config.RATE_LIMIT_PER_SEC,
+    rateBurst: config.RATE_LIMIT_BURST,
+    sendBufferLimit: config.SEND_BUFFER_LIMIT_BYTES,
+    maxConnectionsPerUser: config.MAX_CONNECTIONS_PER_USER,
+    log: logger.child({ component: 'backends' }),
+    metrics: app.metrics,
+    cluster,
+  })
+  app.decorate('backends', hub)
+  app.health.contribute(
+    () => ({ backend_connections: hub.openSockets }),
+    () => hub.openSockets,
+  )
 
+  registerBackendRoutes(app, config, hub)
+  registerHttpRoutes(app, config, hub, cluster)
   await app.register(sessionsPlugin, { config })
+
+  app.addHook('onReady', async () => {
+    await cluster?.start(hub)
+    hub.start()
+  })
+  app.addHook('preClose', async () => {
+    await hub.drain(DRAIN_GRACE_MS)
+  })
+  app.addHook('onClose', async () => {
+    await cluster?.stop()
+  })
 
   return app
 }

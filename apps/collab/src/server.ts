@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { buildApp, createLogger } from './app.js'
+import { buildApp, createLogger, DRAIN_GRACE_MS } from './app.js'
 import { loadConfigOrExit } from './config.js'
 
 if (existsSync('.env')) process.loadEnvFile('.env')
@@ -26,7 +26,8 @@ async function shutdown(signal: string): Promise<void> {
   }, SHUTDOWN_LIMIT_MS)
   force.unref()
   try {
-    await app.close()
+    // Backends are drained while the rest of the app closes, so both fit in the limit.
+    await Promise.all([app.backends.drain(DRAIN_GRACE_MS), app.close()])
   } catch (err) {
     app.log.error({ err }, 'error while closing')
   }

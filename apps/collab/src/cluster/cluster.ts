@@ -1,0 +1,65 @@
+import type { UserRef } from '@pp/contracts'
+
+/**
+ * How relay nodes share the user registry, presence and routing. One node alone needs none of it (the
+ * hub then routes from its own memory); with REDIS_URL the Redis implementation (redis-cluster.ts) keeps
+ * a cache of who is connected where, so routing stays a synchronous map lookup on every node.
+ */
+
+/** A connected backend, as `/api/users/online` lists it. */
+export type OnlineUser = {
+  id: string
+  displayName: string
+  backendUrl: string | null
+  connectedAt: string
+}
+
+/** A frame for a user on another node. */
+export type RemoteDelivery =
+  | {
+      kind: 'event'
+      /** Recipient user id. */
+      to: string
+      /** The complete `event` frame text. */
+      frame: string
+      /** For an `undeliverable` back to the sender when the recipient left meanwhile. */
+      eventId: string
+      eventType: string
+      from: UserRef
+      fromNode: string
+    }
+  | { kind: 'frame'; to: string; frame: string }
+
+/** What a node is told by the others. */
+export interface ClusterInbox {
+  /** A frame for a user connected to this node. */
+  deliver(delivery: RemoteDelivery): void
+  /** A user came or went on another node. */
+  presence(user: UserRef, online: boolean, at: string): void
+  /** The user connected again on another node: its connection here is replaced (closed with 4000). */
+  claimed(userId: string, connId: string): void
+}
+
+export type ClusterStatus = {
+  mode: 'embedded' | 'redis'
+  redis: 'disabled' | 'connected' | 'disconnected'
+  nodes: number
+}
+
+export interface Cluster {
+  readonly nodeId: string
+  start(inbox: ClusterInbox): Promise<void>
+  stop(): Promise<void>
+  /** This node now holds the user's connection `connId`. */
+  announce(user: OnlineUser, connId: string): void
+  /** This node no longer holds the user's connection `connId`. */
+  withdraw(user: UserRef, connId: string): void
+  /** The user's node, if it is connected to another node. */
+  locate(userId: string): { node: string; user: OnlineUser } | undefined
+  forward(node: string, delivery: RemoteDelivery): void
+  /** Users connected to other nodes. */
+  remoteUsers(): OnlineUser[]
+  /** Cluster-wide sums of counters, this node's own included (`local`). */
+  totals(local: Record<string, number>): Promise<Record<string, number>>
+  status(): ClusterStatus
+}

