@@ -4,9 +4,13 @@ export function fullJitter(attempt: number, baseMs = 250, capMs = 5000, random =
   return Math.floor(random() * ceiling)
 }
 
-/** Delay before an unacknowledged outbox row is sent again: 1 s, 2 s, 4 s … capped at 30 s. */
+/**
+ * Delay before an unacknowledged outbox row is sent again: 5 s, 10 s, 20 s, then every 30 s. A busy
+ * recipient may take a while to ack a burst; rows also go again at once when the link comes back or
+ * the recipient comes online, so this only covers frames lost in between.
+ */
 export function retryDelayMs(attempts: number): number {
-  return Math.min(30_000, 1000 * 2 ** Math.max(0, Math.min(attempts - 1, 15)))
+  return Math.min(30_000, 5000 * 2 ** Math.max(0, Math.min(attempts - 1, 15)))
 }
 
 /** Token bucket that keeps outgoing frames below the relay's per-connection rate limit. */

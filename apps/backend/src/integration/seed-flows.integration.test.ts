@@ -109,6 +109,23 @@ describe('the testing guide’s flows (real relay, three real backends)', () => 
     )
   })
 
+  it('live channel: collab:status on connect, typing relayed and never stored', async () => {
+    expect(liveB.events.find((e) => e.name === 'collab:status')?.payload).toMatchObject({ enabled: true })
+    await waitFor(
+      () =>
+        liveA.events.some(
+          (e) => e.name === 'collab:status' && (e.payload as { connected: boolean }).connected,
+        ),
+      'A live status connected',
+    )
+    const outboxBefore = await B().get<{ outbox: { pending: number; acked: number } }>('/debug/delivery')
+    liveB.socket.emit('typing', { ideaId: aapl.id })
+    const typing = await waitFor(() => liveA.events.find((e) => e.name === 'typing'), 'typing at A')
+    expect(typing.payload).toEqual({ ideaId: aapl.id, user: USER_B })
+    const outboxAfter = await B().get<{ outbox: { pending: number; acked: number } }>('/debug/delivery')
+    expect(outboxAfter.outbox).toEqual(outboxBefore.outbox)
+  })
+
   it('Test 3: tags and status changes reach B', async () => {
     await A().ok('PATCH', `/ideas/${aapl.id}`, { tags: ['bullish', 'short-term'] })
     await waitFor(async () => {

@@ -12,7 +12,12 @@ export const USER_C = { id: '00000000-0000-0000-0000-000000000003', displayName:
 /** A temporary folder removed by the returned cleanup. */
 export function tempDir(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'pp-backend-'))
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
+  // PP_KEEP_TMP=1 keeps databases and logs for a look after the run.
+  return {
+    dir,
+    cleanup: () =>
+      process.env.PP_KEEP_TMP === '1' ? undefined : rmSync(dir, { recursive: true, force: true }),
+  }
 }
 
 export function testConfig(dbPath: string, env: Record<string, string> = {}): Config {
