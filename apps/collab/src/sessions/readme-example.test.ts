@@ -1,20 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEBIAN_PYTHON } from './test-support/python-script.js'
-import { COLLAB_DIR, pollUntil, type RelayProcess, startRelay } from './test-support/relay-process.js'
+import { readmePythonBlock } from './test-support/readme.js'
+import { pollUntil, type RelayProcess, startRelay } from './test-support/relay-process.js'
 import { SessionClient } from './test-support/session-client.js'
-
-/** The first ```python block of the README's "Session rooms" section, as written. */
-function readmeExample(): string {
-  const readme = readFileSync(join(COLLAB_DIR, 'README.md'), 'utf8')
-  const section = readme.slice(readme.indexOf('## Session rooms'))
-  const match = /```python\n([\s\S]*?)```/.exec(section)
-  if (match?.[1] === undefined) throw new Error('no python example in the Session rooms section')
-  return match[1]
-}
 
 let relay: RelayProcess
 let dir: string
@@ -35,7 +27,7 @@ afterAll(async () => {
 describe('the README’s Python client example', () => {
   it('joins, adds an item, answers a late joiner’s sync and follows the others’ changes', async () => {
     const file = join(dir, 'client.py')
-    writeFileSync(file, readmeExample())
+    writeFileSync(file, readmePythonBlock('websockets.connect'))
     let out = ''
     child = spawn(DEBIAN_PYTHON, [file, 'alice'], {
       env: { ...process.env, SESSION_SERVER: relay.wsUrl, PYTHONUNBUFFERED: '1' },

@@ -1,5 +1,8 @@
+import { execFileSync } from 'node:child_process'
 import { SignJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DEBIAN_PYTHON } from './test-support/python-script.js'
+import { readmePythonBlock } from './test-support/readme.js'
 import { type RelayProcess, startRelay } from './test-support/relay-process.js'
 import { SessionClient } from './test-support/session-client.js'
 
@@ -70,6 +73,17 @@ describe('SESSION_AUTH=required', () => {
     member.send({ type: 'ping' })
     await member.next((m) => m.type === 'pong')
     expect(member.ofType('user:joined').map((m) => m.user_id)).not.toContain('dave')
+  })
+})
+
+describe('the README’s token snippet', () => {
+  it('mints a token the relay accepts', async () => {
+    const snippet = readmePythonBlock('def session_token')
+    const program = `${snippet}\nimport sys\nprint(session_token(sys.argv[1], sys.argv[2]))\n`
+    const minted = execFileSync(DEBIAN_PYTHON, ['-c', program, 'readme-user', SECRET]).toString().trim()
+    const c = await open('readme-user', `?token=${minted}`)
+    const ack = await c.next((m) => m.type === 'connection:ack')
+    expect(ack.user_id).toBe('readme-user')
   })
 })
 
