@@ -32,6 +32,15 @@ async function spareRange(count: number): Promise<number> {
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
   rmSync(LATENCY_FILE, { force: true })
+  // Against a stack already running (a launcher started with --state-file and --control-port).
+  const existing = process.env[STATE_ENV]
+  if (existing) {
+    if (readState(existing)?.status !== 'ready')
+      throw new Error(`${STATE_ENV}=${existing}: that stack is not ready`)
+    process.env.PP_E2E_RUN_TAG =
+      String.fromCharCode(65 + Math.floor(Math.random() * 26)) + Math.floor(Math.random() * 10)
+    return async () => {}
+  }
   const dir = mkdtempSync(join(tmpdir(), 'pp-e2e-'))
   const stateFile = join(dir, 'state.json')
   const users = 3

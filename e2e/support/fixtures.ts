@@ -135,10 +135,13 @@ export const test = base.extend<Fixtures>({
   },
   // biome-ignore lint/correctness/noEmptyPattern: Playwright reads fixture names from the destructuring pattern
   sym: async ({}, use, testInfo) => {
+    // Against a reused stack the global setup sets a short run tag, so this run never meets the last one's ideas.
+    const tag = process.env.PP_E2E_RUN_TAG ?? ''
+    const again = testInfo.repeatEachIndex > 0 || testInfo.retry > 0
     const suffix =
-      testInfo.repeatEachIndex === 0 && testInfo.retry === 0
-        ? ''
-        : `-${testInfo.repeatEachIndex}${testInfo.retry > 0 ? `R${testInfo.retry}` : ''}`
+      tag || again
+        ? `-${tag}${again ? testInfo.repeatEachIndex.toString(36).toUpperCase() : ''}${testInfo.retry > 0 ? `R${testInfo.retry}` : ''}`
+        : ''
     await use((ticker) => `${ticker}${suffix}`)
   },
 })
