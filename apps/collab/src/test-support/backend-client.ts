@@ -78,7 +78,10 @@ export async function connectBackend(
   const backend = new TestBackend(ws)
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve())
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)))
+    ws.once('unexpected-response', (_req, res) => {
+      reject(new Error(`upgrade refused: ${res.statusCode}`))
+      ws.terminate()
+    })
     ws.once('error', reject)
   })
   await backend.next('welcome', (f) => f.type === 'welcome')

@@ -1,0 +1,94 @@
+import { SignJWT } from 'jose'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { connectBackend, refusedStatus, tokenFor, USER_A, USER_B } from '../test-support/backend-client.js'
+import { type Relay, startRelay, TEST_SECRET } from '../test-support/relay.js'
+
+const key = new TextEncoder().encode(TEST_SECRET)
+const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url')
+const now = () => Math.floor(Date.now() / 1000)
+
+describe('backend upgrade authorization', () => {
+  let relay: Relay
+  beforeAll(async () => {
+    relay = await startRelay({ ALLOWED_ORIGINS: 'http://localhost:3000' })
+  })
+  afterAll(async () => {
+    await relay.stop()
+  })
+  const bearer = (t: string) => ({ authorization: `Bearer ${t}` })
+
+  it('refuses a missing or malformed Authorization header with 401', async () => {
+    expect(await refusedStatus(relay.wsUrl, {})).toBe(401)
+    expect(await refusedStatus(relay.wsUrl, { authorization: 'Basic abc' })).toBe(401)
+    expect(await refusedStatus(relay.wsUrl, bearer('not-a-jwt'))).toBe(401)
+  })
+
+  it('refuses a token signed with another secret', async () => {
+    const t = await tokenFor(USER_A, { secret: 'some-other-secret-0123456789' })
+    expect(await refusedStatus(relay.wsUrl, bearer(t))).toBe(401)
+  })
+
+  it('refuses alg:none and algorithms other than HS256', async () => {
+    const none = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: USER_A.id, name: 'User A', exp: now() + 600 })}.`
+    expect(await refusedStatus(relay.wsUrl, bearer(none))).toBe(401)
+    const hs512 = await new SignJWT({ name: 'User A' })
+      .setProtectedHeader({ alg: 'HS512' })
+      .setSubject(USER_A.id)
+      .setExpirationTime(now() + 600)
+      .sign(key)
+    expect(await refusedStatus(relay.wsUrl, bearer(hs512))).toBe(401)
+  })
+
+  it('requires exp, sub (a user id) and name', async () => {
+    const noExp = await new SignJWT({ name: 'User A' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(USER_A.id)
+      .sign(key)
+    const noName = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(USER_A.id)
+      .setExpirationTime(now() + 600)
+      .sign(key)
+    const badSub = await new SignJWT({ name: 'X' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('alice')
+      .setExpirationTime(now() + 600)
+      .sign(key)
+    for (const t of [noExp, noName, badSub]) expect(await refusedStatus(relay.wsUrl, bearer(t))).toBe(401)
+  })
+
+  it('refuses a token expired beyond the 30 s leeway, accepts one inside it', async () => {
+    const old = await tokenFor(USER_A, { now: Date.now() - 3600_000 - 31_000, ttlSeconds: 3600 })
+    expect(await refusedStatus(relay.wsUrl, bearer(old))).toBe(401)
+    const justExpired = await tokenFor(USER_A, { now: Date.now() - 3600_000 - 28_000, ttlSeconds: 3600 })
+    const b = await connectBackend(relay.wsUrl, USER_A, { token: justExpired })
+    // …and closes it with 4001 once the leeway runs out, a few seconds later.
+    expect(await b.waitClosed()).toEqual({ code: 4001, reason: 'token expired' })
+  })
+
+  it('refuses a browser Origin not in ALLOWED_ORIGINS with 403; a listed one and none pass', async () => {
+    const t = await tokenFor(USER_B)
+    expect(await refusedStatus(relay.wsUrl, { ...bearer(t), origin: 'http://evil.example' })).toBe(403)
+    const listed = await connectBackend(relay.wsUrl, USER_B, {
+      token: t,
+      headers: { origin: 'http://localhost:3000' },
+    })
+    listed.close()
+    const none = await connectBackend(relay.wsUrl, USER_B, { token: t })
+    none.close()
+  })
+
+  it('creates no socket for a refused upgrade', async () => {
+    const metrics = await (await fetch(`${relay.url}/metrics`)).text()
+    const accepted = Number(/^collab_backend_connections_total (\d+)/m.exec(metrics)?.[1])
+    const refused = Number(/^collab_auth_failures_total\{status="401"\} (\d+)/m.exec(metrics)?.[1])
+    // Only the three connections accepted above, and every 401 counted.
+    expect(accepted).toBe(3)
+    expect(refused).toBeGreaterThanOrEqual(9)
+  })
+
+  it('answers a plain GET on the socket path with 426', async () => {
+    const res = await fetch(`${relay.url}/v1/backends`)
+    expect(res.status).toBe(426)
+  })
+})

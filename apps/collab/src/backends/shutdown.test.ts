@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest'
+import { connectBackend, USER_A, USER_B } from '../test-support/backend-client.js'
+import { startRelay } from '../test-support/relay.js'
+
+describe('graceful shutdown', () => {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`on ${signal}: drain to every backend, close 1001, exit 0, port free at once`, async () => {
+      const relay = await startRelay()
+      const a = await connectBackend(relay.wsUrl, USER_A)
+      const b = await connectBackend(relay.wsUrl, USER_B)
+      const code = await relay.stop(signal)
+      expect(code).toBe(0)
+      for (const backend of [a, b]) {
+        expect(backend.of('drain')).toEqual([{ type: 'drain', reason: 'shutdown' }])
+        expect((await backend.waitClosed()).code).toBe(1001)
+      }
+      // A restart on the same port works immediately.
+      const again = await startRelay({}, relay.port)
+      const c = await connectBackend(again.wsUrl, USER_A)
+      c.close()
+      expect(await again.stop()).toBe(0)
+    })
+  }
+})
