@@ -15,6 +15,9 @@ export const SOCKET_OPTIONS: Partial<ManagerOptions & SocketOptions> = {
   timeout: 3000,
 }
 
+/** After the backend closed the socket itself (it is shutting down), try again after this long. */
+const RESTART_RETRY_MS = 250
+
 const EVENT_NAMES = Object.keys(LiveServerEvents) as LiveEventName[]
 
 /** socket.io link to the backend; every server event is parsed with its contract schema. */
@@ -26,7 +29,12 @@ export function createLiveSocket(origin: string, onInvalid: (event: string, mess
       const s = io(origin, SOCKET_OPTIONS)
       socket = s
       s.on('connect', () => onConnection(true))
-      s.on('disconnect', () => onConnection(false))
+      s.on('disconnect', (reason) => {
+        onConnection(false)
+        // A backend shutting down closes its sockets itself ("io server disconnect"), after which socket.io
+        // does not retry on its own: start connecting again, with the same quick backoff.
+        if (reason === 'io server disconnect') setTimeout(() => socket === s && s.connect(), RESTART_RETRY_MS)
+      })
       s.on('connect_error', () => onConnection(false))
       for (const name of EVENT_NAMES) {
         s.on(name, (payload: unknown) => dispatch(handlers, name, payload, onInvalid))
