@@ -116,8 +116,58 @@ async def run(base, session):
             first_after_ack = await recv_json(c)
             checks["isolation"] = first_after_ack["type"] == "pong"
 
+        crowd = [await connect(base, f"{session}-crowd", f"py-{n}").__aenter__() for n in range(6)]
+        try:
+            for member in crowd:
+                await recv_json(member)
+            await crowd[0].send(json.dumps({"type": "item:add", "item": {"id": "crowd"}}))
+            got = [await recv_until(member, "item:add") for member in crowd[1:]]
+            checks["six_users_fan_out"] = all(m["user_id"] == "py-0" for m in got)
+        finally:
+            for member in crowd:
+                await member.close()
+
+        async with connect(base, f"{session}-fallback", "py-mute") as mute:
+            await recv_json(mute)
+            async with connect(base, f"{session}-fallback", "py-helper") as helper:
+                await recv_json(helper)
+                await recv_until(helper, "sync:unavailable")
+                async with connect(base, f"{session}-fallback", "py-late") as late:
+                    await recv_json(late)
+                    request = await recv_until(helper, "sync:request")
+                    await helper.send(
+                        json.dumps({"type": "sync:state", "requester": request["requester"], "state": {"v": 1}})
+                    )
+                    state = await recv_until(late, "sync:state")
+                    checks["sync_fallback_to_next_member"] = state["user_id"] == "py-helper" and state["state"] == {"v": 1}
+
         await a.close()
         checks["clean_close"] = a.close_code == 1000
+    return checks
+
+
+async def run_idle(base, session):
+    """Against a relay with a short SESSION_IDLE_TIMEOUT_MS: a silent client is closed with 1001."""
+    checks = {}
+    async with connect(base, session, "py-silent") as silent, connect(base, session, "py-pinger") as pinger:
+        await recv_json(silent)
+        await recv_json(pinger)
+
+        async def keep_pinging():
+            while True:
+                await pinger.send(json.dumps({"type": "ping"}))
+                await asyncio.sleep(0.2)
+
+        task = asyncio.create_task(keep_pinging())
+        code, reason = await closed_with(silent)
+        checks["silent_closed_1001"] = code == 1001 and "idle" in reason
+        left = await recv_until(pinger, "user:left")
+        checks["others_told"] = left["user_id"] == "py-silent"
+        # Ten more pongs, 0.2 s apart, outlast the idle period: pinging keeps the client connected.
+        for _ in range(10):
+            await recv_until(pinger, "pong")
+        task.cancel()
+        checks["pinging_client_open"] = pinger.open
     return checks
 
 
@@ -125,9 +175,10 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", default="ws://localhost:9000")
     parser.add_argument("--session", default="python-check")
+    parser.add_argument("--idle", action="store_true", help="only the idle-timeout check")
     args = parser.parse_args()
     try:
-        checks = asyncio.run(run(args.url, args.session))
+        checks = asyncio.run((run_idle if args.idle else run)(args.url, args.session))
         error = None
     except Exception as exc:  # reported in the result line
         checks, error = {}, f"{type(exc).__name__}: {exc}"

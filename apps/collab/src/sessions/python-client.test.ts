@@ -5,7 +5,7 @@ import { type RelayProcess, startRelay } from './test-support/relay-process.js'
 let relay: RelayProcess
 
 beforeAll(async () => {
-  relay = await startRelay()
+  relay = await startRelay({ SESSION_SYNC_TIMEOUT_MS: '500' })
 })
 afterAll(async () => {
   killPythonScripts()
@@ -13,7 +13,7 @@ afterAll(async () => {
 })
 
 describe('a Python websockets client (Debian python3-websockets)', () => {
-  it('passes the protocol check: ack, ping, presence, sync, broadcast, errors, 1009, 4000, isolation', async () => {
+  it('passes the protocol check: ack, ping, presence, sync and fallback, broadcast, errors, 1009, 4000, isolation, 6 users', async () => {
     const script = runPython('python_protocol_check.py', ['--url', relay.wsUrl])
     const result = await script.result()
     expect(result, script.output()).toMatchObject({ ok: true, error: null })
@@ -29,8 +29,24 @@ describe('a Python websockets client (Debian python3-websockets)', () => {
       'oversize_closes_1009',
       'replacement_closes_4000',
       'isolation',
+      'six_users_fan_out',
+      'sync_fallback_to_next_member',
       'clean_close',
     ])
     expect(await script.exited).toBe(0)
+  })
+
+  it('is closed with 1001 when silent, and kept while it pings', async () => {
+    const idleRelay = await startRelay({ SESSION_IDLE_TIMEOUT_MS: '1500' })
+    try {
+      const script = runPython('python_protocol_check.py', ['--url', idleRelay.wsUrl, '--idle'])
+      const result = await script.result()
+      expect(result, script.output()).toMatchObject({
+        ok: true,
+        checks: { silent_closed_1001: true, others_told: true, pinging_client_open: true },
+      })
+    } finally {
+      await idleRelay.stop()
+    }
   })
 })
