@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
 import { type RelayProcess, startRelay } from './test-support/relay-process.js'
 import { SessionClient } from './test-support/session-client.js'
 
@@ -12,7 +13,7 @@ afterAll(async () => {
   await relay.stop()
 })
 
-describe('session sockets and protocol pings', () => {
+describe('a Qt-friendly transport', () => {
   it('never get a server-initiated protocol ping; liveness is the client ping', async () => {
     const client = await SessionClient.join(relay.wsUrl, 'no-pings', 'qt-like')
     const pinger = setInterval(() => client.send({ type: 'ping' }), 100)
@@ -33,5 +34,15 @@ describe('session sockets and protocol pings', () => {
     client.ws.ping('keepalive')
     expect(await pong).toBe('keepalive')
     await client.close()
+  })
+
+  it('never negotiates permessage-deflate, even when the client offers it', async () => {
+    const offering = new WebSocket(`${relay.wsUrl}/ws/no-compression/offering`, { perMessageDeflate: true })
+    await new Promise<void>((resolve, reject) => {
+      offering.once('open', () => resolve())
+      offering.once('error', reject)
+    })
+    expect(offering.extensions).toBe('')
+    offering.close()
   })
 })
