@@ -7,7 +7,8 @@ let relay: RelayProcess
 
 beforeAll(async () => {
   // The relay's own heartbeat for backend sockets at its shortest: session sockets must not get it.
-  relay = await startRelay({ HEARTBEAT_MS: '100' })
+  // The HTTP-phase timeout short too: it must not reach upgraded session sockets.
+  relay = await startRelay({ HEARTBEAT_MS: '100', AUTH_TIMEOUT_MS: '200' })
 })
 afterAll(async () => {
   await relay.stop()
@@ -34,6 +35,22 @@ describe('a Qt-friendly transport', () => {
     client.ws.ping('keepalive')
     expect(await pong).toBe('keepalive')
     await client.close()
+  })
+
+  it('keeps a quiet client far longer than the relay’s HTTP timeouts (until the idle timeout)', async () => {
+    const quiet = await SessionClient.join(relay.wsUrl, 'quiet', 'sleeper')
+    const clock = await SessionClient.join(relay.wsUrl, 'clock', 'ticker')
+    const ticker = setInterval(() => clock.send({ type: 'ping' }), 100)
+    try {
+      // Twenty pongs 100 ms apart: ten of the relay's 200 ms HTTP timeouts, the quiet client silent.
+      await clock.until('twenty pongs', () => (clock.ofType('pong').length >= 20 ? true : undefined))
+    } finally {
+      clearInterval(ticker)
+    }
+    quiet.send({ type: 'ping' })
+    await quiet.next((m) => m.type === 'pong')
+    expect(quiet.closedWith).toBeUndefined()
+    await Promise.all([quiet.close(), clock.close()])
   })
 
   it('never negotiates permessage-deflate, even when the client offers it', async () => {
