@@ -11,7 +11,8 @@ export interface Handlers {
   /** Any routed event: the raw text for ws, the body text for Socket.IO (both hold the bench marker). */
   event(text: string, client: Client): void
   presence(user: string, online: boolean, client: Client): void
-  closed(client: Client): void
+  /** `drained`: the server said `drain` first (the backend then reconnects at once). */
+  closed(client: Client, drained: boolean): void
   error(code: string): void
 }
 
@@ -43,6 +44,7 @@ class WsClient implements Client {
   readonly id: string
   readonly objects = false
   connected = false
+  private drained = false
   private ws: WebSocket | undefined
 
   constructor(
@@ -60,6 +62,7 @@ class WsClient implements Client {
       handshakeTimeout: CONNECT_TIMEOUT_MS,
     })
     this.ws = ws
+    this.drained = false
     return new Promise((resolve, reject) => {
       let settled = false
       ws.on('message', (data) => {
@@ -91,6 +94,11 @@ class WsClient implements Client {
           case 'error':
             this.o.handlers.error(f.code ?? 'error')
             break
+          case 'drain':
+            // As the backend does: close, and reconnect at once (here, when the relay is back).
+            this.drained = true
+            ws.close(1000)
+            break
           default:
             break
         }
@@ -108,7 +116,7 @@ class WsClient implements Client {
           settled = true
           reject(new Error('closed before welcome'))
         }
-        if (was) this.o.handlers.closed(this)
+        if (was) this.o.handlers.closed(this, this.drained)
       })
     })
   }
@@ -185,7 +193,7 @@ class SioClient implements Client {
           settled = true
           reject(new Error('disconnected before welcome'))
         }
-        if (was) this.o.handlers.closed(this)
+        if (was) this.o.handlers.closed(this, false)
       })
     })
   }

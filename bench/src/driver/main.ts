@@ -115,11 +115,11 @@ function stormCheck(): void {
   }
 }
 
-function reconnect(client: Client, attempt: number): void {
+function reconnect(client: Client, attempt: number, immediate: boolean): void {
   const s = storm
   if (s === undefined || !s.active) return
-  // The backend's policy: full jitter from 250 ms, doubling, capped at 5 s.
-  const delay = Math.random() * Math.min(5000, 250 * 2 ** attempt)
+  // The backend's policy: at once after a drain, else full jitter from 250 ms, doubling, capped at 5 s.
+  const delay = immediate ? 0 : Math.random() * Math.min(5000, 250 * 2 ** attempt)
   setTimeout(() => {
     s.attempts++
     client.connect().then(
@@ -130,7 +130,7 @@ function reconnect(client: Client, attempt: number): void {
         }
         stormCheck()
       },
-      () => reconnect(client, attempt + 1),
+      () => reconnect(client, attempt + 1, false),
     )
   }, delay)
 }
@@ -144,9 +144,9 @@ const handlers: Handlers = {
     else s.seen.delete(user)
     stormCheck()
   },
-  closed: (client) => {
+  closed: (client, drained) => {
     closes++
-    if (storm?.active && storm.group.has(client.index)) reconnect(client, 0)
+    if (storm?.active && storm.group.has(client.index)) reconnect(client, 0, drained)
   },
   error: () => {
     errors++

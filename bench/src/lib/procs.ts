@@ -9,7 +9,8 @@ import { BENCH_SECRET } from './ids.js'
 
 export const BENCH_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const ROOT_DIR = join(BENCH_DIR, '..')
-export const RELAY_ENTRY = join(ROOT_DIR, 'apps/collab/dist/server.js')
+/** Our relay's entry; BENCH_RELAY_ENTRY points at another build (to compare a candidate change). */
+export const RELAY_ENTRY = process.env.BENCH_RELAY_ENTRY ?? join(ROOT_DIR, 'apps/collab/dist/server.js')
 
 export type Kind = 'ours' | 'raw' | 'sio'
 export const KINDS: readonly Kind[] = ['ours', 'raw', 'sio']
