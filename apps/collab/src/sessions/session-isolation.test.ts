@@ -61,4 +61,31 @@ describe('many sessions, many users', () => {
     await elsewhere.next((m) => m.type === 'pong')
     expect(elsewhere.ofType('item:add')).toEqual([])
   })
+
+  it('keeps twenty sessions of three users apart', async () => {
+    const rooms = await Promise.all(
+      Array.from({ length: 20 }, async (_, r) => {
+        const members: SessionClient[] = []
+        for (const u of ['x', 'y', 'z']) members.push(await join(`many-${r}`, u))
+        return members
+      }),
+    )
+    rooms.forEach((members, r) => {
+      members[0]?.send({ type: 'state:update', room: r })
+    })
+    for (const [r, members] of rooms.entries()) {
+      for (const m of members.slice(1)) {
+        const got = await m.next((msg) => msg.type === 'state:update')
+        expect(got).toMatchObject({ room: r, user_id: 'x' })
+      }
+    }
+    // One more message per room, then every member has seen exactly its own room's update.
+    for (const members of rooms) members[0]?.send({ type: 'marker' })
+    for (const [r, members] of rooms.entries()) {
+      for (const m of members.slice(1)) {
+        await m.next((msg) => msg.type === 'marker')
+        expect(m.ofType('state:update').map((msg) => msg.room)).toEqual([r])
+      }
+    }
+  })
 })
