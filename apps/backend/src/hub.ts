@@ -218,7 +218,7 @@ export class Hub implements EffectSink {
         return
       case 'undeliverable':
         this.presence.set(frame.to, false)
-        void this.dispatcher.onUndeliverable(frame.id, frame.to).catch(this.logError('undeliverable'))
+        this.dispatcher.onUndeliverable(frame.id, frame.to)
         this.statusChanged()
         return
       case 'error':

@@ -73,10 +73,22 @@ describe('the outbox and its dispatcher', () => {
     await putShares(t.ctx, idea.id, [USER_B.id])
     dispatcher.kick()
     await waitFor(async () => (await t.db.outbox.count({ where: { attempts: 1 } })) === 1, 'sent once')
-    await dispatcher.onUndeliverable(sent[0]?.id ?? '', USER_B.id)
+    dispatcher.onUndeliverable(sent[0]?.id ?? '', USER_B.id)
     await dispatcher.onPeerOnline(USER_B.id)
     await waitFor(() => sent.length === 2, 'sent again')
     expect(sent[1]?.id).toBe(sent[0]?.id)
+  })
+
+  it('does not resend a row in flight when a presence answers a watch', async () => {
+    const idea = await createIdea(t.ctx, { symbol: 'AAPL', strategy: 'Stock', status: 'Open' })
+    await putShares(t.ctx, idea.id, [USER_B.id])
+    dispatcher.kick()
+    await waitFor(async () => (await t.db.outbox.count({ where: { attempts: 1 } })) === 1, 'sent once')
+    await dispatcher.onPeerOnline(USER_B.id)
+    await patchIdea(t.ctx, idea.id, { status: 'Closed' })
+    dispatcher.kick()
+    await waitFor(() => sent.length === 2, 'the update sent')
+    expect(sent.map((f) => f.event.type)).toEqual(['position_shared', 'position_updated'])
   })
 
   it('does not apply a redelivered event twice at the recipient', async () => {

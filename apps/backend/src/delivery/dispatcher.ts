@@ -26,6 +26,8 @@ export class Dispatcher {
   private stopped = false
   private timer: NodeJS.Timeout | null = null
   private readonly pacer = new Pacer(FRAMES_PER_SECOND, FRAME_BURST)
+  /** Per recipient, events the relay reported undeliverable (offline) since it was last online. */
+  private readonly undelivered = new Map<string, Set<string>>()
 
   constructor(
     private readonly db: Db,
@@ -57,10 +59,15 @@ export class Dispatcher {
     this.kick()
   }
 
-  /** A recipient came online: its waiting rows are due now. */
+  /**
+   * A recipient came online: rows the relay could not deliver to it (and rows never sent) are due now.
+   * Rows in flight are left alone, so a `presence` answering a `watch` does not double every send.
+   */
   async onPeerOnline(userId: string): Promise<void> {
+    const missed = [...(this.undelivered.get(userId) ?? [])]
+    this.undelivered.delete(userId)
     const r = await this.db.outbox.updateMany({
-      where: { recipientId: userId, ackedAt: null },
+      where: { recipientId: userId, ackedAt: null, OR: [{ eventId: { in: missed } }, { attempts: 0 }] },
       data: { nextAttemptAt: new Date() },
     })
     if (r.count > 0) {
@@ -79,11 +86,10 @@ export class Dispatcher {
   }
 
   /** The recipient is offline: the row stays pending until it comes online (or its retry is due). */
-  async onUndeliverable(id: string, to: string): Promise<void> {
-    const row = await this.db.outbox.findUnique({
-      where: { eventId_recipientId: { eventId: id, recipientId: to } },
-    })
-    if (row === null || row.ackedAt !== null) return
+  onUndeliverable(id: string, to: string): void {
+    const set = this.undelivered.get(to) ?? new Set<string>()
+    set.add(id)
+    this.undelivered.set(to, set)
     this.log.debug({ eventId: id, to }, 'recipient offline: event kept in outbox')
   }
 

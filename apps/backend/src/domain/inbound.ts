@@ -260,7 +260,12 @@ async function onCommentAdded(ctx: Ctx, tx: Tx, fx: Effects, from: UserRef, c: C
   }
   if (idea.ownerId !== from.id) return refused('the idea is not the sender’s')
   const known = await tx.comment.findUnique({ where: { id: c.id } })
-  const stored = await upsertComment(tx, c)
+  const stored =
+    known === null
+      ? await tx.comment.create({ data: commentRowData(c, false) })
+      : known.pending
+        ? await tx.comment.update({ where: { id: c.id }, data: { pending: false } })
+        : known
   if (known === null && c.author.id !== ctx.me.id) {
     await notify(tx, fx, 'comment_added', `${c.author.displayName} commented on ${idea.symbol}`, idea.id)
   }
