@@ -3,14 +3,13 @@ import { useShallow } from 'zustand/react/shallow'
 import { loadIdeas, loadShared } from '../actions/load'
 import { selectMyIdeas, selectSharedIdeas } from '../store/selectors'
 import { useStore } from '../store/store'
-import type { Load } from '../store/types'
+import type { CollabTab, Load } from '../store/types'
 import { IdeaCard } from './idea-card'
 import { IdeaForm } from './idea-form'
 
-type Tab = 'mine' | 'shared'
-
 export function Collaboration() {
-  const [tab, setTab] = useState<Tab>('mine')
+  const tab = useStore((s) => s.collabTab)
+  const setTab = useStore((s) => s.setCollabTab)
   const [creating, setCreating] = useState(false)
   const mine = useStore(useShallow(selectMyIdeas))
   const shared = useStore(useShallow(selectSharedIdeas))
@@ -18,7 +17,7 @@ export function Collaboration() {
   const sharedLoad = useStore((s) => s.loads.shared)
   const setExpanded = useStore((s) => s.setExpanded)
 
-  const tabs: { key: Tab; label: string; count: number }[] = [
+  const tabs: { key: CollabTab; label: string; count: number }[] = [
     { key: 'mine', label: 'My Ideas', count: mine.length },
     { key: 'shared', label: 'Shared With Me', count: shared.length },
   ]

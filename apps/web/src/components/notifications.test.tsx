@@ -1,6 +1,6 @@
 import { act, screen, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
-import { fakeId, fakeTime } from '../test/fake-transport'
+import { fakeId, fakeTime, makeIdea, USER_B } from '../test/fake-transport'
 import { renderApp } from '../test/render-app'
 
 const note = (text: string, read = false) => ({
@@ -44,5 +44,21 @@ describe('notifications', () => {
     })
     const feed = screen.getByRole('list', { name: 'Recent activity' })
     expect(within(feed).getByText('User B shared AAPL with you')).toBeInTheDocument()
+  })
+})
+
+describe('a notification about an idea', () => {
+  it('opens that idea’s card in Shared With Me when clicked', async () => {
+    const shared = { ...makeIdea({ owner: USER_B, symbol: 'AMZN' }), readOnly: true as const }
+    const { user } = await renderApp((a) => {
+      a.shared_ = [shared]
+      a.notifications_ = [{ ...note('User B shared AMZN with you'), ideaId: shared.id }]
+    })
+    await user.click(screen.getByRole('button', { name: 'Notifications, 1 unread' }))
+    await user.click(screen.getByRole('button', { name: /User B shared AMZN with you/ }))
+    expect(screen.queryByRole('dialog', { name: 'Notifications' })).not.toBeInTheDocument()
+    expect(screen.getByRole('tab', { name: 'Shared With Me' })).toHaveAttribute('aria-selected', 'true')
+    expect(screen.getByRole('button', { name: /^AMZN/ })).toHaveAttribute('aria-expanded', 'true')
+    expect(screen.getByRole('button', { name: 'Notifications' })).toBeInTheDocument()
   })
 })

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react'
+import { openIdea } from '../actions/navigate'
 import { markAllRead, markRead } from '../actions/notifications'
 import { formatAgo } from '../format'
 import { selectUnreadCount } from '../store/selectors'
@@ -49,12 +50,12 @@ export function NotificationsBell() {
           </span>
         )}
       </button>
-      {open && <NotificationsPanel />}
+      {open && <NotificationsPanel onClose={() => setOpen(false)} />}
     </div>
   )
 }
 
-function NotificationsPanel() {
+function NotificationsPanel({ onClose }: { onClose: () => void }) {
   const notifications = useStore((s) => s.notifications)
   const load = useStore((s) => s.loads.notifications)
   const unread = useStore(selectUnreadCount)
@@ -81,7 +82,10 @@ function NotificationsPanel() {
               <button
                 type="button"
                 className="notification-item"
-                onClick={() => void markRead(n.readAt ? [] : [n.id])}
+                onClick={() => {
+                  void markRead(n.readAt ? [] : [n.id])
+                  if (n.ideaId && openIdea(n.ideaId)) onClose()
+                }}
               >
                 {!n.readAt && <span className="unread-dot" aria-label="unread" role="img" />}
                 <span className="notification-text">{n.text}</span>

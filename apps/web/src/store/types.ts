@@ -14,6 +14,7 @@ export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error'
 export type Load = { status: LoadStatus; error: string | null }
 export type LoadKey = 'me' | 'positions' | 'ideas' | 'shared' | 'friends' | 'onlineUsers' | 'notifications'
 export type Page = 'dashboard' | 'collaboration' | 'friends'
+export type CollabTab = 'mine' | 'shared'
 export const PAGES: readonly Page[] = ['dashboard', 'collaboration', 'friends']
 
 /** A comment as the browser holds it: `failed` when sending it did not work. */
@@ -26,9 +27,12 @@ export type TypingEntry = { user: UserRef; until: number }
 export type SessionSlice = {
   me: Me | null
   page: Page
+  /** The Collaboration page's tab: My Ideas or Shared With Me. */
+  collabTab: CollabTab
   loads: Record<LoadKey, Load>
   setMe: (me: Me) => void
   setPage: (page: Page) => void
+  setCollabTab: (tab: CollabTab) => void
   setLoad: (key: LoadKey, status: LoadStatus, error?: string | null) => void
 }
 

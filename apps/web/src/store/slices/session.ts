@@ -16,8 +16,10 @@ export const initialLoads = (): Record<LoadKey, Load> => ({
 export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = (set) => ({
   me: null,
   page: 'dashboard',
+  collabTab: 'mine',
   loads: initialLoads(),
   setMe: (me) => set({ me }),
   setPage: (page) => set({ page }),
+  setCollabTab: (collabTab) => set({ collabTab }),
   setLoad: (key, status, error = null) => set((s) => ({ loads: { ...s.loads, [key]: { status, error } } })),
 })
