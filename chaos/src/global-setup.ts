@@ -39,7 +39,7 @@ function reapStragglers(): void {
     if (!Number.isInteger(pid) || pid <= 0) continue
     try {
       const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
-      if (cmd.includes('apps/collab/dist') || cmd.includes('apps/backend/dist')) {
+      if (cmd.includes('/dist/server.js')) {
         process.kill(pid, 'SIGKILL')
         console.log(`chaos: stopped leftover process ${line.trim()}`)
       }

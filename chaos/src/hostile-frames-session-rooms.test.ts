@@ -3,7 +3,7 @@ import { record } from './lib/counters.js'
 import { knobs } from './lib/env.js'
 import { percentile, SessionFlow } from './lib/flow.js'
 import { sample, sessionHostile } from './lib/fuzz.js'
-import { runHostile } from './lib/hostile-runner.js'
+import { merge, runHostile } from './lib/hostile-runner.js'
 import { Relay } from './lib/relay.js'
 import { openSocket } from './lib/ws-client.js'
 
@@ -54,14 +54,14 @@ describe('hostile frames: session rooms', () => {
     const after = await inspector.memoryAfterGc()
     const report = await flow.finish()
 
-    const tried = warm.tried + main.tried
-    const refused = warm.refused + main.refused
-    const mismatches = [...warm.mismatches, ...main.mismatches]
+    const all = merge(warm, main)
+    const { tried, refused, mismatches } = all
+    const kinds = all.byKind
     const growth = (after.heapUsed - before.heapUsed) / before.heapUsed
     console.log(
       [
-        `session rooms: ${tried} hostile messages, ${refused} answered as documented, ${main.closes + warm.closes} closes`,
-        `  kinds: ${JSON.stringify({ ...warm.byKind, ...Object.fromEntries(Object.entries(main.byKind).map(([k, v]) => [k, v + (warm.byKind[k] ?? 0)])) })}`,
+        `session rooms: ${tried} hostile messages, ${refused} answered as documented, ${all.closes} closes`,
+        `  kinds: ${JSON.stringify(kinds)}`,
         `  heap after GC: ${(before.heapUsed / 1e6).toFixed(2)} MB → ${(after.heapUsed / 1e6).toFixed(2)} MB (${(growth * 100).toFixed(1)} %), rss ${(before.rss / 1e6).toFixed(1)} → ${(after.rss / 1e6).toFixed(1)} MB`,
         `  flow alice↔bob: ${report.sent} sent (${flow.perPhase.get('during fuzz') ?? 0} during the fuzz), ${report.lost} lost, ${report.duplicated} duplicated, p50 ${percentile(report.latenciesMs, 50).toFixed(2)} ms, p99 ${percentile(report.latenciesMs, 99).toFixed(2)} ms`,
       ].join('\n'),
@@ -80,6 +80,7 @@ describe('hostile frames: session rooms', () => {
     expect(crashes).toBe(0)
     expect((await relay.health()).status).toBe('healthy')
     expect(mismatches).toEqual([])
+    expect(tried).toBe(inputs.length)
     expect(refused).toBe(tried)
     expect(flow.perPhase.get('during fuzz') ?? 0).toBeGreaterThan(0)
     expect(report.lost).toBe(0)

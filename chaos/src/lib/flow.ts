@@ -18,7 +18,7 @@ export type FlowReport = {
 abstract class Flow {
   protected sent = new Map<string, number>()
   protected seen = new Map<string, number>()
-  protected latencies: number[] = []
+  readonly latencies: number[] = []
   private timer: NodeJS.Timeout | undefined
   /** Messages sent in each phase (a phase is a label the test sets, e.g. "during fuzz"). */
   readonly perPhase = new Map<string, number>()

@@ -1,6 +1,10 @@
 import type { Hostile } from './fuzz.js'
 import type { Conn, Frame } from './ws-client.js'
 
+const MAX_MISMATCHES = 5
+/** How long the relay has to answer one frame. */
+const ANSWER_MS = 3000
+
 export type Mismatch = { index: number; kind: string; expected: string; got: string; input: string }
 export type HostileReport = {
   tried: number
@@ -23,7 +27,15 @@ export async function runHostile(inputs: Hostile[], open: () => Promise<Conn>): 
   const report: HostileReport = { tried: 0, refused: 0, closes: 0, mismatches: [], byKind: {} }
   let conn = await open()
   for (const [index, h] of inputs.entries()) {
-    if (!conn.open) conn = await open()
+    // A broken relay is reported from its first failures; the rest would only cost time.
+    if (report.mismatches.length >= MAX_MISMATCHES) break
+    if (!conn.open) {
+      try {
+        conn = await open()
+      } catch (err) {
+        throw new Error(`the relay stopped accepting connections after input ${index - 1}: ${String(err)}`)
+      }
+    }
     const from = conn.frames.length
     conn.ws.send(h.data, { binary: h.binary })
     report.tried += 1
@@ -44,7 +56,7 @@ export async function runHostile(inputs: Hostile[], open: () => Promise<Conn>): 
     if (answer.close !== undefined) report.closes += 1
     if (expected === got || (expected === 'survive' && got !== 'nothing')) {
       report.refused += 1
-    } else if (report.mismatches.length < 1000) {
+    } else {
       report.mismatches.push({ index, kind: h.kind, expected, got, input: describe(h) })
     }
   }
@@ -52,10 +64,23 @@ export async function runHostile(inputs: Hostile[], open: () => Promise<Conn>): 
   return report
 }
 
+/** Sums the reports of several runs. */
+export function merge(...reports: HostileReport[]): HostileReport {
+  const out: HostileReport = { tried: 0, refused: 0, closes: 0, mismatches: [], byKind: {} }
+  for (const r of reports) {
+    out.tried += r.tried
+    out.refused += r.refused
+    out.closes += r.closes
+    out.mismatches.push(...r.mismatches)
+    for (const [k, v] of Object.entries(r.byKind)) out.byKind[k] = (out.byKind[k] ?? 0) + v
+  }
+  return out
+}
+
 async function answerAfter(conn: Conn, from: number): Promise<{ error?: Frame; close?: number }> {
   let i = from
   for (;;) {
-    const r = await conn.nextOrClose(i, 10_000)
+    const r = await conn.nextOrClose(i, ANSWER_MS)
     if (r.frame !== undefined) {
       if (r.frame.type === 'error') return { error: r.frame }
       i += 1

@@ -9,6 +9,10 @@ export class Inspector {
   private readonly pending = new Map<number, (v: unknown) => void>()
 
   private constructor(private readonly ws: WebSocket) {
+    ws.on('close', () => {
+      for (const done of this.pending.values()) done({ error: 'inspector connection closed (process gone?)' })
+      this.pending.clear()
+    })
     ws.on('message', (data) => {
       const msg = JSON.parse(String(data)) as { id?: number; result?: unknown; error?: unknown }
       if (msg.id === undefined) return

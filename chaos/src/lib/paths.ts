@@ -4,8 +4,9 @@ import { fileURLToPath } from 'node:url'
 
 /** The repository root (chaos/src/lib → ../../..). */
 export const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)))
-export const RELAY_SERVER = resolve(ROOT, 'apps/collab/dist/server.js')
-export const BACKEND_SERVER = resolve(ROOT, 'apps/backend/dist/server.js')
+/** CHAOS_RELAY_SERVER / CHAOS_BACKEND_SERVER point at another build (the protection checks use mutants). */
+export const RELAY_SERVER = resolve(ROOT, process.env.CHAOS_RELAY_SERVER ?? 'apps/collab/dist/server.js')
+export const BACKEND_SERVER = resolve(ROOT, process.env.CHAOS_BACKEND_SERVER ?? 'apps/backend/dist/server.js')
 /** Run artifacts: counters, pids, process logs, temporary databases. Ignored by git. */
 export const REPORTS = resolve(ROOT, 'chaos/.reports')
 export const COUNTERS_FILE = resolve(REPORTS, 'counters.jsonl')

@@ -88,7 +88,12 @@ export class Relay {
         proc.lines().find((l) => l.includes('Debugger listening on ws://')),
       )
       const url = line.slice(line.indexOf('ws://')).trim()
-      this.inspector = await Inspector.connect(url)
+      const inspector = await Inspector.connect(url)
+      this.inspector = inspector
+      // A process that dies with a debugger attached waits for it to go: let it go, so it exits.
+      proc.child.stderr?.on('data', (chunk: Buffer) => {
+        if (chunk.toString('utf8').includes('Waiting for the debugger to disconnect')) inspector.close()
+      })
     }
   }
 
