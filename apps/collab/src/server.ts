@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { buildApp, createLogger, DRAIN_GRACE_MS } from './app.js'
 import { loadConfigOrExit } from './config.js'
+import { startupBanner } from './sessions/banner.js'
 
 if (existsSync('.env')) process.loadEnvFile('.env')
 const config = loadConfigOrExit(process.argv.slice(2), process.env)
@@ -46,3 +47,7 @@ try {
   flushSync()
   process.exit(1)
 }
+const address = app.server.address()
+process.stdout.write(
+  startupBanner(config, typeof address === 'object' && address !== null ? address.port : config.PORT),
+)

@@ -46,11 +46,15 @@ export async function pollUntil<T>(
  * Starts the relay as a real process (`node --import tsx src/server.ts --port P`) and waits until
  * `GET /health` answers. `stop` sends SIGINT (Ctrl+C) and waits for the exit.
  */
-export async function startRelay(env: Record<string, string> = {}, port?: number): Promise<RelayProcess> {
+export async function startRelay(
+  env: Record<string, string> = {},
+  port?: number,
+  args: string[] = [],
+): Promise<RelayProcess> {
   const chosen = port ?? (await freePort())
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/server.ts', '--port', String(chosen), '--host', '127.0.0.1'],
+    ['--import', 'tsx', 'src/server.ts', '--port', String(chosen), '--host', '127.0.0.1', ...args],
     {
       cwd: COLLAB_DIR,
       env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'test', ...env },
