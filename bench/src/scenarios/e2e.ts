@@ -194,7 +194,7 @@ export async function e2e(ctx: Ctx): Promise<E2eResultTable> {
             ideaId,
             urlB: b.url,
             rate,
-            durationMs: ctx.quick ? (rate > 50 ? 2000 : 4000) : rate > 50 ? 5000 : 10_000,
+            durationMs: ctx.quick ? (rate > 50 ? 1000 : 3000) : rate > 50 ? 5000 : 10_000,
             drainMs: 10_000,
           })
           ctx.log(

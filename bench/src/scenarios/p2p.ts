@@ -95,8 +95,8 @@ export async function p2p(ctx: Ctx): Promise<P2pResult> {
         {
           group: `p2p-${kind}`,
           pairs,
-          start: 2000,
-          factor: 1.5,
+          start: ctx.quick ? 3000 : 2000,
+          factor: ctx.quick ? 1.6 : 1.5,
           maxSteps: 16,
           durationMs: ctx.quick ? dur : 1000,
           drainMs: drain,

@@ -44,11 +44,12 @@ export async function storm(ctx: Ctx): Promise<StormResultTable> {
         await ctx.driver.call({ cmd: 'storm-go' })
         const t0 = performance.now()
         await stopServer(s)
+        const stopped = performance.now() - t0
         s = await startServer(kind, { port: s.port })
         const down = performance.now() - t0
         const r = await ctx.driver.call<StormResult>({ cmd: 'storm-wait', timeoutMs: 30_000 })
         ctx.log(
-          `storm ${kind}: down ${down.toFixed(0)} ms, all back ${r.allBackMs.toFixed(0)} ms, presence right ${r.presenceMs.toFixed(0)} ms (${r.back}/${r.of}, ${r.attempts} attempts)`,
+          `storm ${kind}: exited after ${stopped.toFixed(0)} ms, down ${down.toFixed(0)} ms, all back ${r.allBackMs.toFixed(0)} ms, presence right ${r.presenceMs.toFixed(0)} ms (${r.back}/${r.of}, ${r.attempts} attempts)`,
         )
         const a = acc.get(kind) ?? { all: [], presence: [], down: [], afterUp: [], back: 0, of: 0 }
         a.afterUp.push(r.presenceMs - down)
