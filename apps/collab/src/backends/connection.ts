@@ -17,10 +17,12 @@ export class BackendConnection {
   missedPongs = 0
   /** True once the relay decided to close it: nothing more is routed to it. */
   closing = false
-  /** True after a `rate_limited` error, until a frame is accepted again. */
+  /** True after a `rate_limited` error, until a second passes with no frame dropped. */
   limited = false
   /** Frames dropped since the `rate_limited` error. */
   dropped = 0
+  /** When the last frame was dropped (ms since the epoch). */
+  lastDropAt = 0
   readonly bucket: TokenBucket
   expiryTimer: NodeJS.Timeout | undefined
 

@@ -32,6 +32,8 @@ export type HubOptions = {
 
 /** A replaced or refused socket that does not finish its closing handshake is dropped after this. */
 const CLOSE_GRACE_MS = 1000
+/** A rate-limit episode ends after this long with no frame dropped. */
+const RATE_EPISODE_MS = 1000
 /** A slow consumer gets longer: its close frame waits behind everything already buffered. */
 const SLOW_CLOSE_GRACE_MS = 5000
 /** setTimeout's limit; a token expiring later is checked again then. */
@@ -251,7 +253,6 @@ export class BackendHub implements ClusterInbox {
       this.#rateLimited(conn)
       return
     }
-    conn.limited = false
     const text = typeof data === 'string' ? data : data.toString()
     const parsed = parseInbound(text)
     if (!parsed.ok) {
@@ -273,9 +274,13 @@ export class BackendHub implements ClusterInbox {
   }
 
   #rateLimited(conn: BackendConnection): void {
-    if (!conn.limited) {
+    const now = Date.now()
+    // An episode ends after a second with nothing dropped, not at the first frame the bucket lets
+    // through: a flood over the rate gets a frame through every few refills and would never be closed.
+    if (!conn.limited || now - conn.lastDropAt > RATE_EPISODE_MS) {
       conn.limited = true
       conn.dropped = 0
+      conn.lastDropAt = now
       this.#sendError(
         conn,
         'rate_limited',
@@ -283,6 +288,7 @@ export class BackendHub implements ClusterInbox {
       )
       return
     }
+    conn.lastDropAt = now
     conn.dropped++
     // It goes on: more than a second's worth of frames dropped after the warning.
     if (conn.dropped >= Math.min(this.#opts.ratePerSec, this.#opts.rateBurst)) {
