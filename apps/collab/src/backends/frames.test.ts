@@ -1,0 +1,61 @@
+import { RelayInboundFrame } from '@pp/contracts'
+import { describe, expect, it } from 'vitest'
+import { eventFrame, parseInbound } from './frames.js'
+
+const U1 = '00000000-0000-0000-0000-000000000001'
+const U2 = '0193aaaa-bbbb-7ccc-8ddd-eeeeeeeeeeee'
+
+const cases: unknown[] = [
+  { type: 'send', id: U2, to: [U1], event: { type: 'typing', ideaId: U2 } },
+  { type: 'send', id: U2, to: [U1, U1.toUpperCase()], event: { type: 'comment_added', comment: {} } },
+  { type: 'send', id: U2, to: [], event: { type: 'typing' } },
+  { type: 'send', id: U2, to: [U1], event: { type: 'bogus' } },
+  { type: 'send', id: U2, to: [U1], event: [] },
+  { type: 'send', id: U2, to: [U1], event: { type: 'typing' }, extra: 1 },
+  { type: 'send', id: 'x', to: [U1], event: { type: 'typing' } },
+  { type: 'send', id: U2, to: [`${U1} `], event: { type: 'typing' } },
+  { type: 'ack', id: U2, to: U1 },
+  { type: 'ack', id: U2, to: U1, by: U1 },
+  { type: 'ack', id: U2 },
+  { type: 'watch', userIds: [] },
+  { type: 'watch', userIds: [U1, U2] },
+  { type: 'watch', userIds: [1] },
+  { type: 'watch' },
+  { type: 'welcome' },
+  { id: U2 },
+  [1],
+  'text',
+  null,
+]
+
+describe('inbound frame parsing', () => {
+  it('accepts exactly what the contract schema accepts', () => {
+    for (const c of cases) {
+      const text = JSON.stringify(c)
+      const ours = parseInbound(text)
+      const schema = RelayInboundFrame.safeParse(c)
+      expect({ text, ok: ours.ok }).toEqual({ text, ok: schema.success })
+    }
+  })
+
+  it('names the code: invalid_json, invalid_frame, unknown_type', () => {
+    expect(parseInbound('{')).toMatchObject({ ok: false, code: 'invalid_json' })
+    expect(parseInbound('[]')).toMatchObject({ ok: false, code: 'invalid_frame' })
+    expect(parseInbound(JSON.stringify({ type: 'hello', id: U2 }))).toMatchObject({
+      ok: false,
+      code: 'unknown_type',
+      ref: U2,
+    })
+  })
+
+  it('builds an event frame that the contract reads back unchanged', () => {
+    const event = { type: 'typing', ideaId: U2, note: 'quote " and \\ and \u2028' }
+    const text = eventFrame(U2, JSON.stringify({ id: U1, displayName: 'User "A"' }), event)
+    expect(JSON.parse(text)).toEqual({
+      type: 'event',
+      id: U2,
+      from: { id: U1, displayName: 'User "A"' },
+      event,
+    })
+  })
+})
