@@ -27,7 +27,10 @@ export async function memory(ctx: Ctx): Promise<MemoryResult> {
     >()
     for (let run = 0; run < ctx.runs; run++) {
       for (const kind of rotated(ctx.kinds, run)) {
-        const s = await startServer(kind, { inspect: true })
+        const s = await startServer(kind, {
+          inspect: true,
+          ...(kind === 'ours' && ctx.profileDir !== undefined ? { cpuProfDir: ctx.profileDir } : {}),
+        })
         try {
           await sleep(300)
           const before = await memoryAfterGc(s)

@@ -118,7 +118,7 @@ export async function p2p(ctx: Ctx): Promise<P2pResult> {
               pairs,
               start: Math.max(1000, (coarse.get(kind) ?? 2000) * 0.75),
               factor: 1.12,
-              maxSteps: 10,
+              maxSteps: 8,
               durationMs: dur,
               drainMs: drain,
               p99LimitUs: P99_LIMIT_US,
