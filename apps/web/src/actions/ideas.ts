@@ -90,7 +90,22 @@ export async function createIdea(
   }
 }
 
-/** Changes one of my ideas at once on screen, then as the backend answers (put back if it refuses). */
+/** Patches of my ideas still waiting for the backend's answer, per idea. */
+const patching = new Map<string, number>()
+
+/** True while a change of mine to this idea is on its way: echoes of earlier versions must not undo it on screen. */
+export function isPatching(ideaId: string): boolean {
+  return (patching.get(ideaId) ?? 0) > 0
+}
+
+export function resetPatching(): void {
+  patching.clear()
+}
+
+/**
+ * Changes one of my ideas at once on screen, then as the backend answers (put back if it refuses). While
+ * several changes are on their way only the last answer is shown, so the screen never steps back.
+ */
 export async function patchIdea(ideaId: string, patch: PatchIdeaBody): Promise<void> {
   const store = useStore.getState()
   const before = store.ideas[ideaId]
@@ -104,13 +119,29 @@ export async function patchIdea(ideaId: string, patch: PatchIdeaBody): Promise<v
     },
     true,
   )
+  patching.set(ideaId, (patching.get(ideaId) ?? 0) + 1)
+  const done = () => {
+    const left = (patching.get(ideaId) ?? 1) - 1
+    if (left > 0) patching.set(ideaId, left)
+    else patching.delete(ideaId)
+    return left === 0
+  }
   try {
     const idea = await transport().api.patchIdea(ideaId, patch)
-    useStore.getState().upsertIdea(idea)
+    if (done()) useStore.getState().upsertIdea(idea)
     refreshCollabSoon()
   } catch (err) {
-    const now = useStore.getState().ideas[ideaId]
-    if (now && now.version === before.version) useStore.getState().upsertIdea(before, true)
+    const last = done()
+    if (last) {
+      // Show what the backend holds now.
+      try {
+        const ideas = await transport().api.ideas()
+        const now = ideas.find((i) => i.id === ideaId)
+        if (now) useStore.getState().upsertIdea(now, true)
+      } catch {
+        useStore.getState().upsertIdea(before, true)
+      }
+    }
     useStore.getState().pushToast(`Could not update ${before.symbol}: ${errorText(err)}`, 'error')
   }
 }

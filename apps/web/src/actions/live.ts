@@ -3,7 +3,7 @@ import { useStore } from '../store/store'
 import { transport } from '../transport/current'
 import type { LiveHandlers } from '../transport/types'
 import { loadComments } from './comments'
-import { loadShares } from './ideas'
+import { isPatching, loadShares } from './ideas'
 import {
   loadAll,
   loadCollabStatus,
@@ -63,7 +63,11 @@ function stopTyping(ideaId: string, userId: string): void {
 export function createLiveHandlers(): LiveHandlers {
   const s = () => useStore.getState()
   return {
-    'idea:upserted': (idea) => s().upsertIdea(idea),
+    'idea:upserted': (idea) => {
+      // My own idea echoed back while a newer change of mine is on its way: its answer will show it.
+      if (!idea.readOnly && isPatching(idea.id)) return
+      s().upsertIdea(idea)
+    },
     'idea:removed': ({ ideaId, reason }) => {
       s().removeIdea(ideaId)
       // Shown once even when the same removal arrives again (toasts with the same words are merged).

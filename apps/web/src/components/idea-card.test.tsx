@@ -104,3 +104,41 @@ describe('idea card', () => {
     expect(screen.getByText('Synced')).toBeInTheDocument()
   })
 })
+
+describe('quick successive changes', () => {
+  it('never steps back to an older version while my changes are on their way', async () => {
+    const idea = makeIdea()
+    const { user, api, live } = await renderApp((a) => {
+      a.ideas_ = [idea]
+    })
+    await openCollaboration(user)
+    await user.click(screen.getByRole('button', { name: /^AAPL/ }))
+    const release = api.hold('patchIdea')
+    await user.type(screen.getByRole('textbox', { name: 'Add tag' }), 'bullish{Enter}')
+    await user.type(screen.getByRole('textbox', { name: 'Add tag' }), 'short-term{Enter}')
+    const tags = screen.getByRole('list', { name: 'Tags' })
+    // The echo of the first change arrives while the second is still on its way.
+    act(() => live.server('idea:upserted', { ...idea, tags: ['bullish'], version: 2 }))
+    expect(within(tags).getByText('short-term')).toBeInTheDocument()
+    release()
+    await expect.poll(() => api.ideas_[0]?.tags).toEqual(['bullish', 'short-term'])
+    await expect.poll(() => within(tags).queryByText('short-term')).not.toBeNull()
+    expect(within(tags).getByText('bullish')).toBeInTheDocument()
+  })
+
+  it('shows what the backend holds when a change is refused', async () => {
+    const idea = makeIdea({ tags: ['keep'] })
+    const { user, api } = await renderApp((a) => {
+      a.ideas_ = [idea]
+    })
+    await openCollaboration(user)
+    await user.click(screen.getByRole('button', { name: /^AAPL/ }))
+    const { ApiError } = await import('../transport/types')
+    api.failing.set('patchIdea', new ApiError(400, 'tags: too many'))
+    await user.type(screen.getByRole('textbox', { name: 'Add tag' }), 'extra{Enter}')
+    expect(await screen.findByText('Could not update AAPL: tags: too many')).toBeInTheDocument()
+    const tags = screen.getByRole('list', { name: 'Tags' })
+    expect(within(tags).queryByText('extra')).not.toBeInTheDocument()
+    expect(within(tags).getByText('keep')).toBeInTheDocument()
+  })
+})

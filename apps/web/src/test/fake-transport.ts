@@ -107,12 +107,16 @@ export class FakeApi implements Api {
   failing = new Map<string, ApiError>()
   private gates = new Map<string, Gate>()
 
-  /** The next call of `method` waits until the returned function is called. */
+  /** Calls of `method` wait until the returned function is called; then they go on in the order they came. */
   hold(method: keyof Api): () => void {
-    let release = () => {}
+    let open = () => {}
     const promise = new Promise<void>((r) => {
-      release = r
+      open = r
     })
+    const release = () => {
+      this.gates.delete(method)
+      open()
+    }
     this.gates.set(method, { promise, release })
     return release
   }
@@ -120,10 +124,7 @@ export class FakeApi implements Api {
   private async enter(method: string, ...args: unknown[]): Promise<void> {
     this.calls.push({ method, args })
     const gate = this.gates.get(method)
-    if (gate) {
-      this.gates.delete(method)
-      await gate.promise
-    }
+    if (gate) await gate.promise
     const err = this.failing.get(method)
     if (err) throw err
   }

@@ -2,6 +2,7 @@ import '@testing-library/jest-dom/vitest'
 import { cleanup } from '@testing-library/react'
 import { afterEach } from 'vitest'
 import { resetTypingThrottle } from '../actions/comments'
+import { resetPatching } from '../actions/ideas'
 import { resetLiveState } from '../actions/live'
 import { resetStore } from '../store/store'
 import { setTransport } from '../transport/current'
@@ -10,6 +11,7 @@ afterEach(() => {
   cleanup()
   resetLiveState()
   resetTypingThrottle()
+  resetPatching()
   resetStore()
   setTransport(null)
   window.location.hash = ''
