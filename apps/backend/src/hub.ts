@@ -110,6 +110,7 @@ export class Hub implements EffectSink {
     this.relay?.stop()
     if (this.statusTimer) clearTimeout(this.statusTimer)
     await this.inbound
+    await this.dispatcher.settle()
   }
 
   // ---- effects after commit ---------------------------------------------------
@@ -206,6 +207,7 @@ export class Hub implements EffectSink {
           )
         }
         this.live.emit({ name: 'presence', payload: { user: frame.user, online: frame.online } })
+        void this.learnFriendName(frame.user).catch(this.logError('friend name'))
         if (frame.online) void this.dispatcher.onPeerOnline(frame.user.id).catch(this.logError('flush'))
         this.statusChanged()
         return
@@ -214,7 +216,7 @@ export class Hub implements EffectSink {
         this.enqueueInbound(frame)
         return
       case 'ack':
-        void this.dispatcher.onAck(frame.id, frame.by).catch(this.logError('ack'))
+        this.dispatcher.onAck(frame.id, frame.by)
         return
       case 'undeliverable':
         this.presence.set(frame.to, false)
@@ -227,6 +229,17 @@ export class Hub implements EffectSink {
       case 'drain':
         return
     }
+  }
+
+  /** A request sent before the name was known shows the user id; the relay's presence names them. */
+  private async learnFriendName(user: UserRef): Promise<void> {
+    const r = await this.ctx.db.$transaction((tx) =>
+      tx.friend.updateMany({
+        where: { userId: user.id, displayName: { not: user.displayName } },
+        data: { displayName: user.displayName },
+      }),
+    )
+    if (r.count > 0) this.live.emit({ name: 'friends:changed', payload: await listFriends(this.ctx) })
   }
 
   private logError(what: string) {

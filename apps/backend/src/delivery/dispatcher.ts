@@ -13,12 +13,21 @@ const BATCH = 200
 /** Kept well below the relay's 2,000 frames/s (burst 4,000), leaving room for acks and watches. */
 const FRAMES_PER_SECOND = 1000
 const FRAME_BURST = 1000
+/** A recipient the relay reported offline is tried again after this long, or when it comes online. */
+const OFFLINE_RETRY_MS = 30_000
+
+/** A row sent and not acked yet; `parked` when the relay reported its recipient offline. */
+type InFlight = { seq: number; recipientId: string; attempts: number; retryAt: number; parked: boolean }
+
+const key = (eventId: string, recipientId: string) => `${eventId}|${recipientId}`
 
 /**
  * Sends pending outbox rows while the relay link is up, right after the commit that wrote them.
  * Rows of one event due together go in one `send` frame. A row stays pending until the relay reports
- * the recipient's `ack`; unacked rows are sent again with backoff, and at once when the recipient
- * comes online or the link comes back.
+ * the recipient's `ack`. Sending writes nothing to disk: what is in flight is kept in memory and sent
+ * again with backoff if no ack comes (after a restart everything unacked simply goes again; the
+ * recipient's inbox drops duplicates). Rows for a recipient reported offline are parked in the
+ * database until its `presence` turns online. Acks are written in batches.
  */
 export class Dispatcher {
   private running = false
@@ -26,8 +35,11 @@ export class Dispatcher {
   private stopped = false
   private timer: NodeJS.Timeout | null = null
   private readonly pacer = new Pacer(FRAMES_PER_SECOND, FRAME_BURST)
-  /** Per recipient, events the relay reported undeliverable (offline) since it was last online. */
-  private readonly undelivered = new Map<string, Set<string>>()
+  private readonly inFlight = new Map<string, InFlight>()
+  private acks: Array<{ id: string; by: string }> = []
+  private acking: Promise<void> | null = null
+  private parked: Array<{ id: string; to: string }> = []
+  private parking: Promise<void> | null = null
 
   constructor(
     private readonly db: Db,
@@ -53,21 +65,27 @@ export class Dispatcher {
     if (this.timer) clearTimeout(this.timer)
   }
 
+  /** Waits for batched ack and park writes (tests, shutdown). */
+  async settle(): Promise<void> {
+    while (this.acking || this.parking) await Promise.all([this.acking, this.parking])
+  }
+
   /** The link is (back) up: everything unacked is due again. */
   async onLinkUp(): Promise<void> {
-    await this.db.outbox.updateMany({ where: { ackedAt: null }, data: { nextAttemptAt: new Date() } })
+    this.inFlight.clear()
+    await this.db.outbox.updateMany({
+      where: { ackedAt: null, nextAttemptAt: { gt: new Date() } },
+      data: { nextAttemptAt: new Date() },
+    })
     this.kick()
   }
 
-  /**
-   * A recipient came online: rows the relay could not deliver to it (and rows never sent) are due now.
-   * Rows in flight are left alone, so a `presence` answering a `watch` does not double every send.
-   */
+  /** A recipient came online: its parked rows are due now. Rows in flight are left alone. */
   async onPeerOnline(userId: string): Promise<void> {
-    const missed = [...(this.undelivered.get(userId) ?? [])]
-    this.undelivered.delete(userId)
+    for (const [k, f] of this.inFlight) if (f.recipientId === userId && f.parked) this.inFlight.delete(k)
+    await this.parking
     const r = await this.db.outbox.updateMany({
-      where: { recipientId: userId, ackedAt: null, OR: [{ eventId: { in: missed } }, { attempts: 0 }] },
+      where: { recipientId: userId, ackedAt: null, nextAttemptAt: { gt: new Date() } },
       data: { nextAttemptAt: new Date() },
     })
     if (r.count > 0) {
@@ -77,20 +95,60 @@ export class Dispatcher {
   }
 
   /** The relay reports that `by` stored event `id`. */
-  async onAck(id: string, by: string): Promise<void> {
-    const r = await this.db.outbox.updateMany({
-      where: { eventId: id, recipientId: by, ackedAt: null },
-      data: { ackedAt: new Date() },
-    })
-    if (r.count > 0) this.onChange()
+  onAck(id: string, by: string): void {
+    this.inFlight.delete(key(id, by))
+    this.acks.push({ id, by })
+    if (this.acking === null) this.acking = this.writeAcks()
   }
 
-  /** The recipient is offline: the row stays pending until it comes online (or its retry is due). */
+  /** The recipient is offline: the row is parked until it comes online (or OFFLINE_RETRY_MS). */
   onUndeliverable(id: string, to: string): void {
-    const set = this.undelivered.get(to) ?? new Set<string>()
-    set.add(id)
-    this.undelivered.set(to, set)
-    this.log.debug({ eventId: id, to }, 'recipient offline: event kept in outbox')
+    const k = key(id, to)
+    const f = this.inFlight.get(k)
+    if (f) this.inFlight.set(k, { ...f, retryAt: Date.now() + OFFLINE_RETRY_MS, parked: true })
+    this.parked.push({ id, to })
+    if (this.parking === null) this.parking = this.writeParked()
+  }
+
+  private async writeAcks(): Promise<void> {
+    try {
+      while (this.acks.length > 0) {
+        const batch = this.acks
+        this.acks = []
+        const now = new Date()
+        const r = await this.db.outbox.updateMany({
+          where: { ackedAt: null, OR: batch.map((a) => ({ eventId: a.id, recipientId: a.by })) },
+          data: { ackedAt: now },
+        })
+        if (r.count > 0) this.onChange()
+      }
+    } catch (err) {
+      this.log.error({ err }, 'recording acks failed (the events will be sent again)')
+    } finally {
+      this.acking = null
+    }
+  }
+
+  private async writeParked(): Promise<void> {
+    try {
+      while (this.parked.length > 0) {
+        const batch = this.parked
+        this.parked = []
+        await this.db.outbox.updateMany({
+          where: { ackedAt: null, OR: batch.map((p) => ({ eventId: p.id, recipientId: p.to })) },
+          data: {
+            nextAttemptAt: new Date(Date.now() + OFFLINE_RETRY_MS),
+            attempts: { increment: 1 },
+            lastSentAt: new Date(),
+          },
+        })
+        this.log.debug({ rows: batch.length }, 'recipients offline: events kept in the outbox')
+      }
+    } catch (err) {
+      this.log.error({ err }, 'parking undeliverable rows failed')
+    } finally {
+      this.parking = null
+    }
   }
 
   private async loop(): Promise<void> {
@@ -110,13 +168,18 @@ export class Dispatcher {
 
   private async sendDue(): Promise<void> {
     while (!this.stopped && this.link.connected) {
+      const now = Date.now()
+      const waiting = [...this.inFlight.values()].filter((f) => f.retryAt > now).map((f) => f.seq)
       const rows = await this.db.outbox.findMany({
-        where: { ackedAt: null, nextAttemptAt: { lte: new Date() } },
+        where: {
+          ackedAt: null,
+          nextAttemptAt: { lte: new Date(now) },
+          ...(waiting.length > 0 ? { seq: { notIn: waiting } } : {}),
+        },
         orderBy: { seq: 'asc' },
         take: BATCH,
       })
       if (rows.length === 0) return
-      const sent: Outbox[] = []
       for (const group of groupByEvent(rows)) {
         const wait = this.pacer.take()
         if (wait > 0) await sleep(wait)
@@ -128,48 +191,40 @@ export class Dispatcher {
           to: group.map((r) => r.recipientId),
           event: JSON.parse(first.payload) as SendFrame['event'],
         }
-        if (!this.link.send(frame)) break
-        sent.push(...group)
+        if (!this.link.send(frame)) return
+        const sentAt = Date.now()
+        let attempt = 0
+        for (const r of group) {
+          const k = key(r.eventId, r.recipientId)
+          const attempts = (this.inFlight.get(k)?.attempts ?? r.attempts) + 1
+          attempt = Math.max(attempt, attempts)
+          this.inFlight.set(k, {
+            seq: r.seq,
+            recipientId: r.recipientId,
+            attempts,
+            retryAt: sentAt + retryDelayMs(attempts),
+            parked: false,
+          })
+        }
         const names = frame.to.map((u) => this.names.get(u) ?? u).join(', ')
-        this.log.info(
-          { eventId: frame.id, to: frame.to, attempt: first.attempts + 1 },
-          `${first.type} event sent to ${names}`,
-        )
+        this.log.info({ eventId: frame.id, to: frame.to, attempt }, `${first.type} event sent to ${names}`)
       }
-      if (sent.length === 0) return
-      await this.markSent(sent)
-      if (sent.length < rows.length) return
+      if (rows.length < BATCH) return
     }
-  }
-
-  private async markSent(rows: Outbox[]): Promise<void> {
-    const now = Date.now()
-    const byAttempts = new Map<number, number[]>()
-    for (const r of rows) byAttempts.set(r.attempts, [...(byAttempts.get(r.attempts) ?? []), r.seq])
-    await this.db.$transaction(async (tx) => {
-      for (const [attempts, seqs] of byAttempts) {
-        await tx.outbox.updateMany({
-          where: { seq: { in: seqs } },
-          data: {
-            attempts: attempts + 1,
-            lastSentAt: new Date(now),
-            nextAttemptAt: new Date(now + retryDelayMs(attempts + 1)),
-          },
-        })
-      }
-    })
   }
 
   /** Wakes up for the earliest retry still waiting (not on the first-send path). */
   private async armTimer(): Promise<void> {
     if (this.stopped || !this.link.connected) return
-    const next = await this.db.outbox.findFirst({
-      where: { ackedAt: null },
+    const now = Date.now()
+    const inFlightNext = Math.min(...[...this.inFlight.values()].map((f) => f.retryAt))
+    const parked = await this.db.outbox.findFirst({
+      where: { ackedAt: null, nextAttemptAt: { gt: new Date(now) } },
       orderBy: { nextAttemptAt: 'asc' },
       select: { nextAttemptAt: true },
     })
-    if (next === null) return
-    this.armRetry(Math.max(0, next.nextAttemptAt.getTime() - Date.now()) + 5)
+    const next = Math.min(inFlightNext, parked?.nextAttemptAt.getTime() ?? Number.POSITIVE_INFINITY)
+    if (Number.isFinite(next)) this.armRetry(Math.max(0, next - now) + 5)
   }
 
   private armRetry(ms: number): void {

@@ -25,7 +25,7 @@ export async function freePort(): Promise<number> {
 export async function waitFor<T>(
   check: () => Promise<T | undefined | false> | T | undefined | false,
   what: string,
-  timeoutMs = 20_000,
+  timeoutMs = 45_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs
   let last: unknown
