@@ -55,7 +55,7 @@ export function Collaboration() {
             role="tab"
             id={`tab-${t.key}`}
             aria-selected={tab === t.key}
-            aria-controls={`panel-${t.key}`}
+            aria-controls={tab === t.key ? `panel-${t.key}` : undefined}
             tabIndex={tab === t.key ? 0 : -1}
             className="tab"
             onClick={() => setTab(t.key)}

@@ -142,3 +142,22 @@ describe('quick successive changes', () => {
     expect(within(tags).getByText('keep')).toBeInTheDocument()
   })
 })
+
+describe('notes', () => {
+  it('edits the notes of my idea', async () => {
+    const idea = makeIdea({ notes: 'Sell the 200 call' })
+    const { user, api } = await renderApp((a) => {
+      a.ideas_ = [idea]
+    })
+    await openCollaboration(user)
+    await user.click(screen.getByRole('button', { name: /^AAPL/ }))
+    expect(screen.getByText('Sell the 200 call')).toBeInTheDocument()
+    await user.click(screen.getByRole('button', { name: 'Edit notes' }))
+    const box = screen.getByRole('textbox', { name: 'Notes' })
+    await user.clear(box)
+    await user.type(box, 'Roll in March')
+    await user.click(screen.getByRole('button', { name: 'Save notes' }))
+    expect(screen.getByText('Roll in March')).toBeInTheDocument()
+    await expect.poll(() => api.ideas_[0]?.notes).toBe('Roll in March')
+  })
+})

@@ -34,7 +34,7 @@ export function IdeaCard({ idea }: { idea: IdeaResponse }) {
           type="button"
           className="card-toggle"
           aria-expanded={expanded}
-          aria-controls={bodyId}
+          aria-controls={expanded ? bodyId : undefined}
           onClick={toggle}
         >
           <span className="chevron" aria-hidden="true" />
@@ -144,7 +144,7 @@ function OwnDetails({ idea }: { idea: IdeaResponse }) {
           </button>
         </div>
       </div>
-      <Notes idea={idea} />
+      <NotesEditor idea={idea} />
       <ul aria-label="Tags" className="tags">
         {idea.tags.map((t) => (
           <li key={t} className="chip">
@@ -175,6 +175,45 @@ function OwnDetails({ idea }: { idea: IdeaResponse }) {
       <Updated idea={idea} />
       {sharing && <ShareDialog idea={idea} onClose={() => setSharing(false)} />}
     </div>
+  )
+}
+
+/** My idea's notes: shown as text, edited in place, saved with Save. */
+function NotesEditor({ idea }: { idea: IdeaResponse }) {
+  const [draft, setDraft] = useState<string | null>(null)
+  const id = `notes-${idea.id}`
+  if (draft === null) {
+    return (
+      <div className="notes-view">
+        {idea.notes ? <p className="notes">{idea.notes}</p> : <p className="muted small">No notes.</p>}
+        <button type="button" className="link-button small" onClick={() => setDraft(idea.notes)}>
+          {idea.notes ? 'Edit notes' : 'Add notes'}
+        </button>
+      </div>
+    )
+  }
+  return (
+    <form
+      className="notes-form"
+      onSubmit={(e) => {
+        e.preventDefault()
+        if (draft !== idea.notes) void patchIdea(idea.id, { notes: draft })
+        setDraft(null)
+      }}
+    >
+      <label htmlFor={id} className="small">
+        Notes
+      </label>
+      <textarea id={id} rows={3} value={draft} maxLength={5000} onChange={(e) => setDraft(e.target.value)} />
+      <div className="form-actions">
+        <button type="button" className="button" onClick={() => setDraft(null)}>
+          Cancel
+        </button>
+        <button type="submit" className="button button-primary">
+          Save notes
+        </button>
+      </div>
+    </form>
   )
 }
 

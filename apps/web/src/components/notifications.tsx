@@ -59,8 +59,16 @@ function NotificationsPanel({ onClose }: { onClose: () => void }) {
   const notifications = useStore((s) => s.notifications)
   const load = useStore((s) => s.loads.notifications)
   const unread = useStore(selectUnreadCount)
+  const panel = useRef<HTMLDivElement>(null)
+  useEffect(() => panel.current?.focus(), [])
   return (
-    <div role="dialog" aria-label="Notifications" className="popover notifications-panel">
+    <div
+      role="dialog"
+      aria-label="Notifications"
+      className="popover notifications-panel"
+      ref={panel}
+      tabIndex={-1}
+    >
       <div className="popover-head">
         <h2>Notifications</h2>
         <button
