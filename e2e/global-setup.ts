@@ -1,29 +1,12 @@
 import { spawn } from 'node:child_process'
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { LATENCY_FILE } from './support/latency'
+import { spareRange } from './support/ports'
 import { readState, STATE_ENV } from './support/stack'
 
 const root = resolve(import.meta.dirname, '..')
-
-const free = (port: number) =>
-  new Promise<boolean>((done) => {
-    const s = createServer()
-    s.once('error', () => done(false))
-    s.listen({ port, host: '::', exclusive: true }, () => s.close(() => done(true)))
-  })
-
-/** A run of `count` free ports in 19000-19999, starting at a random place. */
-async function spareRange(count: number): Promise<number> {
-  const first = 19000 + Math.floor(Math.random() * 900)
-  for (let base = first; base + count < 20000; base += count) {
-    const checks = await Promise.all(Array.from({ length: count }, (_, i) => free(base + i)))
-    if (checks.every(Boolean)) return base
-  }
-  throw new Error('no free ports in 19000-19999')
-}
 
 /**
  * Starts the launcher once for the whole run: production-style (the backends serve the built web app, no
@@ -50,6 +33,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     'tsx',
     'scripts/dev-distributed.ts',
     '--prod',
+    // Serve a snapshot of the web build: a rebuild of apps/web during the run must not change it.
+    '--copy-web-dist',
     '--users',
     String(users),
     '--relay-port',

@@ -210,6 +210,7 @@ async function main(): Promise<void> {
     throw new Error(`missing build output: ${missing.join(', ')} — run \`pnpm build\` (or drop --no-build)`)
   }
   if (opts.fresh) stack.removeDatabases()
+  stack.copyWebDist()
   stack.writeState()
   await stack.startAll(say)
   stack.status = 'ready'

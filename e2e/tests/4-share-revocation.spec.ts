@@ -11,18 +11,23 @@ test('share revocation: A unshares AMZN, it disappears for B with "Access to pos
   const symbol = sym('AMZN')
   await createIdea(userA.page, { symbol, strategy: 'Cash-Secured Put', status: 'Planned' })
   await openTab(userB.page, 'Shared With Me')
-  await (await openShareDialog(userA.page, symbol, { 'User B': true }, 'Share Position')).click()
-  await expect(toast(userA.page, 'Position shared with 1 friend')).toBeVisible()
+  await Promise.all([
+    (await openShareDialog(userA.page, symbol, { 'User B': true }, 'Share Position')).click(),
+    expect(toast(userA.page, 'Position shared with 1 friend')).toBeVisible(),
+  ])
   await expect(card(userB.page, symbol)).toBeVisible()
 
   const update = await openShareDialog(userA.page, symbol, { 'User B': false }, 'Update Sharing')
-  await latency.measure(
-    'revoke → gone for User B',
-    () => update.click(),
-    () => disappears(userB.page, cardCss(symbol)),
-  )
-  await expect(toast(userA.page, 'All shares removed')).toBeVisible()
-  await expect(toast(userB.page, 'Access to position was revoked')).toBeVisible()
+  // Toasts go after a few seconds: watch for them while the revocation travels.
+  await Promise.all([
+    latency.measure(
+      'revoke → gone for User B',
+      () => update.click(),
+      () => disappears(userB.page, cardCss(symbol)),
+    ),
+    expect(toast(userA.page, 'All shares removed')).toBeVisible(),
+    expect(toast(userB.page, 'Access to position was revoked')).toBeVisible(),
+  ])
   await expect(card(userB.page, symbol)).toHaveCount(0)
   // A still has the idea.
   await expect(card(userA.page, symbol)).toBeVisible()

@@ -34,12 +34,14 @@ test('three users: C sees only what A shares with C, B only what A shares with B
     { 'User B': false, 'User C': true },
     'Share Position',
   )
-  await latency.measure(
-    'share → visible to User C',
-    () => shareC.click(),
-    () => appears(userC.page, cardCss(forC)),
-  )
-  await expect(toast(userA.page, 'Position shared with 1 friend')).toBeVisible()
+  await Promise.all([
+    latency.measure(
+      'share → visible to User C',
+      () => shareC.click(),
+      () => appears(userC.page, cardCss(forC)),
+    ),
+    expect(toast(userA.page, 'Position shared with 1 friend')).toBeVisible(),
+  ])
   const shareB = await openShareDialog(
     userA.page,
     forB,

@@ -8,6 +8,8 @@ export interface LauncherOptions {
   web: boolean
   build: boolean
   fresh: boolean
+  /** With --prod: serve a copy of apps/web/dist taken at start, so a rebuild while running changes nothing. */
+  copyWebDist: boolean
   relayPort: number
   /** Port of User A's backend; User B's is the next one, and so on. */
   backendPort: number
@@ -32,6 +34,8 @@ Options:
   --no-web            start no web app (API only)
   --no-build          skip the build step (use what is already built)
   --fresh             delete the users' databases before starting
+  --copy-web-dist     with --prod: serve a copy of apps/web/dist taken at start (<data-dir>/web-dist),
+                      so rebuilding the web app while the stack runs does not change what it serves
   --port-offset N     add N to every default port (relay 9000, backends 8000+, web 3000+)
   --relay-port P      relay port (default 9000)
   --backend-port P    User A's backend port; B gets P+1, C P+2… (default 8000)
@@ -65,6 +69,7 @@ export function parseOptions(argv: string[], root: string): LauncherOptions {
       'no-web': { type: 'boolean', default: false },
       'no-build': { type: 'boolean', default: false },
       fresh: { type: 'boolean', default: false },
+      'copy-web-dist': { type: 'boolean', default: false },
       'port-offset': { type: 'string' },
       'relay-port': { type: 'string' },
       'backend-port': { type: 'string' },
@@ -84,6 +89,7 @@ export function parseOptions(argv: string[], root: string): LauncherOptions {
     web: !values['no-web'],
     build: !values['no-build'],
     fresh: values.fresh,
+    copyWebDist: values['copy-web-dist'],
     relayPort: int('relay-port', values['relay-port'], 9000 + offset, 1, 65535),
     backendPort: int('backend-port', values['backend-port'], 8000 + offset, 1, 65535),
     webPort: int('web-port', values['web-port'], 3000 + offset, 1, 65535),

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { befriendAll } from './friends.js'
 import { loadOrCreateSecret, mintRelayToken } from './jwt.js'
@@ -98,7 +98,7 @@ export class Stack {
       },
       onExit,
     )
-    const webDist = resolve(root, 'apps/web/dist')
+    const webDist = this.webDist()
     this.users = userSpecs(opts.users).map((u, i) => {
       const backendPort = opts.backendPort + i
       const backendUrl = `http://localhost:${backendPort}`
@@ -154,6 +154,25 @@ export class Stack {
           : undefined
       return { ...u, backendUrl, apiUrl, webUrl, db, backend: new Service(backendSpec, onExit), web }
     })
+  }
+
+  /** The folder the backends serve with --prod. */
+  webDist(): string {
+    return this.opts.copyWebDist ? join(this.opts.dataDir, 'web-dist') : resolve(this.root, 'apps/web/dist')
+  }
+
+  /** With --copy-web-dist, snapshots the built web app into the data folder. */
+  copyWebDist(): void {
+    if (!this.opts.prod || !this.opts.web || !this.opts.copyWebDist) return
+    const from = resolve(this.root, 'apps/web/dist')
+    for (let attempt = 1; ; attempt++) {
+      rmSync(this.webDist(), { recursive: true, force: true })
+      cpSync(from, this.webDist(), { recursive: true })
+      if (completeBundle(this.webDist())) return
+      // Caught a rebuild half-way: copy again once it has finished.
+      if (attempt === 20) throw new Error(`apps/web/dist is incomplete (index.html names missing assets)`)
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500)
+    }
   }
 
   services(): Service[] {
@@ -274,4 +293,14 @@ export class Stack {
       : ['packages/contracts/dist/index.js']
     return need.filter((p) => !existsSync(resolve(this.root, p)))
   }
+}
+
+/** True when index.html exists and every asset it names is there. */
+function completeBundle(dir: string): boolean {
+  const index = join(dir, 'index.html')
+  if (!existsSync(index)) return false
+  const assets = [...readFileSync(index, 'utf8').matchAll(/(?:src|href)="\/(assets\/[^"]+)"/g)].map(
+    (m) => m[1] ?? '',
+  )
+  return assets.every((a) => existsSync(join(dir, a)))
 }
