@@ -1,5 +1,6 @@
 import type { Comment, DomainEvent, EventFrame, Idea, UserRef } from '@pp/contracts'
 import { REVOKED_TEXT } from '@pp/contracts'
+import { Prisma } from '../generated/prisma/client.js'
 import type { Ctx } from './context.js'
 import type { Effects } from './effects.js'
 import { endFriendship } from './friends.js'
@@ -33,22 +34,17 @@ export async function applyInbound(ctx: Ctx, frame: EventFrame): Promise<Inbound
   if (event.type === 'typing') return 'ignored'
   try {
     const handled = await inTx(ctx, async (tx, fx) => {
-      const seen = await tx.inbox.findUnique({ where: { eventId: frame.id } })
-      if (seen !== null) return null
+      // The id goes in first: a duplicate fails on the primary key before anything is applied.
+      await tx.inbox.create({
+        data: { eventId: frame.id, fromId: frame.from.id, type: event.type, outcome: 'applied' },
+      })
       learnName(ctx, frame.from)
       const h = await handle(ctx, tx, fx, frame.from, event)
-      await tx.inbox.create({
-        data: { eventId: frame.id, fromId: frame.from.id, type: event.type, outcome: h.outcome },
-      })
+      if (h.outcome !== 'applied') {
+        await tx.inbox.update({ where: { eventId: frame.id }, data: { outcome: h.outcome } })
+      }
       return h
     })
-    if (handled === null) {
-      ctx.log.info(
-        { eventId: frame.id, from: frame.from.displayName },
-        `Duplicate ${event.type} event acked again`,
-      )
-      return 'duplicate'
-    }
     const line = { eventId: frame.id, from: frame.from.displayName, fromId: frame.from.id }
     if (handled.outcome === 'refused') {
       ctx.log.warn(
@@ -63,6 +59,10 @@ export async function applyInbound(ctx: Ctx, frame: EventFrame): Promise<Inbound
     }
     return handled.outcome
   } catch (err) {
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
+      ctx.log.info({ eventId: frame.id, from: frame.from.displayName }, `Duplicate ${event.type} event acked again`)
+      return 'duplicate'
+    }
     if (err instanceof Deferred) {
       ctx.log.info({ eventId: frame.id, reason: err.message }, `Deferred ${event.type} event: ${err.message}`)
       return 'deferred'
