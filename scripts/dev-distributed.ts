@@ -121,6 +121,8 @@ async function printStatus(): Promise<void> {
       u.backend,
     )
     if (u.web) row(`web-${u.key}`, u.webUrl ?? '', `${u.displayName} · API ${u.apiUrl}`, u.web)
+    else if (u.webUrl)
+      row(`web-${u.key}`, u.webUrl, `${u.displayName} · built web app served by backend-${u.key}`, undefined)
   }
   say('')
 }
