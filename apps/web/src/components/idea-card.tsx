@@ -185,7 +185,7 @@ function NotesEditor({ idea }: { idea: IdeaResponse }) {
   if (draft === null) {
     return (
       <div className="notes-view">
-        {idea.notes ? <p className="notes">{idea.notes}</p> : <p className="muted small">No notes.</p>}
+        {idea.notes && <p className="notes">{idea.notes}</p>}
         <button type="button" className="link-button small" onClick={() => setDraft(idea.notes)}>
           {idea.notes ? 'Edit notes' : 'Add notes'}
         </button>
