@@ -116,32 +116,41 @@ async function main(): Promise<void> {
     for (const s of only) {
       const t = performance.now()
       ctx.log(`== ${s}`)
-      switch (s) {
-        case 'p2p':
-          res.p2p = await p2p(ctx)
-          break
-        case 'fanout':
-          res.fanout = await fanout(ctx)
-          break
-        case 'memory':
-          res.memory = await memory(ctx)
-          break
-        case 'storm':
-          res.storm = await storm(ctx)
-          break
-        case 'e2e':
-          if (e2eAvailable()) res.e2e = await e2e(ctx)
-          else ctx.notes.push('apps/backend/dist/server.js is missing: the end-to-end scenario was not run.')
-          break
-        case 'storage':
-          if (storageAvailable()) res.storage = await storage(ctx)
-          else ctx.notes.push('apps/backend/dist is missing: the storage scenario was not run.')
-          break
+      try {
+        await runScenario(s)
+      } catch (e) {
+        const msg = e instanceof Error ? e.message.split('\n')[0] : String(e)
+        ctx.log(`!! ${s} failed: ${e instanceof Error ? e.stack : msg}`)
+        ctx.notes.push(`Scenario ${s} failed in this run: ${msg}`)
       }
       ctx.log(`== ${s} done in ${((performance.now() - t) / 1000).toFixed(0)} s`)
     }
   } finally {
     await driver.stop()
+  }
+  async function runScenario(s: Scenario): Promise<void> {
+    switch (s) {
+      case 'p2p':
+        res.p2p = await p2p(ctx)
+        break
+      case 'fanout':
+        res.fanout = await fanout(ctx)
+        break
+      case 'memory':
+        res.memory = await memory(ctx)
+        break
+      case 'storm':
+        res.storm = await storm(ctx)
+        break
+      case 'e2e':
+        if (e2eAvailable()) res.e2e = await e2e(ctx)
+        else ctx.notes.push('apps/backend/dist/server.js is missing: the end-to-end scenario was not run.')
+        break
+      case 'storage':
+        if (storageAvailable()) res.storage = await storage(ctx)
+        else ctx.notes.push('apps/backend/dist is missing: the storage scenario was not run.')
+        break
+    }
   }
   const seconds = (Date.now() - started.getTime()) / 1000
   const load1 = loadavg()

@@ -141,6 +141,20 @@ export function spawnPinned(
 }
 
 export async function startServer(kind: Kind, opts: StartOptions = {}): Promise<Server> {
+  try {
+    return await startOnce(kind, opts)
+  } catch (e) {
+    // Once more: the port may have been taken in between, or a build rewritten while we started.
+    await sleep(1000)
+    try {
+      return await startOnce(kind, opts)
+    } catch {
+      throw e
+    }
+  }
+}
+
+async function startOnce(kind: Kind, opts: StartOptions): Promise<Server> {
   const port = opts.port ?? (await freePort())
   const nodeFlags: string[] = []
   if (opts.inspect) nodeFlags.push('--inspect=127.0.0.1:0')
@@ -164,7 +178,10 @@ export async function startServer(kind: Kind, opts: StartOptions = {}): Promise<
     const m = /Debugger listening on (ws:\/\/\S+)/.exec(err)
     if (m?.[1] !== undefined) inspectorUrl = m[1]
   })
-  proc.stdout?.resume()
+  proc.stdout?.on('data', (d: Buffer) => {
+    err += d.toString()
+    if (err.length > 20_000) err = err.slice(-10_000)
+  })
   const url = `http://127.0.0.1:${port}`
   const deadline = Date.now() + 20_000
   for (;;) {
