@@ -1,6 +1,7 @@
 import type { SendFrame } from '@pp/contracts'
 import type { Logger } from 'pino'
 import type { Db } from '../db/client.js'
+import { toComment, toIdea } from '../domain/mappers.js'
 import type { Outbox } from '../generated/prisma/client.js'
 import { Pacer, retryDelayMs } from './backoff.js'
 
@@ -189,7 +190,7 @@ export class Dispatcher {
           type: 'send',
           id: first.eventId,
           to: group.map((r) => r.recipientId),
-          event: JSON.parse(first.payload) as SendFrame['event'],
+          event: await this.eventOf(first),
         }
         if (!this.link.send(frame)) return
         const sentAt = Date.now()
@@ -211,6 +212,24 @@ export class Dispatcher {
       }
       if (rows.length < BATCH) return
     }
+  }
+
+  /**
+   * A `position_shared` leaves with the idea and its thread as they are when it is sent, not when it was
+   * written. A comment or update fanned out after the share was written can reach a sharee first (a
+   * retry after a lost frame, a parked row flushed on presence) and is dropped there, since the sharee
+   * does not hold the idea (yet, again): the share has to bring it.
+   */
+  private async eventOf(row: Outbox): Promise<SendFrame['event']> {
+    const event = JSON.parse(row.payload) as SendFrame['event']
+    if (event.type !== 'position_shared') return event
+    const idea = await this.db.idea.findUnique({ where: { id: event.idea.id } })
+    if (idea === null) return event
+    const comments = await this.db.comment.findMany({
+      where: { ideaId: idea.id, pending: false },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    })
+    return { type: 'position_shared', idea: toIdea(idea), comments: comments.map(toComment) }
   }
 
   /** Wakes up for the earliest retry still waiting (not on the first-send path). */
