@@ -5,7 +5,7 @@ import { type RelayProcess, startRelay } from './test-support/relay-process.js'
 let relay: RelayProcess
 
 beforeAll(async () => {
-  relay = await startRelay({ SESSION_SYNC_TIMEOUT_MS: '500' })
+  relay = await startRelay({ SESSION_SYNC_TIMEOUT_MS: '1500' })
 })
 afterAll(async () => {
   killPythonScripts()

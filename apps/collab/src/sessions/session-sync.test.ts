@@ -18,7 +18,7 @@ const answerWith = (client: SessionClient, state: Record<string, unknown>) => {
 }
 
 beforeAll(async () => {
-  relay = await startRelay({ SESSION_SYNC_TIMEOUT_MS: '400' })
+  relay = await startRelay({ SESSION_SYNC_TIMEOUT_MS: '1000' })
 })
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.close()))
