@@ -194,8 +194,8 @@ export async function e2e(ctx: Ctx): Promise<E2eResultTable> {
             ideaId,
             urlB: b.url,
             rate,
-            durationMs: ctx.quick ? (rate > 50 ? 1000 : 3000) : rate > 50 ? 5000 : 10_000,
-            drainMs: 10_000,
+            durationMs: ctx.quick ? (rate > 50 ? 1000 : 3000) : rate > 50 ? 2000 : 8000,
+            drainMs: 30_000,
           })
           ctx.log(
             `e2e ${kind} ${rate}/s: p50 ${(r.p50 / 1000).toFixed(1)} ms p95 ${(r.p95 / 1000).toFixed(1)} ms p99 ${(r.p99 / 1000).toFixed(1)} ms, ${r.delivered}/${r.expected} delivered, REST p50 ${(r.restP50 / 1000).toFixed(1)} ms, ${r.restErrors} REST errors`,

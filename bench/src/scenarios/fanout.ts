@@ -44,7 +44,7 @@ export async function fanout(ctx: Ctx): Promise<FanoutResult> {
       if (s === undefined) throw new Error(`no server ${k}`)
       return s
     }
-    const dur = ctx.quick ? 500 : 1200
+    const dur = ctx.quick ? 500 : 1000
     const drain = 1500
     for (const k of sizes) {
       const pairs: Pair[] = [{ sender: 0, recipients: Array.from({ length: k }, (_, i) => i + 1) }]
@@ -59,7 +59,7 @@ export async function fanout(ctx: Ctx): Promise<FanoutResult> {
             pairs,
             start: 5000,
             factor: 1.5,
-            maxSteps: 14,
+            maxSteps: 11,
             durationMs: dur,
             drainMs: drain,
             p99LimitUs: P99_LIMIT_US,
@@ -80,7 +80,7 @@ export async function fanout(ctx: Ctx): Promise<FanoutResult> {
                 pairs,
                 start: Math.max(2000, (coarse.get(kind) ?? 5000) * 0.8),
                 factor: 1.12,
-                maxSteps: 5,
+                maxSteps: 4,
                 durationMs: dur,
                 drainMs: drain,
                 p99LimitUs: P99_LIMIT_US,

@@ -59,7 +59,7 @@ function runWorker(which: 'prisma' | 'raw', n: number): Promise<WorkerOut> {
 }
 
 export async function storage(ctx: Ctx): Promise<StorageResult> {
-  const n = ctx.quick ? 200 : 1000
+  const n = ctx.quick ? 200 : 500
   const acc: Record<'prisma' | 'raw', WorkerOut[]> = { prisma: [], raw: [] }
   for (let run = 0; run < ctx.runs; run++) {
     for (const which of rotated(['prisma', 'raw'] as const, run)) {

@@ -49,7 +49,15 @@ async function takeSnapshot(s: Server): Promise<Map<string, { size: number; coun
   for (let i = 0; i < snap.nodes.length; i += width) {
     const type = types[snap.nodes[i + iType] ?? 0] ?? '?'
     let name = snap.strings[snap.nodes[i + iName] ?? 0] ?? '?'
-    if (type === 'string' || type === 'concatenated string' || type === 'sliced string') name = '(string)'
+    if (type === 'string' || type === 'concatenated string' || type === 'sliced string') {
+      // Strings are grouped by their shape (digits and hex runs masked) so one per connection shows up.
+      name = STRINGS
+        ? `"${name
+            .slice(0, 48)
+            .replace(/[0-9a-f]{4,}/g, 'h')
+            .replace(/\d+/g, '#')}"`
+        : '(string)'
+    }
     if (type === 'code' || type === 'hidden') name = `(${type})`
     if (name.length > 60) name = `${name.slice(0, 57)}...`
     const key = `${type}:${name}`
@@ -61,6 +69,7 @@ async function takeSnapshot(s: Server): Promise<Map<string, { size: number; coun
   return out
 }
 
+const STRINGS = process.argv.includes('--strings')
 const kind = (process.argv[2] ?? 'ours') as Kind
 const n = Number(process.argv[3] ?? 1000)
 const server = await startServer(kind, { inspect: true })
