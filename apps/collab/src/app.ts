@@ -4,6 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import pino, { type Logger } from 'pino'
 import { BackendHub } from './backends/hub.js'
 import { registerBackendRoutes } from './backends/routes.js'
+import type { Cluster } from './cluster/cluster.js'
 import { createCluster } from './cluster/create.js'
 import type { RelayConfig } from './config.js'
 import { HealthReport } from './health.js'
@@ -23,6 +24,8 @@ export const DRAIN_GRACE_MS = 400
 declare module 'fastify' {
   interface FastifyInstance {
     backends: BackendHub
+    /** The link to the other relay nodes (REDIS_URL), or undefined when the relay runs alone. */
+    cluster: Cluster | undefined
   }
 }
 
@@ -88,6 +91,7 @@ export async function buildApp(config: RelayConfig, options: BuildOptions = {}):
     cluster,
   })
   app.decorate('backends', hub)
+  app.decorate('cluster', cluster)
   app.health.contribute(
     () => ({ backend_connections: hub.openSockets }),
     () => hub.openSockets,
@@ -98,7 +102,11 @@ export async function buildApp(config: RelayConfig, options: BuildOptions = {}):
   await app.register(sessionsPlugin, { config })
 
   app.addHook('onReady', async () => {
-    await cluster?.start(hub)
+    await cluster?.start(hub, () => ({
+      total_events_routed: hub.eventsRouted,
+      total_connections: app.health.connections(),
+      active_users: hub.activeUsers,
+    }))
     hub.start()
   })
   app.addHook('preClose', async () => {

@@ -205,8 +205,10 @@ export class BackendHub implements ClusterInbox {
     if (this.#active.get(userId) !== conn) return
     this.#active.delete(userId)
     this.#log.info({ user: userId }, `${conn.user.displayName} disconnected`)
-    this.#notifyWatchers(userId, presenceFrame(conn.userJson, false, new Date().toISOString()))
     this.#cluster?.withdraw(conn.user, conn.connId)
+    // Online on another node already (it moved): its watchers here keep seeing it online.
+    if (this.#cluster?.locate(userId) !== undefined) return
+    this.#notifyWatchers(userId, presenceFrame(conn.userJson, false, new Date().toISOString()))
   }
 
   #onClose(conn: BackendConnection, code: number): void {

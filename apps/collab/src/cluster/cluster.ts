@@ -46,9 +46,17 @@ export type ClusterStatus = {
   nodes: number
 }
 
+/** A session-room message for members on other nodes (`text` is the frame as members receive it). */
+export type SessionFanout = {
+  sessionId: string
+  text: string
+  audience: { except: string } | { only: string }
+}
+
 export interface Cluster {
   readonly nodeId: string
-  start(inbox: ClusterInbox): Promise<void>
+  /** `stats` gives this node's counters (events routed, connections), shared for cluster-wide totals. */
+  start(inbox: ClusterInbox, stats: () => Record<string, number>): Promise<void>
   stop(): Promise<void>
   /** This node now holds the user's connection `connId`. */
   announce(user: OnlineUser, connId: string): void
@@ -62,4 +70,8 @@ export interface Cluster {
   /** Cluster-wide sums of counters, this node's own included (`local`). */
   totals(local: Record<string, number>): Promise<Record<string, number>>
   status(): ClusterStatus
+  /** Sends a session-room message to the other nodes. */
+  publishSession(message: SessionFanout): void
+  /** Where session-room messages from other nodes go (set by the session rooms). */
+  onSession(handler: (message: SessionFanout) => void): void
 }

@@ -1,0 +1,414 @@
+import type { UserRef } from '@pp/contracts'
+import { Redis } from 'ioredis'
+import type { Logger } from 'pino'
+import type {
+  Cluster,
+  ClusterInbox,
+  ClusterStatus,
+  OnlineUser,
+  RemoteDelivery,
+  SessionFanout,
+} from './cluster.js'
+
+/**
+ * Relay nodes sharing one Redis:
+ * - registry: one lease key per connected user, `pp:relay:user:<id>` = {…user, node, connId}, with a
+ *   TTL (PRESENCE_TTL_MS) the owning node refreshes every TTL/3. A crashed node's keys expire, so its
+ *   users go offline for everyone within the TTL (keyspace `expired` events, plus a periodic rescan).
+ * - every node mirrors the other nodes' leases in memory (`#remote`), so routing is a map lookup.
+ * - pub/sub: `pp:relay:presence` (comings and goings), `pp:relay:node:<id>` (frames for a node's
+ *   users), `pp:relay:sessions` (session-room messages).
+ * - Redis away: local routing goes on; users elsewhere count as unreachable (undeliverable), health
+ *   says `degraded`; when Redis is back the node re-leases its users, rescans, and watchers hear again
+ *   of everyone online (ioredis resubscribes the channels).
+ */
+
+const PREFIX = 'pp:relay:'
+const USER_KEY = `${PREFIX}user:`
+const STATS_KEY = `${PREFIX}stats:`
+const PRESENCE_CHANNEL = `${PREFIX}presence`
+const SESSIONS_CHANNEL = `${PREFIX}sessions`
+const nodeChannel = (node: string) => `${PREFIX}node:${node}`
+
+/** Refreshes a lease if it is still ours; re-creates it if it vanished (Redis restarted). */
+const REFRESH = `
+local cur = redis.call('GET', KEYS[1])
+if cur == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
+if not cur then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 2 end
+return 0`
+/** Deletes a lease only if it is still ours (not taken over by a newer connection elsewhere). */
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`
+
+type Lease = OnlineUser & { node: string; connId: string }
+type PresenceMessage = { online: boolean; at: string; lease: Lease }
+
+function parseLease(text: string | null): Lease | undefined {
+  if (text === null) return undefined
+  try {
+    const v = JSON.parse(text) as Partial<Lease>
+    if (typeof v.id !== 'string' || typeof v.node !== 'string' || typeof v.connId !== 'string')
+      return undefined
+    if (typeof v.displayName !== 'string' || typeof v.connectedAt !== 'string') return undefined
+    return {
+      id: v.id,
+      displayName: v.displayName,
+      backendUrl: typeof v.backendUrl === 'string' ? v.backendUrl : null,
+      connectedAt: v.connectedAt,
+      node: v.node,
+      connId: v.connId,
+    }
+  } catch {
+    return undefined
+  }
+}
+
+const userRef = (l: Lease): UserRef => ({ id: l.id, displayName: l.displayName })
+
+export class RedisCluster implements Cluster {
+  readonly nodeId: string
+  readonly #url: string
+  readonly #ttlMs: number
+  readonly #log: Logger
+  #cmd: Redis | undefined
+  #sub: Redis | undefined
+  #inbox: ClusterInbox | undefined
+  #stats: () => Record<string, number> = () => ({})
+  #sessionHandler: ((m: SessionFanout) => void) | undefined
+  /** Leases held by this node: user id → lease value (the exact string stored in Redis). */
+  readonly #own = new Map<string, string>()
+  /** Other nodes' users. */
+  readonly #remote = new Map<string, Lease>()
+  #timer: NodeJS.Timeout | undefined
+  #wasDown = false
+  #stopped = false
+
+  constructor(opts: { url: string; nodeId: string; ttlMs: number; log: Logger }) {
+    this.#url = opts.url
+    this.nodeId = opts.nodeId
+    this.#ttlMs = opts.ttlMs
+    this.#log = opts.log
+  }
+
+  get #up(): boolean {
+    return this.#cmd?.status === 'ready' && this.#sub?.status === 'ready'
+  }
+
+  async start(inbox: ClusterInbox, stats: () => Record<string, number>): Promise<void> {
+    this.#inbox = inbox
+    this.#stats = stats
+    const options = {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      retryStrategy: (attempt: number) => Math.min(100 * attempt, 1000),
+    }
+    const cmd = new Redis(this.#url, options)
+    // The subscriber queues its (re)subscriptions until it is connected.
+    const sub = new Redis(this.#url, { ...options, enableOfflineQueue: true, maxRetriesPerRequest: null })
+    this.#cmd = cmd
+    this.#sub = sub
+    for (const [name, conn] of [
+      ['commands', cmd],
+      ['subscriber', sub],
+    ] as const) {
+      conn.on('error', (err: Error) => this.#log.debug({ err: err.message, conn: name }, 'redis error'))
+      conn.on('close', () => {
+        if (this.#stopped || this.#wasDown) return
+        this.#wasDown = true
+        this.#log.warn({ conn: name }, 'redis connection lost; serving local routing only')
+      })
+      conn.on('ready', () => void this.#onReady())
+    }
+    sub.on('message', (channel: string, message: string) => this.#onMessage(channel, message))
+    sub.on('pmessage', (_pattern: string, _channel: string, key: string) => this.#onExpired(key))
+
+    await Promise.allSettled([cmd.connect(), sub.connect()])
+    await sub
+      .subscribe(PRESENCE_CHANNEL, SESSIONS_CHANNEL, nodeChannel(this.nodeId))
+      .catch((err: Error) => this.#log.warn({ err: err.message }, 'redis subscribe failed; will retry'))
+    await sub.psubscribe('__keyevent@*__:expired').catch(() => {})
+    await this.#enableExpiryEvents()
+    await this.#rescan()
+    if (!this.#up) this.#log.warn({ url: this.#url }, 'redis not reachable yet; serving local routing only')
+    else this.#log.info({ node: this.nodeId }, 'joined the relay cluster')
+    this.#timer = setInterval(() => void this.#tick(), Math.max(200, Math.floor(this.#ttlMs / 3)))
+    this.#timer.unref()
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true
+    clearInterval(this.#timer)
+    const cmd = this.#cmd
+    if (cmd !== undefined && cmd.status === 'ready') {
+      // Leave cleanly: this node's leases and stats go at once.
+      await Promise.allSettled([
+        ...[...this.#own.entries()].map(([id, value]) => cmd.eval(RELEASE, 1, USER_KEY + id, value)),
+        cmd.del(STATS_KEY + this.nodeId),
+      ])
+    }
+    this.#cmd?.disconnect()
+    this.#sub?.disconnect()
+  }
+
+  async #enableExpiryEvents(): Promise<void> {
+    try {
+      await this.#cmd?.config('SET', 'notify-keyspace-events', 'Ex')
+    } catch {
+      // A managed Redis may refuse CONFIG: the periodic rescan still finds expired leases.
+    }
+  }
+
+  async #onReady(): Promise<void> {
+    if (!this.#up) return
+    if (!this.#wasDown) return
+    this.#wasDown = false
+    this.#log.info('redis is back; re-leasing users and rescanning')
+    await this.#enableExpiryEvents()
+    await this.#refreshLeases()
+    await this.#rescan({ renotify: true })
+  }
+
+  // ---- leases ----------------------------------------------------------------
+
+  announce(user: OnlineUser, connId: string): void {
+    const lease: Lease = { ...user, node: this.nodeId, connId }
+    const value = JSON.stringify(lease)
+    this.#own.set(user.id, value)
+    this.#remote.delete(user.id)
+    if (!this.#up) return
+    const cmd = this.#cmd
+    cmd
+      ?.set(USER_KEY + user.id, value, 'PX', this.#ttlMs)
+      .then(() =>
+        cmd.publish(PRESENCE_CHANNEL, JSON.stringify({ online: true, at: user.connectedAt, lease })),
+      )
+      .catch((err: Error) => this.#log.warn({ err: err.message }, 'redis: could not lease user'))
+  }
+
+  withdraw(user: UserRef, connId: string): void {
+    const value = this.#own.get(user.id)
+    if (value === undefined) return
+    const lease = parseLease(value)
+    if (lease?.connId !== connId) return
+    this.#own.delete(user.id)
+    if (!this.#up) return
+    const message: PresenceMessage = { online: false, at: new Date().toISOString(), lease }
+    const cmd = this.#cmd
+    cmd
+      ?.eval(RELEASE, 1, USER_KEY + user.id, value)
+      .then(() => cmd.publish(PRESENCE_CHANNEL, JSON.stringify(message)))
+      .catch((err: Error) => this.#log.warn({ err: err.message }, 'redis: could not release user'))
+  }
+
+  async #refreshLeases(): Promise<void> {
+    const cmd = this.#cmd
+    if (cmd === undefined || !this.#up) return
+    await Promise.allSettled(
+      [...this.#own.entries()].map(async ([id, value]) => {
+        const r = await cmd.eval(REFRESH, 1, USER_KEY + id, value, String(this.#ttlMs))
+        if (r === 2) {
+          // The lease had gone (Redis restarted or was away longer than the TTL): tell the others again.
+          const lease = parseLease(value)
+          if (lease !== undefined) {
+            const message: PresenceMessage = { online: true, at: new Date().toISOString(), lease }
+            await cmd.publish(PRESENCE_CHANNEL, JSON.stringify(message))
+          }
+        } else if (r === 0) {
+          // Taken over by a newer connection on another node while we could not hear it.
+          const current = parseLease(await cmd.get(USER_KEY + id))
+          if (current !== undefined && current.node !== this.nodeId) {
+            this.#own.delete(id)
+            this.#remote.set(id, current)
+            this.#inbox?.claimed(id, current.connId)
+          }
+        }
+      }),
+    )
+  }
+
+  async #tick(): Promise<void> {
+    if (!this.#up) return
+    await this.#refreshLeases()
+    try {
+      await this.#cmd?.set(
+        STATS_KEY + this.nodeId,
+        JSON.stringify(this.#stats()),
+        'PX',
+        Math.max(this.#ttlMs, 1000) * 2,
+      )
+    } catch {
+      // next tick
+    }
+    await this.#rescan()
+  }
+
+  /** Reads every lease and brings the mirror of other nodes' users up to date. */
+  async #rescan(opts: { renotify?: boolean } = {}): Promise<void> {
+    const cmd = this.#cmd
+    if (cmd === undefined || !this.#up) return
+    const seen = new Map<string, Lease>()
+    try {
+      let cursor = '0'
+      do {
+        const [next, keys] = await cmd.scan(cursor, 'MATCH', `${USER_KEY}*`, 'COUNT', 1000)
+        cursor = next
+        if (keys.length > 0) {
+          const values = await cmd.mget(...keys)
+          for (const v of values) {
+            const lease = parseLease(v)
+            if (lease !== undefined && lease.node !== this.nodeId) seen.set(lease.id, lease)
+          }
+        }
+      } while (cursor !== '0')
+    } catch (err) {
+      this.#log.debug({ err: (err as Error).message }, 'redis rescan failed')
+      return
+    }
+    const at = new Date().toISOString()
+    for (const [id, lease] of this.#remote) {
+      if (!seen.has(id)) {
+        this.#remote.delete(id)
+        this.#inbox?.presence(userRef(lease), false, at)
+      }
+    }
+    for (const [id, lease] of seen) {
+      if (this.#own.has(id)) continue
+      const known = this.#remote.get(id)
+      this.#remote.set(id, lease)
+      if (known === undefined || opts.renotify === true) this.#inbox?.presence(userRef(lease), true, at)
+    }
+  }
+
+  #onExpired(key: string): void {
+    if (!key.startsWith(USER_KEY)) return
+    const id = key.slice(USER_KEY.length)
+    const lease = this.#remote.get(id)
+    if (lease === undefined) return
+    this.#remote.delete(id)
+    this.#log.info(
+      { user: id, node: lease.node },
+      `${lease.displayName}'s lease expired (node ${lease.node} gone)`,
+    )
+    this.#inbox?.presence(userRef(lease), false, new Date().toISOString())
+  }
+
+  // ---- routing ---------------------------------------------------------------
+
+  locate(userId: string): { node: string; user: OnlineUser } | undefined {
+    const lease = this.#remote.get(userId)
+    if (lease === undefined || !this.#up) return undefined
+    return { node: lease.node, user: lease }
+  }
+
+  remoteUsers(): OnlineUser[] {
+    if (!this.#up) return []
+    return [...this.#remote.values()].map((l) => ({
+      id: l.id,
+      displayName: l.displayName,
+      backendUrl: l.backendUrl,
+      connectedAt: l.connectedAt,
+    }))
+  }
+
+  /** Frames travel as `<meta JSON>\n<frame text>`, so the frame is never escaped again. */
+  forward(node: string, delivery: RemoteDelivery): void {
+    const { frame, ...meta } = delivery
+    this.#cmd
+      ?.publish(nodeChannel(node), `${JSON.stringify(meta)}\n${frame}`)
+      .catch((err: Error) => this.#log.debug({ err: err.message }, 'redis: could not forward'))
+  }
+
+  publishSession(message: SessionFanout): void {
+    if (!this.#up) return
+    const { text, ...meta } = message
+    this.#cmd
+      ?.publish(SESSIONS_CHANNEL, `${JSON.stringify({ ...meta, node: this.nodeId })}\n${text}`)
+      .catch((err: Error) =>
+        this.#log.debug({ err: err.message }, 'redis: could not publish session message'),
+      )
+  }
+
+  onSession(handler: (message: SessionFanout) => void): void {
+    this.#sessionHandler = handler
+  }
+
+  #onMessage(channel: string, message: string): void {
+    try {
+      if (channel === PRESENCE_CHANNEL) {
+        const m = JSON.parse(message) as PresenceMessage
+        this.#onPresence(m)
+        return
+      }
+      const nl = message.indexOf('\n')
+      if (nl < 0) return
+      const meta = JSON.parse(message.slice(0, nl)) as Record<string, unknown>
+      const text = message.slice(nl + 1)
+      if (channel === SESSIONS_CHANNEL) {
+        if (meta.node === this.nodeId) return
+        this.#sessionHandler?.({
+          sessionId: meta.sessionId as string,
+          audience: meta.audience as SessionFanout['audience'],
+          text,
+        })
+        return
+      }
+      this.#inbox?.deliver({ ...(meta as Omit<RemoteDelivery, 'frame'>), frame: text } as RemoteDelivery)
+    } catch (err) {
+      this.#log.warn({ err: (err as Error).message, channel }, 'redis: unreadable cluster message')
+    }
+  }
+
+  #onPresence(m: PresenceMessage): void {
+    const lease = parseLease(JSON.stringify(m.lease))
+    if (lease === undefined || lease.node === this.nodeId) return
+    const user = userRef(lease)
+    if (m.online) {
+      this.#remote.set(lease.id, lease)
+      if (this.#own.has(lease.id)) {
+        // The same user connected on another node: that connection wins.
+        this.#own.delete(lease.id)
+        this.#inbox?.claimed(lease.id, lease.connId)
+      }
+      this.#inbox?.presence(user, true, m.at)
+      return
+    }
+    const known = this.#remote.get(lease.id)
+    if (known === undefined || known.connId !== lease.connId) return // already replaced elsewhere
+    this.#remote.delete(lease.id)
+    this.#inbox?.presence(user, false, m.at)
+  }
+
+  // ---- health ----------------------------------------------------------------
+
+  async totals(local: Record<string, number>): Promise<Record<string, number>> {
+    const cmd = this.#cmd
+    if (cmd === undefined || !this.#up) return local
+    try {
+      const keys: string[] = []
+      let cursor = '0'
+      do {
+        const [next, found] = await cmd.scan(cursor, 'MATCH', `${STATS_KEY}*`, 'COUNT', 1000)
+        cursor = next
+        keys.push(...found)
+      } while (cursor !== '0')
+      const sums: Record<string, number> = { ...local }
+      const others = keys.filter((k) => k !== STATS_KEY + this.nodeId)
+      if (others.length === 0) return sums
+      for (const v of await cmd.mget(...others)) {
+        if (v === null) continue
+        const stats = JSON.parse(v) as Record<string, unknown>
+        for (const [k, n] of Object.entries(stats)) if (typeof n === 'number') sums[k] = (sums[k] ?? 0) + n
+      }
+      return sums
+    } catch {
+      return local
+    }
+  }
+
+  status(): ClusterStatus {
+    const nodes = new Set([this.nodeId, ...[...this.#remote.values()].map((l) => l.node)])
+    return { mode: 'redis', redis: this.#up ? 'connected' : 'disconnected', nodes: nodes.size }
+  }
+}
