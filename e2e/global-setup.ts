@@ -1,12 +1,31 @@
 import { spawn } from 'node:child_process'
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { LATENCY_FILE } from './support/latency'
+import { LATENCY_FILE, publishLatency } from './support/latency'
 import { spareRange } from './support/ports'
 import { readState, STATE_ENV } from './support/stack'
 
 const root = resolve(import.meta.dirname, '..')
+
+/** Artifacts of earlier runs (one folder per run) older than a day go. */
+function pruneOldArtifacts(): void {
+  const dir = resolve(import.meta.dirname, 'test-results', 'artifacts')
+  if (!existsSync(dir)) return
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name)
+    if (Date.now() - statSync(path).mtimeMs > 24 * 3600_000) rmSync(path, { recursive: true, force: true })
+  }
+}
 
 /**
  * Starts the launcher once for the whole run: production-style (the backends serve the built web app, no
@@ -15,6 +34,7 @@ const root = resolve(import.meta.dirname, '..')
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
   rmSync(LATENCY_FILE, { force: true })
+  pruneOldArtifacts()
   // Against a stack already running (a launcher started with --state-file and --control-port).
   const existing = process.env[STATE_ENV]
   if (existing) {
@@ -22,7 +42,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       throw new Error(`${STATE_ENV}=${existing}: that stack is not ready`)
     process.env.PP_E2E_RUN_TAG =
       String.fromCharCode(65 + Math.floor(Math.random() * 26)) + Math.floor(Math.random() * 10)
-    return async () => {}
+    return async () => publishLatency()
   }
   const dir = mkdtempSync(join(tmpdir(), 'pp-e2e-'))
   const stateFile = join(dir, 'state.json')
@@ -78,6 +98,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   process.env.PP_E2E_DIR = dir
 
   return async () => {
+    publishLatency()
     if (exitCode === null && launcher.pid !== undefined) {
       process.kill(launcher.pid, 'SIGTERM')
       const killer = setTimeout(

@@ -5,9 +5,13 @@ import { defineConfig } from '@playwright/test'
  * (the launcher, production-style, on spare ports with fresh databases); every test opens its own browser
  * contexts, one per user.
  */
+// Each run writes its artifacts to its own folder, so a second run started meanwhile (the root `pnpm test`
+// while this suite runs) cannot delete them under it. Workers inherit the id from the runner's env.
+process.env.PP_E2E_RUN_ID ??= new Date().toISOString().replace(/[:.]/g, '-')
+
 export default defineConfig({
   testDir: './tests',
-  outputDir: './test-results/artifacts',
+  outputDir: `./test-results/artifacts/${process.env.PP_E2E_RUN_ID}`,
   globalSetup: './global-setup.ts',
   workers: 1,
   fullyParallel: false,

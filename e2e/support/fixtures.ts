@@ -56,10 +56,9 @@ async function openUser(browser: Browser, state: StackState, key: string, testIn
     webUrl: user.webUrl,
   }
   const close = async () => {
-    await testInfo.attach(`${user.displayName} — end of test`, {
-      body: await page.screenshot({ fullPage: true }),
-      contentType: 'image/png',
-    })
+    const path = testInfo.outputPath(`${user.key}-end.png`)
+    await page.screenshot({ path, fullPage: true })
+    await testInfo.attach(`${user.displayName} — end of test`, { path, contentType: 'image/png' })
     await context.close()
   }
   return { session, close }

@@ -1,8 +1,12 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 
-/** Every measured sync latency of the run, appended test by test. */
-export const LATENCY_FILE = resolve(import.meta.dirname, '..', 'test-results', 'latency.json')
+const results = resolve(import.meta.dirname, '..', 'test-results')
+/** Every measured sync latency of the last run (copied here when the run ends). */
+export const LATENCY_FILE = resolve(results, 'latency.json')
+/** This run's samples, appended test by test, in the run's own artifacts folder. */
+export const runLatencyFile = () =>
+  resolve(results, 'artifacts', process.env.PP_E2E_RUN_ID ?? 'run', 'latency.json')
 
 export interface LatencySample {
   test: string
@@ -33,11 +37,18 @@ function summarize(samples: LatencySample[]): LatencyReport['summary'] {
 
 export function appendLatency(samples: LatencySample[]): void {
   if (samples.length === 0) return
-  const previous: LatencySample[] = existsSync(LATENCY_FILE)
-    ? (JSON.parse(readFileSync(LATENCY_FILE, 'utf8')) as LatencyReport).samples
+  const file = runLatencyFile()
+  const previous: LatencySample[] = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as LatencyReport).samples
     : []
   const all = [...previous, ...samples]
-  mkdirSync(dirname(LATENCY_FILE), { recursive: true })
+  mkdirSync(dirname(file), { recursive: true })
   const report: LatencyReport = { samples: all, summary: summarize(all) }
-  writeFileSync(LATENCY_FILE, `${JSON.stringify(report, null, 2)}\n`)
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`)
+}
+
+/** At the end of a run: its samples become test-results/latency.json. */
+export function publishLatency(): void {
+  const file = runLatencyFile()
+  if (existsSync(file)) copyFileSync(file, LATENCY_FILE)
 }
