@@ -70,6 +70,8 @@ export async function differences(backends: Backend[]): Promise<string[]> {
 export class Workload {
   ok = 0
   refused = 0
+  /** Requests that got no answer at all (connection reset): neither taken nor refused. */
+  failed = 0
   private n = 0
 
   constructor(
@@ -99,6 +101,14 @@ export class Workload {
 
   /** One random operation; counts whether the API took it (2xx) or refused it (e.g. lost access meanwhile). */
   async step(): Promise<void> {
+    try {
+      await this.tryStep()
+    } catch {
+      this.failed += 1
+    }
+  }
+
+  private async tryStep(): Promise<void> {
     const b = this.rng.pick(this.backends)
     const others = this.backends.filter((o) => o !== b)
     const roll = this.rng.next()
