@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { WebSocket } from 'ws'
 import {
   connectBackend,
   eventId,
@@ -90,6 +91,49 @@ describe('two relay nodes over Redis', () => {
     a.send({ type: 'send', id, to: [USER_B.id], event: typing() })
     await b2.next('the event at the new connection', (f) => f.type === 'event' && f.id === id)
     expect(a.of('presence').some((f) => f.online === false)).toBe(false)
+  })
+})
+
+describe('session rooms across two nodes', () => {
+  let redis: RedisServer
+  let node1: Relay
+  let node2: Relay
+  beforeAll(async () => {
+    redis = await startRedis()
+    node1 = await startRelay({ REDIS_URL: redis.url, NODE_ID: 'node-1' })
+    node2 = await startRelay({ REDIS_URL: redis.url, NODE_ID: 'node-2' })
+  })
+  afterAll(async () => {
+    await node1?.stop()
+    await node2?.stop()
+    await redis?.stop()
+  })
+
+  it("members on different nodes see each other join and get each other's broadcasts", async () => {
+    const join = async (relay: Relay, user: string, session = 'design-review') => {
+      const ws = new WebSocket(`${relay.wsUrl}/ws/${session}/${user}`)
+      const got: Array<Record<string, unknown>> = []
+      ws.on('message', (d) => got.push(JSON.parse(d.toString()) as Record<string, unknown>))
+      await new Promise((r) => ws.once('open', r))
+      await until(`${user}'s connection:ack`, () => got.some((m) => m.type === 'connection:ack'))
+      return { ws, got }
+    }
+    const alice = await join(node1, 'alice')
+    const bob = await join(node2, 'bob')
+    await until('alice hears bob joined', () =>
+      alice.got.some((m) => m.type === 'user:joined' && m.user_id === 'bob'),
+    )
+    bob.ws.send(JSON.stringify({ type: 'item:add', item: { id: 'i1', x: 1 } }))
+    const added = await until("alice gets bob's item:add", () => alice.got.find((m) => m.type === 'item:add'))
+    expect(added).toMatchObject({ type: 'item:add', user_id: 'bob', item: { id: 'i1', x: 1 } })
+    alice.ws.send(JSON.stringify({ type: 'item:move', id: 'i1', x: 2 }))
+    await until("bob gets alice's item:move", () =>
+      bob.got.some((m) => m.type === 'item:move' && m.user_id === 'alice'),
+    )
+    // Another session on the other node hears nothing of it.
+    const carol = await join(node2, 'carol', 'other-session')
+    expect(carol.got.filter((m) => m.type === 'item:add' || m.type === 'item:move')).toEqual([])
+    for (const c of [alice, bob, carol]) c.ws.close()
   })
 })
 

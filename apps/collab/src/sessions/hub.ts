@@ -34,6 +34,8 @@ export type SessionHubOptions = {
   heartbeatIntervalMs: number
   log: SessionLog
   rooms?: SessionRooms
+  /** Scale-out: hands every delivered message to the other relay nodes (see cluster/redis-cluster.ts). */
+  fanout?: (sessionId: string, text: string, audience: Audience) => void
   metrics?: SessionMetricsSink
   now?: () => Date
 }
@@ -69,6 +71,8 @@ export interface SessionHub {
    * would publish here as well as deliver locally.
    */
   deliver(sessionId: string, message: object, audience: Audience): number
+  /** Delivers an already serialized message to this node's members (messages from other nodes). */
+  deliverText(sessionId: string, text: string, audience: Audience): number
   list(): SessionSummary[]
   stats(): SessionStats
   /** Closes every connection (e.g. 1001 on shutdown). */
@@ -107,6 +111,15 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
 
   const deliver = (sessionId: string, message: object, audience: Audience): number => {
     const text = JSON.stringify(message)
+    const n = deliverText(sessionId, text, audience)
+    // Scale-out (REDIS_URL): members on other relay nodes get it too.
+    if (options.fanout !== undefined && !('only' in audience && n === 1))
+      options.fanout(sessionId, text, audience)
+    return n
+  }
+
+  /** Delivers to this node's members only (also what messages from other nodes go through). */
+  const deliverText = (sessionId: string, text: string, audience: Audience): number => {
     let n = 0
     if ('only' in audience) {
       const member = rooms.get(sessionId, audience.only)
@@ -334,6 +347,7 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
   return {
     connect,
     deliver,
+    deliverText,
     list() {
       return rooms
         .sessionIds()

@@ -57,8 +57,16 @@ async function sessionsPlugin(app: FastifyInstance, { config }: SessionsPluginOp
     heartbeatIntervalMs: SESSION_HEARTBEAT_INTERVAL_MS,
     log,
     metrics,
+    // Scale-out: session messages cross relay nodes through the cluster link (REDIS_URL).
+    ...(app.cluster === undefined
+      ? {}
+      : {
+          fanout: (sessionId: string, text: string, audience: { except: string } | { only: string }) =>
+            app.cluster?.publishSession({ sessionId, text, audience }),
+        }),
   })
   const sessions = hub
+  app.cluster?.onSession((m) => sessions.deliverText(m.sessionId, m.text, m.audience))
   app.decorate('sessions', sessions)
   app.health.contribute(
     () => sessionHealthFields(sessions.stats()),
