@@ -139,7 +139,7 @@ export class Hub implements EffectSink {
     this.relay.send({ type: 'watch', userIds: await watchedUserIds(this.ctx) })
   }
 
-  /** Pushes `collab:status` after a link or outbox change (coalesced within a few ms). */
+  /** Pushes `collab:status` after a link or outbox change (coalesced over 100 ms). */
   statusChanged(): void {
     if (this.statusQueued || this.stopped) return
     this.statusQueued = true
@@ -149,7 +149,7 @@ export class Hub implements EffectSink {
       this.status()
         .then((s) => this.live.emit({ name: 'collab:status', payload: s }))
         .catch((err: unknown) => this.log.error({ err }, 'collab status failed'))
-    }, 20)
+    }, 100)
   }
 
   // ---- link ---------------------------------------------------------------------

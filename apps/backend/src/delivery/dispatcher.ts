@@ -16,6 +16,8 @@ const FRAMES_PER_SECOND = 1000
 const FRAME_BURST = 1000
 /** A recipient the relay reported offline is tried again after this long, or when it comes online. */
 const OFFLINE_RETRY_MS = 30_000
+/** Acks are recorded in batches gathered over this long (not on the delivery path). */
+const ACK_BATCH_MS = 100
 
 /** A row sent and not acked yet; `parked` when the relay reported its recipient offline. */
 type InFlight = { seq: number; recipientId: string; attempts: number; retryAt: number; parked: boolean }
@@ -113,6 +115,9 @@ export class Dispatcher {
 
   private async writeAcks(): Promise<void> {
     try {
+      // Acks are gathered for a moment and written together: each commit costs an fsync that blocks
+      // the event loop, and a lost ack mark only means the event is sent again (and dropped there).
+      if (!this.stopped) await sleep(ACK_BATCH_MS)
       while (this.acks.length > 0) {
         const batch = this.acks
         this.acks = []

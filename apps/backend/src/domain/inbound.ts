@@ -60,7 +60,10 @@ export async function applyInbound(ctx: Ctx, frame: EventFrame): Promise<Inbound
     return handled.outcome
   } catch (err) {
     if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
-      ctx.log.info({ eventId: frame.id, from: frame.from.displayName }, `Duplicate ${event.type} event acked again`)
+      ctx.log.info(
+        { eventId: frame.id, from: frame.from.displayName },
+        `Duplicate ${event.type} event acked again`,
+      )
       return 'duplicate'
     }
     if (err instanceof Deferred) {
