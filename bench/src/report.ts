@@ -2,6 +2,7 @@
 
 import type { Kind } from './lib/procs.js'
 import type { Summary } from './lib/stats.js'
+import type { ClusterResult } from './scenarios/cluster.js'
 import type { E2eResultTable } from './scenarios/e2e.js'
 import type { FanoutResult } from './scenarios/fanout.js'
 import type { MemoryResult } from './scenarios/memory.js'
@@ -17,6 +18,7 @@ export interface Results {
   storm?: StormResultTable
   e2e?: E2eResultTable
   storage?: StorageResult
+  cluster?: ClusterResult
   notes: string[]
 }
 
@@ -239,6 +241,28 @@ export function render(res: Results): string {
       )
     }
     out.push('')
+  }
+  const cl = res.cluster
+  if (cl?.one !== undefined && cl.two !== undefined) {
+    out.push('## 7 · two relay nodes over Redis vs one node (ours)', '')
+    out.push(
+      '- Point-to-point as in 1, 16 pairs; two nodes: every sender on node 1, every receiver on node 2, so every event crosses Redis pub/sub. Both nodes and redis-server share the server core (two cores in all: the driver has the other), so this is the cost of cross-node routing, not added capacity.',
+      '',
+    )
+    out.push(
+      `| setup | events/s held (p99 ≤ 5 ms) | p50 at ${num(cl.rate)}/s, µs | CPU per event at ${num(cl.rate)}/s, µs (nodes + Redis) |`,
+    )
+    out.push('|---|---:|---:|---:|')
+    out.push(
+      `| one node (embedded) | ${cell(cl.one.maxRate)} | ${cell(cl.one.p50At)} | ${cell(cl.one.cpuUsPerEvent, 1, 1)} |`,
+    )
+    out.push(
+      `| two nodes over Redis | ${cell(cl.two.maxRate)} | ${cell(cl.two.p50At)} | ${cell(cl.two.cpuUsPerEvent, 1, 1)} |`,
+    )
+    out.push(
+      `| two ÷ one | ${r(ratio(cl.two.maxRate.median, cl.one.maxRate.median))} | ${r(ratio(cl.two.p50At.median, cl.one.p50At.median))} | ${r(ratio(cl.two.cpuUsPerEvent.median, cl.one.cpuUsPerEvent.median))} |`,
+      '',
+    )
   }
   if (res.notes.length > 0) out.push('## Notes', '', ...res.notes.map((n) => `- ${n}`), '')
   return out.join('\n')

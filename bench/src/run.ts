@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [--quick] [--only p2p,fanout,memory,storm,e2e,storage] [--kinds ours,raw,sio] [--runs N] [--nice N] [--profile]`
+ * `pnpm bench [--quick] [--only p2p,fanout,memory,storm,e2e,storage,cluster] [--kinds ours,raw,sio] [--runs N] [--nice N] [--profile]`
  * Runs every scenario against our relay and both baselines side by side, interleaved, and writes
  * results/latest.md (and latest.json). Benchmarks only: nothing here is a test.
  */
@@ -30,6 +30,7 @@ import {
   setNiceness,
 } from './lib/procs.js'
 import { type Results, render } from './report.js'
+import { cluster, redisAvailable } from './scenarios/cluster.js'
 import { makeCtx } from './scenarios/context.js'
 import { e2e, e2eAvailable } from './scenarios/e2e.js'
 import { fanout } from './scenarios/fanout.js'
@@ -38,7 +39,7 @@ import { p2p } from './scenarios/p2p.js'
 import { storage, storageAvailable } from './scenarios/storage.js'
 import { storm } from './scenarios/storm.js'
 
-const ALL = ['p2p', 'fanout', 'memory', 'storm', 'e2e', 'storage'] as const
+const ALL = ['p2p', 'fanout', 'memory', 'storm', 'e2e', 'storage', 'cluster'] as const
 type Scenario = (typeof ALL)[number]
 
 function arg(name: string): string | undefined {
@@ -149,6 +150,10 @@ async function main(): Promise<void> {
       case 'storage':
         if (storageAvailable()) res.storage = await storage(ctx)
         else ctx.notes.push('apps/backend/dist is missing: the storage scenario was not run.')
+        break
+      case 'cluster':
+        if (redisAvailable()) res.cluster = await cluster(ctx)
+        else ctx.notes.push('redis-server is not installed: the two-node scenario was not run.')
         break
     }
   }
