@@ -1,6 +1,6 @@
 /** Starting, pinning, measuring and stopping the processes under test. */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -217,8 +217,20 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms))
 }
 
-/** CPU time (user + system) a process has used so far, in ms. */
+/**
+ * CPU time a process has used so far, in ms: the sum of its threads' on-CPU time from
+ * /proc/<pid>/task/<tid>/schedstat (nanoseconds), else user + system from /proc/<pid>/stat (10 ms ticks).
+ */
 export function cpuMs(pid: number): number {
+  try {
+    let ns = 0
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0])
+    }
+    if (Number.isFinite(ns) && ns > 0) return ns / 1e6
+  } catch {
+    // fall through to /proc/<pid>/stat
+  }
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
