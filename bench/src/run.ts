@@ -178,7 +178,21 @@ async function main(): Promise<void> {
   mkdirSync(join(BENCH_DIR, 'results'), { recursive: true })
   writeFileSync(join(BENCH_DIR, 'results/latest.md'), md)
   writeFileSync(join(BENCH_DIR, 'results/latest.json'), `${JSON.stringify(res, null, 2)}\n`)
+  if (!quick && arg('--only') === undefined && arg('--kinds') === undefined) updateReadme(md)
   process.stdout.write(`\n${md}\n`)
+}
+
+/** A full run of everything puts its table into the README, between the `latest` markers. */
+function updateReadme(md: string): void {
+  const file = join(BENCH_DIR, 'README.md')
+  const text = readFileSync(file, 'utf8')
+  const start = '<!-- latest:start -->'
+  const end = '<!-- latest:end -->'
+  const a = text.indexOf(start)
+  const b = text.indexOf(end)
+  if (a < 0 || b < a) return
+  const body = md.replace(/^# Relay benchmark\n\n/, '').replace(/^## /gm, '### ')
+  writeFileSync(file, `${text.slice(0, a + start.length)}\n${body}\n${text.slice(b)}`)
 }
 
 function pkgVersion(name: string): string {
