@@ -204,11 +204,15 @@ async function startOnce(kind: Kind, opts: StartOptions): Promise<Server> {
   return server
 }
 
-export async function stopServer(s: Server, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+export async function stopServer(
+  s: Server,
+  signal: NodeJS.Signals = 'SIGTERM',
+  killAfterMs = 10_000,
+): Promise<void> {
   if (s.proc.exitCode !== null || s.proc.signalCode !== null) return
   const exited = new Promise<void>((resolve) => s.proc.once('exit', () => resolve()))
   s.proc.kill(signal)
-  const t = setTimeout(() => s.proc.kill('SIGKILL'), 4000)
+  const t = setTimeout(() => s.proc.kill('SIGKILL'), killAfterMs)
   await exited
   clearTimeout(t)
 }
