@@ -43,7 +43,7 @@ export class BackendConnection {
   }
 
   /** Sends a text frame; returns the bytes now waiting to be written to this socket. */
-  send(text: string): number {
+  send(text: string | Buffer): number {
     this.socket.send(text, TEXT)
     return this.socket.bufferedAmount
   }

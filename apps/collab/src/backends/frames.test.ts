@@ -58,4 +58,24 @@ describe('inbound frame parsing', () => {
       event,
     })
   })
+
+  it('reuses the event text of a send frame when the layout is the usual one, else serializes it', () => {
+    const event = { type: 'comment_added', comment: { body: 'a "quoted" }, brace', n: [1, { x: 2 }] } }
+    for (const to of [[U1], [U1, U2, U1]]) {
+      const r = parseInbound(JSON.stringify({ type: 'send', id: U2, to, event }))
+      expect(r.ok && r.eventJson).toBe(JSON.stringify(event))
+    }
+    const spaced = parseInbound(JSON.stringify({ type: 'send', id: U2, to: [U1], event }, null, 1))
+    expect(spaced.ok && spaced.eventJson).toBeUndefined()
+    const reordered = parseInbound(JSON.stringify({ event, type: 'send', id: U2, to: [U1] }))
+    expect(reordered.ok && reordered.eventJson).toBeUndefined()
+    // Either way the frame built from it carries the same event and the verified sender.
+    for (const r of [spaced, reordered]) {
+      if (!r.ok || r.frame.type !== 'send') throw new Error('expected a send frame')
+      const out = JSON.parse(
+        eventFrame(r.frame.id, JSON.stringify({ id: U1, displayName: 'A' }), r.frame.event, r.eventJson),
+      )
+      expect(out).toEqual({ type: 'event', id: U2, from: { id: U1, displayName: 'A' }, event })
+    }
+  })
 })

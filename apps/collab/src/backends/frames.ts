@@ -28,7 +28,12 @@ export type InboundWatch = { type: 'watch'; userIds: string[] }
 export type Inbound = InboundSend | InboundAck | InboundWatch
 
 export type InboundResult =
-  | { ok: true; frame: Inbound }
+  | {
+      ok: true
+      frame: Inbound
+      /** For `send`: the event's JSON text as it appears in the frame, when it could be cut out safely. */
+      eventJson?: string | undefined
+    }
   | { ok: false; code: Exclude<ErrorCode, 'rate_limited'>; message: string; ref?: string }
 
 const isId = (v: unknown): v is string => typeof v === 'string' && v.length === 36 && GUID.test(v)
@@ -77,7 +82,12 @@ export function parseInbound(text: string): InboundResult {
     return { ok: false, code: 'invalid_json', message: 'frame is not valid JSON' }
   }
   if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
-    if (fastCheck(data as Record<string, unknown>)) return { ok: true, frame: data as Inbound }
+    if (fastCheck(data as Record<string, unknown>)) {
+      const frame = data as Inbound
+      return frame.type === 'send'
+        ? { ok: true, frame, eventJson: eventSlice(text, frame) }
+        : { ok: true, frame }
+    }
   }
   // Slow path: the schema names the problem (or accepts what the fast check was unsure of).
   const r = parseFrame(RelayInboundFrame, text, KNOWN_TYPES)
@@ -85,6 +95,32 @@ export function parseInbound(text: string): InboundResult {
   return r.ref === undefined
     ? { ok: false, code: r.code, message: r.message }
     : { ok: false, code: r.code, message: r.message, ref: r.ref }
+}
+
+const SEND_HEAD = '{"type":"send","id":"'
+const TO_HEAD = '","to":['
+const EVENT_HEAD = '],"event":{'
+
+/**
+ * A backend serializes `{type, id, to, event}` in that order (JSON.stringify), so the event's text is
+ * everything after `"event":` but the closing brace: reusing it saves serializing the event again.
+ * The layout is checked at fixed offsets (ids are checked uuids, so the prefix's length is known);
+ * anything else (other key order, spaces) is serialized from the parsed object instead. `from` can
+ * never be smuggled in: a frame with a `from` key has five keys and was refused before this.
+ */
+function eventSlice(text: string, f: InboundSend): string | undefined {
+  const n = f.to.length
+  const eventAt = SEND_HEAD.length + 36 + TO_HEAD.length + n * 38 + (n - 1) + EVENT_HEAD.length - 1
+  if (
+    text.charCodeAt(text.length - 1) === 125 &&
+    text.startsWith(SEND_HEAD) &&
+    text.startsWith(f.id, SEND_HEAD.length) &&
+    text.startsWith(TO_HEAD, SEND_HEAD.length + 36) &&
+    text.startsWith(EVENT_HEAD, eventAt - EVENT_HEAD.length + 1)
+  ) {
+    return text.slice(eventAt, -1)
+  }
+  return undefined
 }
 
 // ---- outgoing ---------------------------------------------------------------
@@ -98,9 +134,16 @@ export const welcomeFrame = (user: UserRef, heartbeatMs: number): string =>
 export const presenceFrame = (userJson: string, online: boolean, at: string): string =>
   `{"type":"presence","user":${userJson},"online":${online},"at":"${at}"}`
 
-/** `id` is a checked uuid, `fromJson` the verified sender serialized once per connection. */
-export const eventFrame = (id: string, fromJson: string, event: RoutedEventBody): string =>
-  `{"type":"event","id":"${id}","from":${fromJson},"event":${q(event)}}`
+/**
+ * `id` is a checked uuid, `fromJson` the verified sender serialized once per connection, `eventJson`
+ * the event's text cut from the incoming frame (or undefined: the event is serialized here).
+ */
+export const eventFrame = (
+  id: string,
+  fromJson: string,
+  event: RoutedEventBody,
+  eventJson?: string | undefined,
+): string => `{"type":"event","id":"${id}","from":${fromJson},"event":${eventJson ?? q(event)}}`
 
 export const ackByFrame = (id: string, by: string): string => `{"type":"ack","id":"${id}","by":"${by}"}`
 

@@ -264,7 +264,7 @@ export class BackendHub implements ClusterInbox {
     const frame = parsed.frame
     switch (frame.type) {
       case 'send':
-        this.#onSend(conn, frame)
+        this.#onSend(conn, frame, parsed.eventJson)
         return
       case 'ack':
         this.#onAck(conn, frame)
@@ -309,7 +309,7 @@ export class BackendHub implements ClusterInbox {
   }
 
   /** Sends to a connection, closing it with 1013 when its send buffer passes the limit. */
-  #sendTo(conn: BackendConnection, text: string): void {
+  #sendTo(conn: BackendConnection, text: string | Buffer): void {
     if (conn.closing) return
     if (conn.send(text) > this.#opts.sendBufferLimit) {
       this.#log.warn(
@@ -330,16 +330,18 @@ export class BackendHub implements ClusterInbox {
     child.inc()
   }
 
-  #onSend(conn: BackendConnection, frame: InboundSend): void {
+  #onSend(conn: BackendConnection, frame: InboundSend, eventJson: string | undefined): void {
     const started = performance.now()
     const type = frame.event.type
-    const out = eventFrame(frame.id, conn.userJson, frame.event)
+    const out = eventFrame(frame.id, conn.userJson, frame.event, eventJson)
     const to = frame.to
+    // Encoded once for all recipients (ws would encode a string again for each socket).
+    const payload = to.length > 1 ? Buffer.from(out) : out
     for (let i = 0; i < to.length; i++) {
       const recipient = to[i] as string
       const target = this.#active.get(recipient)
       if (target !== undefined) {
-        this.#sendTo(target, out)
+        this.#sendTo(target, payload)
         this.eventsRouted++
         this.#routed(type, 'delivered')
         if (this.#infoLogs) this.#logRouted(type, frame.id, conn.user, target.user, 'delivered')
