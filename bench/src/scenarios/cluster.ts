@@ -143,7 +143,7 @@ export async function cluster(ctx: Ctx): Promise<ClusterResult> {
               pairs,
               start: Math.max(1000, (coarse.get(s.name) ?? 2000) * 0.8),
               factor: 1.12,
-              maxSteps: 5,
+              maxSteps: 4,
               durationMs: dur,
               drainMs: 1500,
               p99LimitUs: P99_LIMIT_US,

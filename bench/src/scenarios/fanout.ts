@@ -80,7 +80,7 @@ export async function fanout(ctx: Ctx): Promise<FanoutResult> {
                 pairs,
                 start: Math.max(2000, (coarse.get(kind) ?? 5000) * 0.8),
                 factor: 1.12,
-                maxSteps: 4,
+                maxSteps: 3,
                 durationMs: dur,
                 drainMs: drain,
                 p99LimitUs: P99_LIMIT_US,
