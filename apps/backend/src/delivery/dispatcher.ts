@@ -20,7 +20,23 @@ const OFFLINE_RETRY_MS = 30_000
 const ACK_BATCH_MS = 100
 
 /** A row sent and not acked yet; `parked` when the relay reported its recipient offline. */
-type InFlight = { seq: number; recipientId: string; attempts: number; retryAt: number; parked: boolean }
+type InFlight = {
+  seq: number
+  recipientId: string
+  attempts: number
+  retryAt: number
+  parked: boolean
+  /** `ideaId|recipientId` of a share-changing event: later ones for the same pair wait for its ack. */
+  order?: string | undefined
+}
+
+/**
+ * Events that change whether a recipient holds an idea. Two of them for the same idea and recipient
+ * must arrive in the order they were written: a revocation that overtakes the re-share after it (a
+ * retry after a lost frame) would leave the sharee without an idea shared with it, and the reverse
+ * with one it may no longer see. They are sent one at a time per idea and recipient.
+ */
+const ORDERED: ReadonlySet<string> = new Set(['position_shared', 'share_revoked', 'position_deleted'])
 
 const key = (eventId: string, recipientId: string) => `${eventId}|${recipientId}`
 
@@ -39,6 +55,8 @@ export class Dispatcher {
   private timer: NodeJS.Timeout | null = null
   private readonly pacer = new Pacer(FRAMES_PER_SECOND, FRAME_BURST)
   private readonly inFlight = new Map<string, InFlight>()
+  /** Rows held back at the last pass because an earlier share-changing event is still unacked. */
+  private held = 0
   private acks: Array<{ id: string; by: string }> = []
   private acking: Promise<void> | null = null
   private parked: Array<{ id: string; to: string }> = []
@@ -99,7 +117,9 @@ export class Dispatcher {
 
   /** The relay reports that `by` stored event `id`. */
   onAck(id: string, by: string): void {
+    const f = this.inFlight.get(key(id, by))
     this.inFlight.delete(key(id, by))
+    if (f?.order !== undefined && this.held > 0) this.kick()
     this.acks.push({ id, by })
     if (this.acking === null) this.acking = this.writeAcks()
   }
@@ -186,11 +206,28 @@ export class Dispatcher {
         take: BATCH,
       })
       if (rows.length === 0) return
-      for (const group of groupByEvent(rows)) {
-        const wait = this.pacer.take()
-        if (wait > 0) await sleep(wait)
+      // The oldest unacked share-changing event per idea and recipient; a later one waits for it.
+      const busy = new Map<string, number>()
+      for (const f of this.inFlight.values()) {
+        if (f.order !== undefined && f.seq < (busy.get(f.order) ?? Number.POSITIVE_INFINITY))
+          busy.set(f.order, f.seq)
+      }
+      this.held = 0
+      let sentAny = false
+      for (const all of groupByEvent(rows)) {
+        const group = all.filter((r) => {
+          const order = orderKey(r)
+          if (order === undefined) return true
+          const first = busy.get(order)
+          if (first !== undefined && first < r.seq) return false
+          busy.set(order, r.seq)
+          return true
+        })
+        this.held += all.length - group.length
         const first = group[0]
         if (first === undefined) continue
+        const wait = this.pacer.take()
+        if (wait > 0) await sleep(wait)
         const frame: SendFrame = {
           type: 'send',
           id: first.eventId,
@@ -198,6 +235,7 @@ export class Dispatcher {
           event: await this.eventOf(first),
         }
         if (!this.link.send(frame)) return
+        sentAny = true
         const sentAt = Date.now()
         let attempt = 0
         for (const r of group) {
@@ -210,12 +248,13 @@ export class Dispatcher {
             attempts,
             retryAt: sentAt + retryDelayMs(attempts),
             parked: false,
+            order: orderKey(r),
           })
         }
         const names = frame.to.map((u) => this.names.get(u) ?? u).join(', ')
         this.log.info({ eventId: frame.id, to: frame.to, attempt }, `${first.type} event sent to ${names}`)
       }
-      if (rows.length < BATCH) return
+      if (rows.length < BATCH || !sentAny) return
     }
   }
 
@@ -258,6 +297,10 @@ export class Dispatcher {
       this.kick()
     }, ms)
   }
+}
+
+function orderKey(r: Outbox): string | undefined {
+  return ORDERED.has(r.type) && r.ideaId !== null ? `${r.ideaId}|${r.recipientId}` : undefined
 }
 
 function groupByEvent(rows: Outbox[]): Outbox[][] {

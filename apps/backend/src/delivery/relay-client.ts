@@ -187,7 +187,7 @@ export class RelayClient {
         this.welcomed = true
         this.attempt = 0
         this.opts.log.info(
-          { relay: base, user: frame.user.displayName },
+          { relay: base, as: frame.user.displayName },
           `Connected to collaboration service at ${base}`,
         )
         this.opts.handlers.onUp({ user: frame.user, relayUrl: relayHttpBase(base) })

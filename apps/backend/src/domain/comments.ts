@@ -1,6 +1,7 @@
 import type { Comment, CommentResponse } from '@pp/contracts'
 import { uuidv7 } from 'uuidv7'
 import type { Ctx } from './context.js'
+import { notFound } from './errors.js'
 import { visibleIdea } from './ideas.js'
 import { commentRowData, toCommentResponse } from './mappers.js'
 import { enqueue } from './outbox.js'
@@ -23,7 +24,12 @@ export async function listComments(ctx: Ctx, ideaId: string): Promise<CommentRes
  */
 export async function postComment(ctx: Ctx, ideaId: string, body: string): Promise<CommentResponse> {
   return inTx(ctx, async (tx, fx) => {
-    const idea = await visibleIdea(tx, ideaId)
+    // One query for the idea and its sharees: this is the hot path of collaboration.
+    const idea = await tx.idea.findUnique({
+      where: { id: ideaId },
+      include: { shares: { select: { userId: true } } },
+    })
+    if (idea === null) throw notFound('idea')
     const comment: Comment = {
       id: uuidv7(),
       ideaId,
@@ -33,9 +39,7 @@ export async function postComment(ctx: Ctx, ideaId: string, body: string): Promi
     }
     const own = idea.ownerId === ctx.me.id
     const row = await tx.comment.create({ data: commentRowData(comment, !own) })
-    const to = own
-      ? (await tx.share.findMany({ where: { ideaId }, select: { userId: true } })).map((s) => s.userId)
-      : [idea.ownerId]
+    const to = own ? idea.shares.map((sh) => sh.userId) : [idea.ownerId]
     await enqueue(tx, fx, to, { type: 'comment_added', comment })
     const response = toCommentResponse(row)
     fx.emit('comment:upserted', response)

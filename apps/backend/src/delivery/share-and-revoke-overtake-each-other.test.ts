@@ -1,0 +1,61 @@
+import type { SendFrame } from '@pp/contracts'
+import { pino } from 'pino'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createIdea, putShares } from '../domain/ideas.js'
+import { testCtx } from '../test-support/ctx.js'
+import { waitFor } from '../test-support/processes.js'
+import { USER_A, USER_B } from '../test-support/temp.js'
+import { Dispatcher } from './dispatcher.js'
+
+// Regression: share-changing events for one idea and recipient could arrive out of order. A share
+// whose frame was lost (relay crash) was retried after the revocation written after it had gone
+// through, so the sharee kept an idea no longer shared with it; the reverse left a sharee without an
+// idea shared with it. Found by chaos/src/relay-crash.test.ts ("not shared, but answered 200" and
+// "shared, but answered 404" with 0 events lost).
+describe('share-changing events for one idea and recipient go one at a time, in order', () => {
+  let t: Awaited<ReturnType<typeof testCtx>>
+  let sent: SendFrame[]
+  let dispatcher: Dispatcher
+  beforeEach(async () => {
+    t = await testCtx(USER_A)
+    sent = []
+    const link = {
+      connected: true,
+      send: (f: SendFrame) => {
+        sent.push(f)
+        return true
+      },
+    }
+    dispatcher = new Dispatcher(t.db, link, pino({ level: 'silent' }), new Map(), () => {})
+    await t.db.friend.create({
+      data: { userId: USER_B.id, displayName: USER_B.displayName, status: 'accepted' },
+    })
+  })
+  afterEach(async () => {
+    dispatcher.stop()
+    await t.close()
+  })
+
+  it('holds a revocation until the share before it is acked, then sends it', async () => {
+    const idea = await createIdea(t.ctx, { symbol: 'AAPL', strategy: 'Stock', status: 'Open' })
+    const other = await createIdea(t.ctx, { symbol: 'MSFT', strategy: 'Stock', status: 'Open' })
+    await putShares(t.ctx, idea.id, [USER_B.id])
+    dispatcher.kick()
+    await waitFor(() => sent.length === 1, 'the share')
+    const share = sent[0]
+    await putShares(t.ctx, idea.id, [])
+    await putShares(t.ctx, other.id, [USER_B.id])
+    dispatcher.kick()
+    // Another idea's share is not held up; the revocation of the first one is.
+    await waitFor(
+      () => sent.some((f) => f.event.type === 'position_shared' && f.event.idea.id === other.id),
+      'the other share',
+    )
+    await dispatcher.settle()
+    expect(sent.filter((f) => f.event.type === 'share_revoked')).toEqual([])
+    dispatcher.onAck(share?.id ?? '', USER_B.id)
+    await waitFor(() => sent.some((f) => f.event.type === 'share_revoked'), 'the revocation after the ack')
+    const order = sent.map((f) => f.event.type)
+    expect(order.indexOf('share_revoked')).toBeGreaterThan(order.indexOf('position_shared'))
+  })
+})
