@@ -55,10 +55,10 @@ export class Service {
         resolve()
         if (!this.stopping) this.onExit(this, code, signal)
       })
-      child.once('error', (err) => {
+      // Spawning failed (e.g. the command is missing): report it like an exit.
+      child.once('error', () => {
         resolve()
         if (!this.stopping) this.onExit(this, null, null)
-        void err
       })
     })
   }
