@@ -25,6 +25,8 @@ export class Service {
   private exited: Promise<void> = Promise.resolve()
   /** Set while stopping on purpose, so the exit is not reported as a crash. */
   stopping = false
+  /** Why the process could not be spawned at all. */
+  spawnError: Error | undefined
 
   constructor(
     readonly spec: ServiceSpec,
@@ -36,12 +38,14 @@ export class Service {
   }
 
   get running(): boolean {
-    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null
+    const c = this.child
+    return c !== undefined && this.spawnError === undefined && c.exitCode === null && c.signalCode === null
   }
 
   start(truncateLog: boolean): void {
     const fd = openSync(this.spec.logFile, truncateLog ? 'w' : 'a')
     this.stopping = false
+    this.spawnError = undefined
     const child = spawn(this.spec.command, this.spec.args, {
       cwd: this.spec.cwd,
       env: this.spec.env,
@@ -56,7 +60,8 @@ export class Service {
         if (!this.stopping) this.onExit(this, code, signal)
       })
       // Spawning failed (e.g. the command is missing): report it like an exit.
-      child.once('error', () => {
+      child.once('error', (err) => {
+        this.spawnError = err
         resolve()
         if (!this.stopping) this.onExit(this, null, null)
       })
@@ -83,6 +88,7 @@ export class Service {
   exitText(): string {
     const c = this.child
     if (!c) return 'not started'
+    if (this.spawnError) return `could not run ${this.spec.command}: ${this.spawnError.message}`
     if (c.signalCode) return `killed by ${c.signalCode}`
     if (c.exitCode !== null) return `exit code ${c.exitCode}`
     return 'running'
