@@ -9,8 +9,12 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
  */
 export type RelayMetrics = ReturnType<typeof createMetrics>
 
+/** Routed-event counts kept as plain numbers on the hot path; the counter reads them at scrape time. */
+export type RoutedCounts = Map<string, { type: string; outcome: string; n: number }>
+
 export function createMetrics() {
   const registry = new Registry()
+  const routedCounts: RoutedCounts = new Map()
   collectDefaultMetrics({ register: registry, prefix: 'collab_' })
   const registers = [registry]
   return {
@@ -31,11 +35,16 @@ export function createMetrics() {
       labelNames: ['status'] as const,
       registers,
     }),
+    routedCounts,
     eventsRouted: new Counter({
       name: 'collab_events_routed_total',
       help: 'Event frames routed to a recipient, by event type and outcome (delivered, offline)',
       labelNames: ['type', 'outcome'] as const,
       registers,
+      collect() {
+        this.reset()
+        for (const { type, outcome, n } of routedCounts.values()) this.labels(type, outcome).inc(n)
+      },
     }),
     acks: new Counter({
       name: 'collab_acks_total',

@@ -54,7 +54,6 @@ export class BackendHub implements ClusterInbox {
   readonly #log: Logger
   readonly #m: RelayMetrics
   readonly #cluster: Cluster | undefined
-  readonly #routedChildren = new Map<string, { inc: () => void }>()
   #heartbeat: NodeJS.Timeout | undefined
   #infoLogs: boolean
   #draining = false
@@ -320,14 +319,11 @@ export class BackendHub implements ClusterInbox {
     }
   }
 
-  #routed(type: string, outcome: 'delivered' | 'offline'): void {
+  #routed(type: string, outcome: 'delivered' | 'offline', n = 1): void {
     const key = outcome === 'delivered' ? type : `${type}\u0000offline`
-    let child = this.#routedChildren.get(key)
-    if (child === undefined) {
-      child = this.#m.eventsRouted.labels(type, outcome)
-      this.#routedChildren.set(key, child)
-    }
-    child.inc()
+    const entry = this.#m.routedCounts.get(key)
+    if (entry !== undefined) entry.n += n
+    else this.#m.routedCounts.set(key, { type, outcome, n })
   }
 
   #onSend(conn: BackendConnection, frame: InboundSend, eventJson: string | undefined): void {
@@ -337,13 +333,14 @@ export class BackendHub implements ClusterInbox {
     const to = frame.to
     // Encoded once for all recipients (ws would encode a string again for each socket).
     const payload = to.length > 1 ? Buffer.from(out) : out
+    let delivered = 0
+    let forwarded = 0
     for (let i = 0; i < to.length; i++) {
       const recipient = to[i] as string
       const target = this.#active.get(recipient)
       if (target !== undefined) {
         this.#sendTo(target, payload)
-        this.eventsRouted++
-        this.#routed(type, 'delivered')
+        delivered++
         if (this.#infoLogs) this.#logRouted(type, frame.id, conn.user, target.user, 'delivered')
         continue
       }
@@ -358,7 +355,7 @@ export class BackendHub implements ClusterInbox {
           from: conn.user,
           fromNode: this.#cluster.nodeId,
         })
-        this.#routed(type, 'delivered')
+        forwarded++
         if (this.#infoLogs)
           this.#logRouted(type, frame.id, conn.user, remote.user, `delivered via ${remote.node}`)
         continue
@@ -368,6 +365,8 @@ export class BackendHub implements ClusterInbox {
       this.#routed(type, 'offline')
       if (this.#infoLogs) this.#logRouted(type, frame.id, conn.user, { id: recipient }, 'offline')
     }
+    this.eventsRouted += delivered
+    if (delivered + forwarded > 0) this.#routed(type, 'delivered', delivered + forwarded)
     this.#m.routingLatency.observe((performance.now() - started) / 1000)
   }
 
