@@ -57,6 +57,8 @@ export class Dispatcher {
   private readonly inFlight = new Map<string, InFlight>()
   /** Rows held back at the last pass because an earlier share-changing event is still unacked. */
   private held = 0
+  /** Acked rows whose ack is not in the database yet: not sent again meanwhile. */
+  private readonly ackedNotWritten = new Set<string>()
   private acks: Array<{ id: string; by: string }> = []
   private acking: Promise<void> | null = null
   private parked: Array<{ id: string; to: string }> = []
@@ -119,6 +121,7 @@ export class Dispatcher {
   onAck(id: string, by: string): void {
     const f = this.inFlight.get(key(id, by))
     this.inFlight.delete(key(id, by))
+    this.ackedNotWritten.add(key(id, by))
     if (f?.order !== undefined && this.held > 0) this.kick()
     this.acks.push({ id, by })
     if (this.acking === null) this.acking = this.writeAcks()
@@ -152,6 +155,8 @@ export class Dispatcher {
       this.log.error({ err }, 'recording acks failed (the events will be sent again)')
     } finally {
       this.acking = null
+      // Written (or failed): from here the database says what is acked.
+      if (this.acks.length === 0) this.ackedNotWritten.clear()
     }
   }
 
@@ -216,6 +221,7 @@ export class Dispatcher {
       let sentAny = false
       for (const all of groupByEvent(rows)) {
         const group = all.filter((r) => {
+          if (this.ackedNotWritten.has(key(r.eventId, r.recipientId))) return false
           const order = orderKey(r)
           if (order === undefined) return true
           const first = busy.get(order)
