@@ -1,4 +1,5 @@
 import { expect, test } from '../support/fixtures'
+import { logOf } from '../support/stack'
 import { appears, card, cardCss, createIdea, openShareDialog, openTab, toast } from '../support/ui'
 
 // Guide, Test 1: User A creates a trade idea and shares it with User B, who sees it read-only.
@@ -38,4 +39,10 @@ test('position sharing: A shares AAPL with B, who sees it read-only in Shared Wi
   await expect(shared).toContainText('Covered Call')
   await expect(shared).toContainText('Planned')
   await expect(shared.getByRole('button', { name: 'Share', exact: true })).toHaveCount(0)
+
+  // The guide's backend verification: the relay routed it, B's backend received it.
+  await expect
+    .poll(() => logOf('relay'))
+    .toContain('position_shared event routed from User A to User B (delivered)')
+  await expect.poll(() => logOf('b')).toContain('Received position_shared event from User A')
 })

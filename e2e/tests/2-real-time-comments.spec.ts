@@ -1,4 +1,5 @@
 import { expect, test } from '../support/fixtures'
+import { logOf } from '../support/stack'
 import {
   appears,
   card,
@@ -64,4 +65,12 @@ test('real-time comments: B comments on the shared idea, A sees it and replies, 
   await expect(commentItems(onB).nth(0)).toContainText(question)
   await expect(commentItems(onA).nth(1)).toContainText(reply)
   await expect(commentItems(onB).nth(1)).toContainText(reply)
+
+  // The guide's backend verification: comment_added went through the relay both ways.
+  await expect
+    .poll(() => logOf('relay'))
+    .toContain('comment_added event routed from User B to User A (delivered)')
+  await expect
+    .poll(() => logOf('relay'))
+    .toContain('comment_added event routed from User A to User B (delivered)')
 })

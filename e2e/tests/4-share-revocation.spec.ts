@@ -1,4 +1,5 @@
 import { expect, test } from '../support/fixtures'
+import { logOf } from '../support/stack'
 import { card, cardCss, createIdea, disappears, openShareDialog, openTab, toast } from '../support/ui'
 
 // Guide, Test 4: the owner removes access; the idea leaves the sharee's view and the sharee is told.
@@ -37,4 +38,8 @@ test('share revocation: A unshares AMZN, it disappears for B with "Access to pos
   const panel = userB.page.getByRole('dialog', { name: 'Notifications' })
   await expect(panel).toBeVisible()
   await expect(panel.getByText('Access to position was revoked').first()).toBeVisible()
+
+  await expect
+    .poll(() => logOf('relay'))
+    .toContain('share_revoked event routed from User A to User B (delivered)')
 })
