@@ -198,7 +198,8 @@ export class Hub implements EffectSink {
     switch (frame.type) {
       case 'presence': {
         this.names.set(frame.user.id, frame.user.displayName)
-        const was = this.presence.get(frame.user.id) === true
+        const previous = this.presence.get(frame.user.id)
+        const was = previous === true
         this.presence.set(frame.user.id, frame.online)
         if (was !== frame.online) {
           this.log.info(
@@ -208,7 +209,9 @@ export class Hub implements EffectSink {
         }
         this.live.emit({ name: 'presence', payload: { user: frame.user, online: frame.online } })
         void this.learnFriendName(frame.user).catch(this.logError('friend name'))
-        if (frame.online) void this.dispatcher.onPeerOnline(frame.user.id).catch(this.logError('flush'))
+        if (frame.online) {
+          void this.dispatcher.onPeerOnline(frame.user.id, previous === false).catch(this.logError('flush'))
+        }
         this.statusChanged()
         return
       }

@@ -94,6 +94,16 @@ describe('the outbox and its dispatcher', () => {
     expect(sent.map((f) => f.event.type)).toEqual(['position_shared', 'position_updated'])
   })
 
+  it('resends rows in flight when a recipient comes back after being seen offline', async () => {
+    const idea = await createIdea(t.ctx, { symbol: 'AAPL', strategy: 'Stock', status: 'Open' })
+    await putShares(t.ctx, idea.id, [USER_B.id])
+    dispatcher.kick()
+    await waitFor(() => sent.length === 1, 'sent once')
+    await dispatcher.onPeerOnline(USER_B.id, true)
+    await waitFor(() => sent.length === 2, 'sent again at once')
+    expect(sent[1]?.id).toBe(sent[0]?.id)
+  })
+
   it('does not apply a redelivered event twice at the recipient', async () => {
     const idea = await createIdea(t.ctx, { symbol: 'AAPL', strategy: 'Stock', status: 'Open' })
     await putShares(t.ctx, idea.id, [USER_B.id])
