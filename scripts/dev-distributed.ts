@@ -51,10 +51,12 @@ async function shutdown(code: number): Promise<never> {
   stack.status = 'stopping'
   say('\nStopping all services…')
   control?.close()
-  stack.writeState()
+  // A start refused before anything ran leaves the state file alone (it may name an earlier stack's pids).
+  const owned = stack.services().some((s) => s.child !== undefined)
+  if (owned) stack.writeState()
   await stack.stopAll()
   stack.status = code === 0 ? 'stopped' : 'failed'
-  stack.writeState()
+  if (owned) stack.writeState()
   say(code === 0 ? 'All services stopped.' : 'All services stopped after a failure.')
   process.exit(code)
 }

@@ -181,15 +181,45 @@ export class Stack {
 
   /** Every port this stack needs must be free: throws naming the service that cannot have its port. */
   async checkPorts(): Promise<void> {
+    const leftovers = this.leftoverPids()
     const busy: string[] = []
     for (const s of this.services()) {
       if (!(await isPortFree(s.spec.port))) {
+        const pid = leftovers.get(s.spec.name)
         busy.push(
-          `${s.spec.name}: port ${s.spec.port} is already in use by another process (see \`lsof -i :${s.spec.port}\`, or pick other ports with --port-offset)`,
+          pid !== undefined
+            ? `${s.spec.name}: port ${s.spec.port} is still held by pid ${pid}, left running by an earlier launcher that did not stop (stop it with \`kill -- -${pid}\`)`
+            : `${s.spec.name}: port ${s.spec.port} is already in use by another process (see \`lsof -i :${s.spec.port}\`, or pick other ports with --port-offset)`,
         )
       }
     }
     if (busy.length > 0) throw new Error(busy.join('\n'))
+  }
+
+  /** Services of a previous launcher (same state file) whose process is still alive, by name. */
+  private leftoverPids(): Map<string, number> {
+    const found = new Map<string, number>()
+    let previous: StackState
+    try {
+      previous = JSON.parse(readFileSync(this.opts.stateFile, 'utf8')) as StackState
+    } catch {
+      return found
+    }
+    const alive = (pid: number | null) => {
+      if (pid === null) return false
+      try {
+        process.kill(pid, 0)
+        return true
+      } catch {
+        return false
+      }
+    }
+    if (alive(previous.relay.pid) && previous.relay.pid !== null) found.set('relay', previous.relay.pid)
+    for (const u of previous.users ?? []) {
+      if (alive(u.backendPid) && u.backendPid !== null) found.set(`backend-${u.key}`, u.backendPid)
+      if (alive(u.webPid) && u.webPid !== null) found.set(`web-${u.key}`, u.webPid)
+    }
+    return found
   }
 
   removeDatabases(): void {
