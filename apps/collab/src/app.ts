@@ -11,7 +11,6 @@ import { HealthReport } from './health.js'
 import { createMetrics } from './metrics.js'
 import { registerHttpRoutes } from './routes/http.js'
 import sessionsPlugin from './sessions/plugin.js'
-import { dropUnfinishedRequests } from './upgrade-timeout.js'
 
 export type BuildOptions = {
   /** A pino logger to use instead of the default one (stdout, asynchronous). */
@@ -57,8 +56,8 @@ export async function buildApp(config: RelayConfig, options: BuildOptions = {}):
     // Plain HTTP keep-alive sockets are closed at once on close; upgraded sockets by their owners.
     forceCloseConnections: true,
     // Half-open or never-upgrading TCP connections are dropped after AUTH_TIMEOUT_MS.
-    serverFactory: (handler) => {
-      const server = createServer(
+    serverFactory: (handler) =>
+      createServer(
         {
           headersTimeout: config.AUTH_TIMEOUT_MS,
           requestTimeout: config.AUTH_TIMEOUT_MS,
@@ -66,10 +65,7 @@ export async function buildApp(config: RelayConfig, options: BuildOptions = {}):
           keepAliveTimeout: 5000,
         },
         handler,
-      )
-      dropUnfinishedRequests(server, config.AUTH_TIMEOUT_MS)
-      return server
-    },
+      ),
   })
 
   app.decorate('metrics', createMetrics())
