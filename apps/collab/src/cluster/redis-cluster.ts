@@ -393,11 +393,12 @@ export class RedisCluster implements Cluster {
         cursor = next
         keys.push(...found)
       } while (cursor !== '0')
-      const sums: Record<string, number> = { ...local }
+      const sums: Record<string, number> = { ...local, nodes: 1 }
       const others = keys.filter((k) => k !== STATS_KEY + this.nodeId)
       if (others.length === 0) return sums
       for (const v of await cmd.mget(...others)) {
         if (v === null) continue
+        sums.nodes = (sums.nodes ?? 1) + 1
         const stats = JSON.parse(v) as Record<string, unknown>
         for (const [k, n] of Object.entries(stats)) if (typeof n === 'number') sums[k] = (sums[k] ?? 0) + n
       }

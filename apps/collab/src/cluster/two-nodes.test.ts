@@ -76,6 +76,12 @@ describe('two relay nodes over Redis', () => {
       const h = (await (await fetch(`${node1.url}/health`)).json()) as Record<string, number>
       return h.total_connections === 2 && h.total_events_routed === 1
     })
+    const h = (await (await fetch(`${node2.url}/health`)).json()) as {
+      node_id: string
+      cluster: { nodes: number }
+    }
+    expect(h.node_id).toBe('node-2')
+    expect(h.cluster.nodes).toBe(2)
     b.close()
     await a.next('B offline', (f) => f.type === 'presence' && f.online === false)
   })

@@ -32,7 +32,10 @@ export function registerHttpRoutes(
 
   app.get('/health', async () => {
     const status = cluster?.status() ?? { mode: 'embedded', redis: 'disabled', nodes: 1 }
-    const local = { total_events_routed: hub.eventsRouted, total_connections: app.health.connections() }
+    const local: Record<string, number> = {
+      total_events_routed: hub.eventsRouted,
+      total_connections: app.health.connections(),
+    }
     const totals = cluster === undefined ? local : await cluster.totals(local)
     return {
       status: status.redis === 'disconnected' ? 'degraded' : 'healthy',
@@ -47,7 +50,7 @@ export function registerHttpRoutes(
         connections: local.total_connections,
         events_routed: local.total_events_routed,
       },
-      cluster: status,
+      cluster: { ...status, nodes: totals.nodes ?? status.nodes },
       redis: status.redis,
       protocol: PROTOCOL_VERSION,
       ...app.health.fields(),
