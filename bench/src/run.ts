@@ -1,7 +1,7 @@
 /**
  * `pnpm bench [--quick] [--only p2p,fanout,memory,storm,e2e,storage,cluster] [--kinds ours,raw,sio] [--runs N] [--nice N] [--profile]`
  * Runs every scenario against our relay and both baselines side by side, interleaved, and writes
- * results/latest.md (and latest.json). Benchmarks only: nothing here is a test.
+ * results/latest.md (and latest.json); with --only or --kinds, results/partial.md instead. Benchmarks only: nothing here is a test.
  */
 import { execFileSync } from 'node:child_process'
 import {
@@ -176,9 +176,12 @@ async function main(): Promise<void> {
   ]
   const md = render(res)
   mkdirSync(join(BENCH_DIR, 'results'), { recursive: true })
-  writeFileSync(join(BENCH_DIR, 'results/latest.md'), md)
-  writeFileSync(join(BENCH_DIR, 'results/latest.json'), `${JSON.stringify(res, null, 2)}\n`)
-  if (!quick && arg('--only') === undefined && arg('--kinds') === undefined) updateReadme(md)
+  // A run of some scenarios or contenders only does not replace the latest full (or --quick) table.
+  const partial = arg('--only') !== undefined || arg('--kinds') !== undefined
+  const name = partial ? 'partial' : 'latest'
+  writeFileSync(join(BENCH_DIR, `results/${name}.md`), md)
+  writeFileSync(join(BENCH_DIR, `results/${name}.json`), `${JSON.stringify(res, null, 2)}\n`)
+  if (!quick && !partial) updateReadme(md)
   process.stdout.write(`\n${md}\n`)
 }
 
