@@ -33,6 +33,8 @@ function openIdle(port: number, style: (typeof STYLES)[number]): Promise<Idle> {
     socket.on('end', () => {
       idle.closedByServer = true
     })
+    // Read whatever comes (a 408, the FIN): a socket nobody reads never sees its close.
+    socket.resume()
     socket.once('connect', () => {
       const req = `GET /v1/backends HTTP/1.1\r\nHost: ${HOST}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n`
       if (style === 'partial-line') socket.write('GET /v1/back')
@@ -123,7 +125,7 @@ describe('abuse: connections that never authenticate', () => {
     })
 
     expect(relayLetGo).toBe(true)
-    expect(unsure.length).toBeLessThan(n)
+    expect(stillOpen).toBe(0)
     expect(legitStillOpen).toBe(true)
     expect(fdsAfter).toBeLessThanOrEqual(baseline)
     expect(relay.crashes()).toBe(0)

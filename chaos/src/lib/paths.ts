@@ -7,8 +7,8 @@ export const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)))
 /** CHAOS_RELAY_SERVER / CHAOS_BACKEND_SERVER point at another build (the protection checks use mutants). */
 export const RELAY_SERVER = resolve(ROOT, process.env.CHAOS_RELAY_SERVER ?? 'apps/collab/dist/server.js')
 export const BACKEND_SERVER = resolve(ROOT, process.env.CHAOS_BACKEND_SERVER ?? 'apps/backend/dist/server.js')
-/** Run artifacts: counters, pids, process logs, temporary databases. Ignored by git. */
-export const REPORTS = resolve(ROOT, 'chaos/.reports')
+/** Run artifacts: counters, pids, process logs, temporary databases. Ignored by git. CHAOS_REPORTS_DIR moves them. */
+export const REPORTS = resolve(ROOT, process.env.CHAOS_REPORTS_DIR ?? 'chaos/.reports')
 export const COUNTERS_FILE = resolve(REPORTS, 'counters.jsonl')
 export const PIDS_FILE = resolve(REPORTS, 'pids.txt')
 export const LOGS_DIR = resolve(REPORTS, 'logs')
