@@ -83,6 +83,7 @@ export class RedisCluster implements Cluster {
   #timer: NodeJS.Timeout | undefined
   #wasDown = false
   #stopped = false
+  #expiryEvents = false
 
   constructor(opts: { url: string; nodeId: string; ttlMs: number; log: Logger }) {
     this.#url = opts.url
@@ -125,12 +126,19 @@ export class RedisCluster implements Cluster {
     sub.on('pmessage', (_pattern: string, _channel: string, key: string) => this.#onExpired(key))
 
     await Promise.allSettled([cmd.connect(), sub.connect()])
-    await sub
-      .subscribe(PRESENCE_CHANNEL, SESSIONS_CHANNEL, nodeChannel(this.nodeId))
-      .catch((err: Error) => this.#log.warn({ err: err.message }, 'redis subscribe failed; will retry'))
-    await sub.psubscribe('__keyevent@*__:expired').catch(() => {})
-    await this.#enableExpiryEvents()
-    await this.#rescan()
+    // Queued until the subscriber is connected (and renewed by ioredis after every reconnect): not
+    // awaited, so a relay whose Redis is away still starts and serves its own backends.
+    const subscribed = Promise.all([
+      sub.subscribe(PRESENCE_CHANNEL, SESSIONS_CHANNEL, nodeChannel(this.nodeId)),
+      sub.psubscribe('__keyevent@*__:expired'),
+    ]).catch((err: Error) => this.#log.warn({ err: err.message }, 'redis subscribe failed'))
+    if (this.#up) {
+      await subscribed
+      await this.#enableExpiryEvents()
+      await this.#rescan()
+    } else {
+      this.#wasDown = true
+    }
     if (!this.#up) this.#log.warn({ url: this.#url }, 'redis not reachable yet; serving local routing only')
     else this.#log.info({ node: this.nodeId }, 'joined the relay cluster')
     this.#timer = setInterval(() => void this.#tick(), Math.max(200, Math.floor(this.#ttlMs / 3)))
@@ -155,6 +163,7 @@ export class RedisCluster implements Cluster {
   async #enableExpiryEvents(): Promise<void> {
     try {
       await this.#cmd?.config('SET', 'notify-keyspace-events', 'Ex')
+      this.#expiryEvents = true
     } catch {
       // A managed Redis may refuse CONFIG: the periodic rescan still finds expired leases.
     }
@@ -165,6 +174,7 @@ export class RedisCluster implements Cluster {
     if (!this.#wasDown) return
     this.#wasDown = false
     this.#log.info('redis is back; re-leasing users and rescanning')
+    this.#expiryEvents = false
     await this.#enableExpiryEvents()
     await this.#refreshLeases()
     await this.#rescan({ renotify: true })
@@ -230,6 +240,8 @@ export class RedisCluster implements Cluster {
 
   async #tick(): Promise<void> {
     if (!this.#up) return
+    // Redis was not there when this node started, or restarted without its config.
+    if (!this.#expiryEvents) await this.#enableExpiryEvents()
     await this.#refreshLeases()
     try {
       await this.#cmd?.set(

@@ -212,4 +212,26 @@ describe('node failure and Redis outage', () => {
     await a.next('and the other way', (f) => f.type === 'event' && f.id === back)
     for (const x of [a, b, c]) x.close()
   })
+
+  it('a node started while Redis is down joins the cluster once Redis is up', async () => {
+    await redis.stop()
+    const late = await startRelay({ ...env(), NODE_ID: 'node-3' })
+    try {
+      const c = await connectBackend(late.wsUrl, USER_C)
+      expect(((await (await fetch(`${late.url}/health`)).json()) as { status: string }).status).toBe(
+        'degraded',
+      )
+      await redis.restart()
+      const b = await connectBackend(node2.wsUrl, USER_B)
+      b.send({ type: 'watch', userIds: [USER_C.id] })
+      await b.next('C (on the late node) online', (f) => f.type === 'presence' && f.online === true)
+      const id = eventId()
+      b.send({ type: 'send', id, to: [USER_C.id], event: typing() })
+      await c.next('the event on the late node', (f) => f.type === 'event' && f.id === id)
+      b.close()
+      c.close()
+    } finally {
+      await late.stop()
+    }
+  })
 })

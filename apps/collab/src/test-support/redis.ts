@@ -38,7 +38,7 @@ export async function startRedis(): Promise<RedisServer> {
   }
   const stop = async () => {
     const c = child
-    if (c === undefined || c.exitCode !== null) return
+    if (c === undefined || c.exitCode !== null || c.signalCode !== null) return
     const exited = new Promise<void>((r) => c.once('exit', () => r()))
     c.kill('SIGKILL')
     await exited
