@@ -381,6 +381,10 @@ export class BackendHub implements ClusterInbox {
       { event: type, id, from: from.id, to: to.id },
       `${type} event routed from ${from.displayName} to ${to.displayName ?? to.id} (${outcome})`,
     )
+    // The testing guide's second line ("Delivered to User B").
+    if (outcome !== 'offline') {
+      this.#log.info({ event: type, id, to: to.id }, `Delivered to ${to.displayName ?? to.id}`)
+    }
   }
 
   #onAck(conn: BackendConnection, frame: InboundAck): void {

@@ -50,6 +50,7 @@ describe('routing send → event, undeliverable and ack', () => {
     await until('the routing log line', () =>
       relay.output().includes('comment_added event routed from User A to User B (delivered)'),
     )
+    expect(relay.output()).toContain('Delivered to User B')
   })
 
   it('delivers to many recipients and answers undeliverable for the offline one', async () => {
