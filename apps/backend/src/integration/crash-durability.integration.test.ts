@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { rest } from '../test-support/clients.js'
-import { type Proc, spawnBackend, waitFor } from '../test-support/processes.js'
+import { type Proc, spawnBackend, stopAll, waitFor } from '../test-support/processes.js'
 import { tempDir, USER_A } from '../test-support/temp.js'
 import type { Comment, Idea } from './helpers.js'
 
@@ -18,6 +18,7 @@ describe('a backend killed (SIGKILL) mid-write', () => {
     })
   })
   afterAll(async () => {
+    await stopAll()
     await a?.stop()
     t.cleanup()
   })

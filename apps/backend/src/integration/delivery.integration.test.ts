@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { rest } from '../test-support/clients.js'
-import { type Proc, spawnBackend, waitFor } from '../test-support/processes.js'
+import { type Proc, spawnBackend, stopAll, waitFor } from '../test-support/processes.js'
 import { type RelayHandle, startRelay } from '../test-support/relay.js'
 import { tempDir, USER_A, USER_B } from '../test-support/temp.js'
 import { type Comment, type Idea, makeFriends, type Note } from './helpers.js'
@@ -32,6 +32,7 @@ describe('delivery: nothing lost, nothing applied twice', () => {
     await makeFriends(A(), B(), USER_A.id, USER_B.id)
   })
   afterAll(async () => {
+    await stopAll()
     await Promise.all([a?.stop(), b?.stop()])
     await relay?.stop()
     t.cleanup()

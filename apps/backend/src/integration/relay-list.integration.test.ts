@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { rest } from '../test-support/clients.js'
-import { type Proc, spawnBackend, waitFor } from '../test-support/processes.js'
+import { type Proc, spawnBackend, stopAll, waitFor } from '../test-support/processes.js'
 import { type RelayHandle, startRelay } from '../test-support/relay.js'
 import { tempDir, USER_A } from '../test-support/temp.js'
 
@@ -18,6 +18,7 @@ describe('a list of relay URLs (COLLABORATION_SERVICE_URL=a,b)', () => {
     a = await spawnBackend({ user: USER_A, dir: t.dir, name: 'a', relayUrls: [first.url, second.url] })
   })
   afterAll(async () => {
+    await stopAll()
     await a?.stop()
     await Promise.all([first?.stop(), second?.stop()])
     t.cleanup()

@@ -1,7 +1,7 @@
 import { REVOKED_TEXT } from '@pp/contracts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { liveClient, rest } from '../test-support/clients.js'
-import { type Proc, spawnBackend, waitFor } from '../test-support/processes.js'
+import { type Proc, spawnBackend, stopAll, waitFor } from '../test-support/processes.js'
 import { type RelayHandle, startRelay } from '../test-support/relay.js'
 import { tempDir, USER_A, USER_B, USER_C } from '../test-support/temp.js'
 import { type Comment, type Idea, makeFriends, type Note } from './helpers.js'
@@ -32,6 +32,7 @@ describe('the testing guide’s flows (real relay, three real backends)', () => 
     liveB = await liveClient(b.url)
   })
   afterAll(async () => {
+    await stopAll()
     liveA?.close()
     liveB?.close()
     await Promise.all([a?.stop(), b?.stop(), c?.stop()])

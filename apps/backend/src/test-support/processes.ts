@@ -50,6 +50,14 @@ async function healthy(url: string): Promise<boolean> {
   }
 }
 
+/** Every process a test started, so a failed setup still cleans up (see stopAll). */
+const started = new Set<Proc>()
+
+/** Stops every process started by this test file that is still running. */
+export async function stopAll(): Promise<void> {
+  await Promise.all([...started].map((p) => p.stop()))
+}
+
 export class Proc {
   private child: ChildProcess | null = null
   constructor(
@@ -74,6 +82,7 @@ export class Proc {
     child.stdout?.pipe(out)
     child.stderr?.pipe(out)
     this.child = child
+    started.add(this)
     await waitFor(async () => {
       if (!this.running) throw new Error(`process exited (see ${this.logFile})`)
       return healthy(this.url)
