@@ -103,16 +103,25 @@ export class Dispatcher {
     this.kick()
   }
 
-  /** A recipient came online: its parked rows are due now. Rows in flight are left alone. */
-  async onPeerOnline(userId: string): Promise<void> {
-    for (const [k, f] of this.inFlight) if (f.recipientId === userId && f.parked) this.inFlight.delete(k)
+  /**
+   * A recipient came online: its parked rows are due now. Rows in flight are left alone unless it was
+   * seen offline before (then they were lost with its old connection), so a `presence` answering a
+   * `watch` does not double every send.
+   */
+  async onPeerOnline(userId: string, reconnected = false): Promise<void> {
+    // After the peer was seen offline, whatever was in flight to it died with its old connection.
+    const before = this.inFlight.size
+    for (const [k, f] of this.inFlight) {
+      if (f.recipientId === userId && (f.parked || reconnected)) this.inFlight.delete(k)
+    }
+    const released = before - this.inFlight.size
     await this.parking
     const r = await this.db.outbox.updateMany({
       where: { recipientId: userId, ackedAt: null, nextAttemptAt: { gt: new Date() } },
       data: { nextAttemptAt: new Date() },
     })
-    if (r.count > 0) {
-      this.log.info({ peer: userId, rows: r.count }, 'peer online: flushing its outbox rows')
+    if (r.count + released > 0) {
+      this.log.info({ peer: userId, rows: r.count + released }, 'peer online: flushing its outbox rows')
       this.kick()
     }
   }
