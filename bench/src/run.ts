@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [--quick] [--only p2p,fanout,memory,storm,e2e,storage,cluster] [--kinds ours,raw,sio] [--runs N] [--nice N] [--profile]`
+ * `pnpm bench [--quick] [--only p2p,fanout,memory,storm,e2e,storage,cluster] [--kinds ours,raw,sio] [--runs N] [--nice N] [--until HH:MM] [--profile]`
  * Runs every scenario against our relay and both baselines side by side, interleaved, and writes
  * results/latest.md (and latest.json); with --only or --kinds, results/partial.md instead. Benchmarks only: nothing here is a test.
  */
@@ -116,8 +116,14 @@ async function main(): Promise<void> {
   if (!relayBuilt())
     ctx.notes.push('apps/collab/dist/server.js is missing (run `pnpm build`): our relay was not measured.')
   try {
+    // --until HH:MM (UTC): scenarios not started by then are skipped and listed in the notes.
+    const until = arg('--until')
     for (const s of only) {
       const t = performance.now()
+      if (until !== undefined && new Date().toISOString().slice(11, 16) >= until) {
+        ctx.notes.push(`Scenario ${s} was skipped: the run had to end by ${until} UTC.`)
+        continue
+      }
       ctx.log(`== ${s}`)
       try {
         await runScenario(s)
