@@ -32,7 +32,12 @@ test('real-time comments: B comments on the shared idea, A sees it and replies, 
   await expand(onA, symbol)
 
   const question = 'Great setup! I like this trade.'
-  await typeComment(onB, question)
+  // Typing shows on the other side ("User B is typing…", ephemeral).
+  await latency.measure(
+    'typing by User B → visible to User A',
+    () => typeComment(onB, question),
+    () => appears(userA.page, cardCss(symbol), 'User B is typing…'),
+  )
   await latency.measure(
     'comment by User B → visible to User A',
     () => sendComment(onB),
