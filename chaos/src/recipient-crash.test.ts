@@ -6,7 +6,7 @@ import { Rng } from './lib/random.js'
 import { Relay } from './lib/relay.js'
 import { differences, ledger } from './lib/state.js'
 import { user } from './lib/users.js'
-import { sleep } from './lib/wait.js'
+import { sleep, until } from './lib/wait.js'
 
 const OPS = 400
 
@@ -41,28 +41,55 @@ describe('recipient crash', () => {
       await owner.put(`/ideas/${r.body.id}/shares`, { userIds: [recipient.user.id] })
       ideas.push(r.body.id)
     }
-    const killAt = rng.int(OPS / 4, OPS / 2)
-    const restartAt = rng.int(OPS / 2 + 20, (OPS * 3) / 4)
-    let ackedBeforeKill = new Set<string>()
-    let missingAfterKill: string[] = []
+    // Three kills, each in the middle of a burst, each followed by a restart 30 operations later.
+    const killAts = [0, 1, 2].map((k) => 40 + k * 110 + rng.int(0, 40))
+    const restartAts = killAts.map((k) => k + 30)
+    const ackedBeforeKill = new Set<string>()
+    const missingAfterKill: string[] = []
     for (let i = 0; i < OPS; i++) {
       const id = rng.pick(ideas)
       if (rng.next() < 0.5)
         await owner.patch(`/ideas/${id}`, { notes: `n${i}`, status: rng.pick(['Open', 'Watching']) })
       else await owner.post(`/ideas/${id}/comments`, { body: `c${i}` })
-      if (i === killAt) {
-        await recipient.crashNow()
-        // What the owner knows was acknowledged, and what the dead recipient's file holds.
-        ackedBeforeKill = new Set(
-          owner
-            .outbox()
-            .filter((r) => r.recipientId === recipient.user.id && r.ackedAt !== null)
-            .map((r) => r.eventId),
+      if (killAts.includes(i)) {
+        // Kill it in the middle of applying a burst: wait until a few of the burst's events are acked.
+        const ackedNow = () =>
+          owner.outbox().filter((r) => r.recipientId === recipient.user.id && r.ackedAt !== null).length
+        const storedNow = () =>
+          recipient.read((db) => (db.prepare('SELECT COUNT(*) AS n FROM Inbox').get() as { n: number }).n)
+        const before = storedNow()
+        const burst = Promise.all(
+          Array.from({ length: 150 }, (_, j) =>
+            owner.post(`/ideas/${rng.pick(ideas)}/comments`, { body: `burst ${j}` }),
+          ),
         )
+        await until('the recipient to be applying the burst', () => storedNow() >= before + 20, {
+          intervalMs: 2,
+        })
+        await recipient.crashNow()
+        await burst
+        // What the owner was told was stored (acks still on their way are let in), and what the dead
+        // recipient's file holds.
+        let last = -1
+        await until(
+          'the owner’s acks to settle',
+          () => {
+            const n = ackedNow()
+            const stable = n === last
+            last = n
+            return stable
+          },
+          { intervalMs: 300 },
+        )
+        const acked = owner
+          .outbox()
+          .filter((r) => r.recipientId === recipient.user.id && r.ackedAt !== null)
+          .map((r) => r.eventId)
         const stored = new Set(recipient.inbox().map((r) => r.eventId))
-        missingAfterKill = [...ackedBeforeKill].filter((e) => !stored.has(e))
+        for (const e of acked) ackedBeforeKill.add(e)
+        missingAfterKill.push(...acked.filter((e) => !stored.has(e)))
       }
-      if (i === restartAt) await recipient.restart()
+      if (restartAts.includes(i)) await recipient.restart()
       await sleep(rng.int(2, 15))
     }
     await settle([owner, recipient], 120_000)
@@ -71,11 +98,11 @@ describe('recipient crash', () => {
     const stored = new Set(recipient.inbox().map((r) => r.eventId))
     const lostAcked = [...ackedBeforeKill].filter((e) => !stored.has(e))
     console.log(
-      `recipient crash: ${OPS} writes at the owner, recipient SIGKILLed after ${killAt} with ${ackedBeforeKill.size} events acked (${missingAfterKill.length} of them missing from its file), restarted after ${restartAt}; ${l.sent} durable events, ${l.missing.length} lost, ${l.unacked} unacked, ${diffs.length} differences`,
+      `recipient crash: ${OPS} writes at the owner, recipient SIGKILLed ${killAts.length} times (after operations ${killAts.join(', ')}, each in a burst of 150) with ${ackedBeforeKill.size} events acked (${missingAfterKill.length} of them missing from its file), restarted 30 operations later each time; ${l.sent} durable events, ${l.missing.length} lost, ${l.unacked} unacked, ${diffs.length} differences`,
     )
     for (const d of [...diffs, ...l.missing, ...missingAfterKill].slice(0, 20)) console.log(`  ${d}`)
     record('recipient crash (SIGKILL)', {
-      faults: 1,
+      faults: killAts.length,
       eventsSent: l.sent,
       lost: l.missing.length + l.unacked + lostAcked.length + missingAfterKill.length,
       crashes: relay.crashes() + owner.crashes() + recipient.crashes(),
