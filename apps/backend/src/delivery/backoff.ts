@@ -4,6 +4,20 @@ export function fullJitter(attempt: number, baseMs = 250, capMs = 5000, random =
   return Math.floor(random() * ceiling)
 }
 
+/** How long after a relay's `drain` it is expected back (a restart), and the backoff cap meanwhile. */
+export const AFTER_DRAIN_WINDOW_MS = 30_000
+export const AFTER_DRAIN_CAP_MS = 1000
+
+/**
+ * Delay before the next connection attempt. A relay that announced `drain` is restarting or handing over:
+ * for a while after it, attempts stay at most 1 s apart (still full jitter, so many backends do not
+ * arrive together), so the link is back within about a second of the relay; otherwise 250 ms → 5 s.
+ */
+export function reconnectDelayMs(attempt: number, msSinceDrain: number, random = Math.random): number {
+  const cap = msSinceDrain >= 0 && msSinceDrain < AFTER_DRAIN_WINDOW_MS ? AFTER_DRAIN_CAP_MS : 5000
+  return fullJitter(attempt, 250, cap, random)
+}
+
 /**
  * Delay before an unacknowledged outbox row is sent again: 5 s, 10 s, 20 s, then every 30 s. A busy
  * recipient may take a while to ack a burst; rows also go again at once when the link comes back or

@@ -1,28 +1,29 @@
-import { DEV_JWT_SECRET } from '@pp/contracts'
 import { jwtVerify } from 'jose'
 import { pino } from 'pino'
-import { afterEach, describe, expect, it } from 'vitest'
-import { FakeRelay } from '../test-support/fake-relay.js'
-import { waitFor } from '../test-support/processes.js'
-import { USER_A } from '../test-support/temp.js'
-import { fullJitter } from './backoff.js'
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { type Proc, spawnRelay, stopAll, TEST_SECRET, waitFor } from '../test-support/processes.js'
+import { tempDir, USER_A } from '../test-support/temp.js'
+import { AFTER_DRAIN_CAP_MS, fullJitter, reconnectDelayMs } from './backoff.js'
 import { backendSocketUrl, RelayClient, relayHttpBase } from './relay-client.js'
 import { mintRelayToken } from './token.js'
 
 describe('the relay client', () => {
-  const relays: FakeRelay[] = []
+  const tmp = tempDir()
   const clients: RelayClient[] = []
+  let relayCount = 0
   afterEach(async () => {
     for (const c of clients.splice(0)) c.stop()
-    for (const r of relays.splice(0)) await r.stop()
+    await stopAll()
   })
+  afterAll(() => tmp.cleanup())
 
-  async function relay(): Promise<FakeRelay> {
-    const r = new FakeRelay()
-    await r.start()
-    relays.push(r)
-    return r
+  /** A real relay process (apps/collab/dist/server.js) on a free port. */
+  function relay(): Promise<Proc & { port: number }> {
+    relayCount += 1
+    return spawnRelay(tmp.dir, `relay-${relayCount}`)
   }
+
+  const token = () => mintRelayToken(TEST_SECRET, USER_A.id, USER_A.displayName)
 
   function client(urls: string[]) {
     const ups: string[] = []
@@ -31,7 +32,7 @@ describe('the relay client', () => {
       urls,
       backendUrl: 'http://127.0.0.1:18000',
       log: pino({ level: 'silent' }),
-      token: () => mintRelayToken(DEV_JWT_SECRET, USER_A.id, USER_A.displayName),
+      token,
       handlers: {
         onUp: ({ relayUrl }) => ups.push(relayUrl),
         onDown: () => {
@@ -59,16 +60,29 @@ describe('the relay client', () => {
     expect(fullJitter(5, 250, 5000, () => 0)).toBe(0)
   })
 
-  it('presents a signed token naming its user and its backend URL', async () => {
+  it('retries at most a second apart while a drained relay restarts, then backs off to 5 s again', () => {
+    const high = () => 0.999
+    expect(reconnectDelayMs(50, 2000, high)).toBeLessThan(AFTER_DRAIN_CAP_MS)
+    expect(reconnectDelayMs(50, 2000, high)).toBeGreaterThan(AFTER_DRAIN_CAP_MS - 10)
+    expect(reconnectDelayMs(50, 60_000, high)).toBeGreaterThan(4900)
+    expect(reconnectDelayMs(50, -1, high)).toBeGreaterThan(4900)
+  })
+
+  it('presents a signed token naming its user and its backend URL, which the relay accepts', async () => {
     const r = await relay()
     const { c, ups } = client([r.url])
     c.start()
     await waitFor(() => ups.length === 1, 'welcome')
     expect(c.connected).toBe(true)
-    const headers = r.upgrades[0] ?? {}
-    expect(headers['x-backend-url']).toBe('http://127.0.0.1:18000')
-    const token = (headers.authorization ?? '').replace('Bearer ', '')
-    const { payload, protectedHeader } = await jwtVerify(token, new TextEncoder().encode(DEV_JWT_SECRET))
+    const online = (await (await fetch(`${r.url}/api/users/online`)).json()) as {
+      id: string
+      displayName: string
+      backendUrl: string
+    }[]
+    expect(online).toEqual([
+      expect.objectContaining({ id: USER_A.id, displayName: 'User A', backendUrl: 'http://127.0.0.1:18000' }),
+    ])
+    const { payload, protectedHeader } = await jwtVerify(await token(), new TextEncoder().encode(TEST_SECRET))
     expect(protectedHeader.alg).toBe('HS256')
     expect(payload).toMatchObject({ sub: USER_A.id, name: USER_A.displayName })
     expect(payload.exp).toBeGreaterThan(Date.now() / 1000 + 86_400)
@@ -81,22 +95,21 @@ describe('the relay client', () => {
     c.start()
     await waitFor(() => ups.length === 1, 'first welcome')
     expect(ups[0]).toBe(first.url)
-    await first.drainAndStop()
+    await first.stop() // SIGTERM: the relay sends `drain` before it closes
     await waitFor(() => ups.length === 2, 'second welcome')
     expect(ups[1]).toBe(second.url)
   })
 
   it('reconnects forever when the relay goes away and comes back', async () => {
     const r = await relay()
-    const port = r.port
     const { c, ups, downs } = client([r.url])
     c.start()
     await waitFor(() => ups.length === 1, 'welcome')
-    await r.stop()
+    await r.kill()
     await waitFor(() => downs() === 1, 'down')
     expect(c.connected).toBe(false)
     expect(c.send({ type: 'watch', userIds: [] })).toBe(false)
-    await r.start(port)
+    await r.start()
     await waitFor(() => ups.length === 2, 'welcome again')
     expect(c.connected).toBe(true)
   })

@@ -9,7 +9,7 @@ import {
 } from '@pp/contracts'
 import type { Logger } from 'pino'
 import WebSocket from 'ws'
-import { fullJitter } from './backoff.js'
+import { reconnectDelayMs } from './backoff.js'
 
 const RELAY_FRAME_TYPES: ReadonlySet<string> = new Set([
   'welcome',
@@ -59,7 +59,8 @@ export function relayHttpBase(base: string): string {
 
 /**
  * The backend's link to the relay: one WebSocket to `/v1/backends`, reconnected forever with
- * full-jitter backoff (250 ms → 5 s), at once on `drain`, and when the relay falls silent for 60 s.
+ * full-jitter backoff (250 ms → 5 s; at most 1 s apart for 30 s after a `drain`), at once on `drain`, and
+ * when the relay falls silent for 60 s.
  * Each new attempt after a loss or a drain moves to the next URL in the list.
  */
 export class RelayClient {
@@ -68,6 +69,8 @@ export class RelayClient {
   private attempt = 0
   private stopped = true
   private draining = false
+  /** When the relay last announced `drain` (0 = never). */
+  private drainedAt = 0
   private welcomed = false
   private reconnectTimer: NodeJS.Timeout | null = null
   private silenceTimer: NodeJS.Timeout | null = null
@@ -195,6 +198,7 @@ export class RelayClient {
       case 'drain':
         this.opts.log.warn({ relay: base, reason: frame.reason }, 'relay is draining: reconnecting elsewhere')
         this.draining = true
+        this.drainedAt = Date.now()
         this.ws?.close(1000)
         return
       default:
@@ -221,7 +225,8 @@ export class RelayClient {
   private scheduleReconnect(immediate: boolean): void {
     if (this.stopped) return
     if (this.opts.urls.length > 1) this.urlIndex = (this.urlIndex + 1) % this.opts.urls.length
-    const delay = immediate ? 0 : fullJitter(this.attempt)
+    const sinceDrain = this.drainedAt === 0 ? -1 : Date.now() - this.drainedAt
+    const delay = immediate ? 0 : reconnectDelayMs(this.attempt, sinceDrain)
     this.attempt += 1
     this.reconnectTimer = setTimeout(() => void this.connect(), delay)
   }
