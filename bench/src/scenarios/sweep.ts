@@ -72,7 +72,9 @@ export async function sweep(ctx: Ctx, server: Server, spec: SweepSpec, label: st
   let atMax: Step | undefined
   let misses = 0
   let rate = spec.start
-  for (let i = 0; i < spec.maxSteps && misses < 2; i++) {
+  // maxSteps bounds a sweep that has started to miss; one that still holds goes on (up to 40 steps).
+  let lastHeld = false
+  for (let i = 0; misses < 2 && (i < spec.maxSteps || lastHeld) && i < 40; i++) {
     let s = await step(ctx, server, { ...spec, rate: Math.round(rate) })
     if (!s.held) {
       // The machine is shared: a miss counts only when the same rate misses again right after.
@@ -84,6 +86,7 @@ export async function sweep(ctx: Ctx, server: Server, spec: SweepSpec, label: st
     ctx.log(
       `  ${label} ${Math.round(rate)}/s: p50 ${s.p50}µs p99 ${s.p99}µs lost ${s.lost} dup ${s.dup} sent ${Math.round(s.achievedRate)}/s cpu ${s.serverCpuPct.toFixed(0)}% ${s.held ? 'held' : 'MISS'}`,
     )
+    lastHeld = s.held
     if (s.held) {
       misses = 0
       if (s.rate > max) {
