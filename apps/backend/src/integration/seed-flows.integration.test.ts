@@ -124,7 +124,10 @@ describe('the testing guide’s flows (real relay, three real backends)', () => 
     const typing = await waitFor(() => liveA.events.find((e) => e.name === 'typing'), 'typing at A')
     expect(typing.payload).toEqual({ ideaId: aapl.id, user: USER_B })
     const outboxAfter = await B().get<{ outbox: { pending: number; acked: number } }>('/debug/delivery')
-    expect(outboxAfter.outbox).toEqual(outboxBefore.outbox)
+    // Rows of earlier tests may move from pending to acked meanwhile (acks are recorded in batches):
+    // what must not change is the number of rows, since typing never goes through the outbox.
+    const rows = (o: { pending: number; acked: number }) => o.pending + o.acked
+    expect(rows(outboxAfter.outbox)).toBe(rows(outboxBefore.outbox))
   })
 
   it('Test 3: tags and status changes reach B', async () => {
