@@ -1,22 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type RelayProcess, startRelay } from './test-support/relay-process.js'
-import { SessionClient } from './test-support/session-client.js'
+import { describe, expect, it } from 'vitest'
+import type { SessionClient } from './test-support/session-client.js'
+import { useSessionRelay } from './test-support/session-room.js'
 
-let relay: RelayProcess
-const clients: SessionClient[] = []
-const join = async (session: string, user: string) => {
-  const c = await SessionClient.join(relay.wsUrl, session, user)
-  clients.push(c)
-  return c
-}
-
-beforeAll(async () => {
-  relay = await startRelay()
-})
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close()))
-  await relay.stop()
-})
+const { join } = useSessionRelay()
 
 describe('many sessions, many users', () => {
   it('delivers a message only inside its own session', async () => {

@@ -1,22 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type RelayProcess, startRelay } from './test-support/relay-process.js'
-import { SessionClient } from './test-support/session-client.js'
+import { describe, expect, it } from 'vitest'
+import { useSessionRelay } from './test-support/session-room.js'
 
-let relay: RelayProcess
-const clients: SessionClient[] = []
-const join = async (session: string, user: string) => {
-  const c = await SessionClient.join(relay.wsUrl, session, user)
-  clients.push(c)
-  return c
-}
-
-beforeAll(async () => {
-  relay = await startRelay()
-})
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close()))
-  await relay.stop()
-})
+const { relay, join } = useSessionRelay()
 
 describe('a second connection of the same user in the same session', () => {
   it('replaces the first one with close 4000 instead of leaving a ghost', async () => {
@@ -29,7 +14,7 @@ describe('a second connection of the same user in the same session', () => {
     expect(second.messages[0]).toMatchObject({ type: 'connection:ack', users: ['watcher', 'dana'] })
 
     // The session still has the user once; messages reach the new connection.
-    const res = await fetch(`${relay.url}/api/sessions`)
+    const res = await fetch(`${relay().url}/api/sessions`)
     const body = (await res.json()) as {
       sessions: Array<{ session_id: string; users: Array<{ user_id: string }> }>
     }

@@ -1,14 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type RelayProcess, startRelay } from './test-support/relay-process.js'
+import { describe, expect, it } from 'vitest'
+import { startRelay } from './test-support/relay-process.js'
 import { type Message, SessionClient } from './test-support/session-client.js'
+import { useSessionRelay } from './test-support/session-room.js'
 
-let relay: RelayProcess
-const clients: SessionClient[] = []
-const join = async (session: string, user: string) => {
-  const c = await SessionClient.join(relay.wsUrl, session, user)
-  clients.push(c)
-  return c
-}
+const { join } = useSessionRelay({ SESSION_SYNC_TIMEOUT_MS: '1000' })
 /** Answers every sync:request with `state`. */
 const answerWith = (client: SessionClient, state: Record<string, unknown>) => {
   client.ws.on('message', (data) => {
@@ -16,14 +11,6 @@ const answerWith = (client: SessionClient, state: Record<string, unknown>) => {
     if (m.type === 'sync:request') client.send({ type: 'sync:state', requester: m.requester, state })
   })
 }
-
-beforeAll(async () => {
-  relay = await startRelay({ SESSION_SYNC_TIMEOUT_MS: '1000' })
-})
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close()))
-  await relay.stop()
-})
 
 describe('late-joiner sync', () => {
   it('asks the longest-connected member and forwards its state to the newcomer only', async () => {

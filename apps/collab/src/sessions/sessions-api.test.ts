@@ -1,14 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type RelayProcess, startRelay } from './test-support/relay-process.js'
-import { SessionClient } from './test-support/session-client.js'
+import { describe, expect, it } from 'vitest'
+import { useSessionRelay } from './test-support/session-room.js'
 
-let relay: RelayProcess
-const clients: SessionClient[] = []
-const join = async (session: string, user: string) => {
-  const c = await SessionClient.join(relay.wsUrl, session, user)
-  clients.push(c)
-  return c
-}
+const { relay, join } = useSessionRelay()
 
 type SessionsBody = {
   sessions: Array<{ session_id: string; users: Array<{ user_id: string; connected_at: string }> }>
@@ -16,20 +9,12 @@ type SessionsBody = {
   total_connections: number
 }
 
-beforeAll(async () => {
-  relay = await startRelay()
-})
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close()))
-  await relay.stop()
-})
-
 describe('session counts over HTTP', () => {
   it('GET /api/sessions lists each session with its members, longest-connected first', async () => {
     await join('design-review', 'ann')
     await join('design-review', 'ben')
     await join('standup', 'cat')
-    const res = await fetch(`${relay.url}/api/sessions`)
+    const res = await fetch(`${relay().url}/api/sessions`)
     expect(res.status).toBe(200)
     const body = (await res.json()) as SessionsBody
     expect(body.total_sessions).toBe(2)
@@ -48,7 +33,7 @@ describe('session counts over HTTP', () => {
     const b = await join('health-room', 'b')
     a.send({ type: 'item:add', id: 1 })
     await b.next((m) => m.type === 'item:add')
-    const health = (await (await fetch(`${relay.url}/health`)).json()) as Record<string, unknown>
+    const health = (await (await fetch(`${relay().url}/health`)).json()) as Record<string, unknown>
     expect(health.status).toBe('healthy')
     expect(health.active_sessions).toBe(3)
     expect(health.session_connections).toBe(5)
@@ -58,18 +43,18 @@ describe('session counts over HTTP', () => {
 
     await b.close()
     await a.next((m) => m.type === 'user:left')
-    const after = (await (await fetch(`${relay.url}/health`)).json()) as Record<string, unknown>
+    const after = (await (await fetch(`${relay().url}/health`)).json()) as Record<string, unknown>
     expect(after.session_connections).toBe(4)
   })
 
   it('answers a plain HTTP request to a session URL with 426 and how to connect', async () => {
-    const res = await fetch(`${relay.url}/ws/some-session/some-user`)
+    const res = await fetch(`${relay().url}/ws/some-session/some-user`)
     expect(res.status).toBe(426)
     expect(((await res.json()) as { message: string }).message).toMatch(/WebSocket/)
   })
 
   it('GET /metrics exposes the session counters', async () => {
-    const res = await fetch(`${relay.url}/metrics`)
+    const res = await fetch(`${relay().url}/metrics`)
     expect(res.status).toBe(200)
     const text = await res.text()
     const value = (name: string) => {
