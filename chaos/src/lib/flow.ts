@@ -40,6 +40,23 @@ abstract class Flow {
     if (n === 1 && at !== undefined) this.latencies.push(performance.now() - at)
   }
 
+  /** Counts a message on any of `conns` whose key `keyOf` finds (a JSON object only). */
+  protected listen(conns: Conn[], keyOf: (frame: Record<string, unknown>) => unknown): void {
+    for (const c of conns) {
+      c.ws.on('message', (data) => {
+        let f: unknown
+        try {
+          f = JSON.parse(String(data))
+        } catch {
+          return
+        }
+        if (typeof f !== 'object' || f === null) return
+        const key = keyOf(f as Record<string, unknown>)
+        if (typeof key === 'string') this.received(key)
+      })
+    }
+  }
+
   async finish(timeoutMs = 20_000): Promise<FlowReport> {
     clearInterval(this.timer)
     await until('the flow to drain', () => [...this.sent.keys()].every((k) => this.seen.has(k)), {
@@ -69,17 +86,7 @@ export class BackendFlow extends Flow {
     private readonly b: Conn,
   ) {
     super()
-    for (const c of [a, b]) {
-      c.ws.on('message', (data) => {
-        let f: { type?: unknown; id?: unknown }
-        try {
-          f = JSON.parse(String(data)) as { type?: unknown; id?: unknown }
-        } catch {
-          return
-        }
-        if (f.type === 'event' && typeof f.id === 'string') this.received(f.id)
-      })
-    }
+    this.listen([a, b], (f) => (f.type === 'event' ? f.id : undefined))
   }
 
   protected tick(): void {
@@ -103,17 +110,7 @@ export class SessionFlow extends Flow {
     private readonly b: Conn,
   ) {
     super()
-    for (const c of [a, b]) {
-      c.ws.on('message', (data) => {
-        let f: { type?: unknown; key?: unknown }
-        try {
-          f = JSON.parse(String(data)) as { type?: unknown; key?: unknown }
-        } catch {
-          return
-        }
-        if (f.type === 'item:add' && typeof f.key === 'string') this.received(f.key)
-      })
-    }
+    this.listen([a, b], (f) => (f.type === 'item:add' ? f.key : undefined))
   }
 
   protected tick(): void {
