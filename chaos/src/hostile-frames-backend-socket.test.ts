@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { record } from './lib/counters.js'
 import { knobs } from './lib/env.js'
-import { BackendFlow, percentile } from './lib/flow.js'
+import { BackendFlow } from './lib/flow.js'
 import { backendHostile, sample } from './lib/fuzz.js'
-import { merge, runHostile } from './lib/hostile-runner.js'
+import { fuzzSummary, fuzzUnderFlow } from './lib/hostile-runner.js'
 import { Relay } from './lib/relay.js'
 import { user } from './lib/users.js'
 import { connectBackend } from './lib/ws-client.js'
@@ -38,29 +38,12 @@ describe('hostile frames: backend socket', () => {
     const a = await connectBackend(relay.backendsUrl, user(0x11, 1, 'Flow A'))
     const b = await connectBackend(relay.backendsUrl, user(0x11, 2, 'Flow B'))
     const flow = new BackendFlow(a, b)
-    flow.start(20)
-
     const inputs = sample(backendHostile(MAX_PAYLOAD), knobs.fuzzFrames, knobs.seed, MAX_PAYLOAD)
-    const warm = await runHostile(inputs.slice(0, 300), openFuzzer)
-    const before = await inspector.memoryAfterGc()
-    flow.phase = 'during fuzz'
-    const main = await runHostile(inputs.slice(300), openFuzzer)
-    flow.phase = 'after'
-    const after = await inspector.memoryAfterGc()
-    const report = await flow.finish()
-
-    const all = merge(warm, main)
-    const { tried, refused, mismatches } = all
-    const kinds = all.byKind
-    const growth = (after.heapUsed - before.heapUsed) / before.heapUsed
-    console.log(
-      [
-        `backend socket: ${tried} hostile frames, ${refused} answered as documented, ${all.closes} closes`,
-        `  kinds: ${JSON.stringify(kinds)}`,
-        `  heap after GC: ${(before.heapUsed / 1e6).toFixed(2)} MB → ${(after.heapUsed / 1e6).toFixed(2)} MB (${(growth * 100).toFixed(1)} %), rss ${(before.rss / 1e6).toFixed(1)} → ${(after.rss / 1e6).toFixed(1)} MB`,
-        `  flow A↔B: ${report.sent} events (${flow.perPhase.get('during fuzz') ?? 0} during the fuzz), ${report.lost} lost, ${report.duplicated} duplicated, p50 ${percentile(report.latenciesMs, 50).toFixed(2)} ms, p99 ${percentile(report.latenciesMs, 99).toFixed(2)} ms`,
-      ].join('\n'),
-    )
+    const r = await fuzzUnderFlow(inputs, openFuzzer, flow, () => inspector.memoryAfterGc())
+    const report = r.flow
+    const { tried, refused, mismatches } = r.all
+    const growth = r.growth
+    console.log(fuzzSummary('backend socket', 'frames', 'A↔B', r))
     for (const m of mismatches.slice(0, 10)) console.log('  mismatch', JSON.stringify(m))
     const crashes = relay.crashes()
     record('hostile frames: backend socket', {

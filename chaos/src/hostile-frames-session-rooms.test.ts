@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { record } from './lib/counters.js'
 import { knobs } from './lib/env.js'
-import { percentile, SessionFlow } from './lib/flow.js'
+import { SessionFlow } from './lib/flow.js'
 import { sample, sessionHostile } from './lib/fuzz.js'
-import { merge, runHostile } from './lib/hostile-runner.js'
+import { fuzzSummary, fuzzUnderFlow } from './lib/hostile-runner.js'
 import { Relay } from './lib/relay.js'
 import { openSocket } from './lib/ws-client.js'
 
@@ -42,30 +42,12 @@ describe('hostile frames: session rooms', () => {
     await b.next((f) => f.type === 'connection:ack')
     await a.next((f) => f.type === 'user:joined' && f.user_id === 'bob')
     const flow = new SessionFlow(a, b)
-    flow.start(20)
-
     const inputs = sample(sessionHostile(MAX_PAYLOAD), knobs.fuzzFrames, knobs.seed, MAX_PAYLOAD)
-    // Warm up (lazy compilation, pools), then take the baseline after a full GC.
-    const warm = await runHostile(inputs.slice(0, 300), openFuzzer)
-    const before = await inspector.memoryAfterGc()
-    flow.phase = 'during fuzz'
-    const main = await runHostile(inputs.slice(300), openFuzzer)
-    flow.phase = 'after'
-    const after = await inspector.memoryAfterGc()
-    const report = await flow.finish()
-
-    const all = merge(warm, main)
-    const { tried, refused, mismatches } = all
-    const kinds = all.byKind
-    const growth = (after.heapUsed - before.heapUsed) / before.heapUsed
-    console.log(
-      [
-        `session rooms: ${tried} hostile messages, ${refused} answered as documented, ${all.closes} closes`,
-        `  kinds: ${JSON.stringify(kinds)}`,
-        `  heap after GC: ${(before.heapUsed / 1e6).toFixed(2)} MB → ${(after.heapUsed / 1e6).toFixed(2)} MB (${(growth * 100).toFixed(1)} %), rss ${(before.rss / 1e6).toFixed(1)} → ${(after.rss / 1e6).toFixed(1)} MB`,
-        `  flow alice↔bob: ${report.sent} sent (${flow.perPhase.get('during fuzz') ?? 0} during the fuzz), ${report.lost} lost, ${report.duplicated} duplicated, p50 ${percentile(report.latenciesMs, 50).toFixed(2)} ms, p99 ${percentile(report.latenciesMs, 99).toFixed(2)} ms`,
-      ].join('\n'),
-    )
+    const r = await fuzzUnderFlow(inputs, openFuzzer, flow, () => inspector.memoryAfterGc())
+    const report = r.flow
+    const { tried, refused, mismatches } = r.all
+    const growth = r.growth
+    console.log(fuzzSummary('session rooms', 'messages', 'alice↔bob', r))
     for (const m of mismatches.slice(0, 10)) console.log('  mismatch', JSON.stringify(m))
     const crashes = relay.crashes() + (relay.proc.alive ? 0 : 1)
     record('hostile frames: session rooms', {

@@ -1,3 +1,4 @@
+import { type BackendFlow, type FlowReport, percentile, type SessionFlow } from './flow.js'
 import type { Hostile } from './fuzz.js'
 import type { Conn, Frame } from './ws-client.js'
 
@@ -89,4 +90,54 @@ async function answerAfter(conn: Conn, from: number): Promise<{ error?: Frame; c
     if (r.close !== undefined) return { close: r.close.code }
     return {}
   }
+}
+
+/** What `fuzzUnderFlow` measured: the fuzz answers, relay memory after GC around it, and the flow. */
+export type FuzzUnderFlow = {
+  all: HostileReport
+  before: NodeJS.MemoryUsage
+  after: NodeJS.MemoryUsage
+  growth: number
+  flow: FlowReport
+  duringFuzz: number
+}
+
+/**
+ * Runs `inputs` against the relay while `flow` keeps steady traffic between two good clients: a warm-up
+ * of the first 300 (lazy compilation, pools), then the baseline after a full GC, the rest, and memory
+ * after GC again.
+ */
+export async function fuzzUnderFlow(
+  inputs: Hostile[],
+  open: () => Promise<Conn>,
+  flow: BackendFlow | SessionFlow,
+  memoryAfterGc: () => Promise<NodeJS.MemoryUsage>,
+): Promise<FuzzUnderFlow> {
+  flow.start(20)
+  const warm = await runHostile(inputs.slice(0, 300), open)
+  const before = await memoryAfterGc()
+  flow.phase = 'during fuzz'
+  const main = await runHostile(inputs.slice(300), open)
+  flow.phase = 'after'
+  const after = await memoryAfterGc()
+  const report = await flow.finish()
+  return {
+    all: merge(warm, main),
+    before,
+    after,
+    growth: (after.heapUsed - before.heapUsed) / before.heapUsed,
+    flow: report,
+    duringFuzz: flow.perPhase.get('during fuzz') ?? 0,
+  }
+}
+
+/** The lines both fuzz scenarios print. */
+export function fuzzSummary(label: string, unit: string, flowName: string, r: FuzzUnderFlow): string {
+  const mb = (n: number, d: number) => (n / 1e6).toFixed(d)
+  return [
+    `${label}: ${r.all.tried} hostile ${unit}, ${r.all.refused} answered as documented, ${r.all.closes} closes`,
+    `  kinds: ${JSON.stringify(r.all.byKind)}`,
+    `  heap after GC: ${mb(r.before.heapUsed, 2)} MB → ${mb(r.after.heapUsed, 2)} MB (${(r.growth * 100).toFixed(1)} %), rss ${mb(r.before.rss, 1)} → ${mb(r.after.rss, 1)} MB`,
+    `  flow ${flowName}: ${r.flow.sent} sent (${r.duringFuzz} during the fuzz), ${r.flow.lost} lost, ${r.flow.duplicated} duplicated, p50 ${percentile(r.flow.latenciesMs, 50).toFixed(2)} ms, p99 ${percentile(r.flow.latenciesMs, 99).toFixed(2)} ms`,
+  ].join('\n')
 }
