@@ -48,6 +48,8 @@ export class BackendHub implements ClusterInbox {
   readonly #active = new Map<string, BackendConnection>()
   /** Every socket of a user not yet closed (the active one, and replaced ones still closing). */
   readonly #sockets = new Map<string, Set<BackendConnection>>()
+  /** Sockets in `#sockets`, kept as they are added and removed (a recount would cost O(n) per change). */
+  #openSockets = 0
   /** Watched user id → the local connections watching it. */
   readonly #watchers = new Map<string, Set<BackendConnection>>()
   readonly #opts: HubOptions
@@ -82,9 +84,7 @@ export class BackendHub implements ClusterInbox {
   }
 
   get openSockets(): number {
-    let n = 0
-    for (const set of this.#sockets.values()) n += set.size
-    return n
+    return this.#openSockets
   }
 
   /** Users connected to this node. */
@@ -125,6 +125,7 @@ export class BackendHub implements ClusterInbox {
       this.#sockets.set(userId, sockets)
     }
     sockets.add(conn)
+    this.#openSockets++
     this.connectionsAccepted++
     this.#m.backendConnectionsTotal.inc()
     this.#m.backendConnections.set(this.openSockets)
@@ -215,8 +216,8 @@ export class BackendHub implements ClusterInbox {
     conn.closing = true
     this.#detach(conn)
     const sockets = this.#sockets.get(conn.user.id)
-    if (sockets !== undefined) {
-      sockets.delete(conn)
+    if (sockets?.delete(conn)) {
+      this.#openSockets--
       if (sockets.size === 0) this.#sockets.delete(conn.user.id)
     }
     this.#m.backendConnections.set(this.openSockets)
