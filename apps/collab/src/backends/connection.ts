@@ -1,22 +1,37 @@
-import { randomUUID } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
+import type { Duplex } from 'node:stream'
 import type { UserRef } from '@pp/contracts'
 import type { WebSocket } from 'ws'
 import type { OnlineUser } from '../cluster/cluster.js'
+import type { BackendHub } from './hub.js'
 import { TokenBucket } from './token-bucket.js'
 
 /** Options `ws` is given for every text frame (allocated once). */
 const TEXT = { binary: false } as const
 
-/** One backend's socket and what the relay knows about it. */
+/** Connection ids are this process's random prefix and a counter: unique across relay nodes. */
+const CONN_PREFIX = randomBytes(6).toString('hex')
+let connSeq = 0
+
+/**
+ * One backend's socket and what the relay knows about it. Kept small: a node holds tens of thousands
+ * of these, so what can be derived (the connection id, the `OnlineUser` view) is derived on demand.
+ */
 export class BackendConnection {
-  readonly connId = randomUUID()
+  readonly #seq = ++connSeq
+  /** The user's `{id, displayName}` serialized once: it goes into every event this backend sends. */
   readonly userJson: string
-  readonly info: OnlineUser
   /** User ids this backend watches. */
   watching: readonly string[] = []
   missedPongs = 0
   /** True once the relay decided to close it: nothing more is routed to it. */
   closing = false
+  /** Out of routing, waiting for its socket to close (the hub's `#lingering`). */
+  lingering = false
+  /** Its socket has closed. */
+  closed = false
+  /** Corked by the hub for the rest of this turn of the event loop. */
+  corked = false
   /** True after a `rate_limited` error, until a second passes with no frame dropped. */
   limited = false
   /** Frames dropped since the `rate_limited` error. */
@@ -24,27 +39,43 @@ export class BackendConnection {
   /** When the last frame was dropped (ms since the epoch). */
   lastDropAt = 0
   readonly bucket: TokenBucket
-  expiryTimer: NodeJS.Timeout | undefined
+  readonly #connectedAt = Date.now()
 
   constructor(
+    readonly hub: BackendHub,
     readonly socket: WebSocket,
+    /** The TCP socket under `socket`. */
+    readonly raw: Duplex,
     readonly user: UserRef,
+    /** The token's `exp`, ms since the epoch. */
     readonly expiresAt: number,
-    backendUrl: string | null,
+    readonly backendUrl: string | null,
     rate: { perSec: number; burst: number },
   ) {
     this.userJson = JSON.stringify(user)
-    this.info = { ...user, backendUrl, connectedAt: new Date().toISOString() }
     this.bucket = new TokenBucket(rate.perSec, rate.burst)
+  }
+
+  /** Unique among every connection of every relay node. */
+  get connId(): string {
+    return `${CONN_PREFIX}-${this.#seq}`
+  }
+
+  get info(): OnlineUser {
+    return {
+      id: this.user.id,
+      displayName: this.user.displayName,
+      backendUrl: this.backendUrl,
+      connectedAt: new Date(this.#connectedAt).toISOString(),
+    }
   }
 
   get open(): boolean {
     return !this.closing && this.socket.readyState === 1
   }
 
-  /** Sends a text frame; returns the bytes now waiting to be written to this socket. */
-  send(text: string | Buffer): number {
+  /** Sends a text frame. */
+  send(text: string | Buffer): void {
     this.socket.send(text, TEXT)
-    return this.socket.bufferedAmount
   }
 }

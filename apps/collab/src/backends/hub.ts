@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream'
 import { CloseCode, CloseReason, type ErrorCode, type UserRef } from '@pp/contracts'
 import type { Logger } from 'pino'
 import type { RawData, WebSocket } from 'ws'
@@ -36,8 +37,14 @@ const CLOSE_GRACE_MS = 1000
 const RATE_EPISODE_MS = 1000
 /** A slow consumer gets longer: its close frame waits behind everything already buffered. */
 const SLOW_CLOSE_GRACE_MS = 5000
-/** setTimeout's limit; a token expiring later is checked again then. */
-const MAX_TIMER_MS = 2_147_483_647
+/** A connection is closed this long after its token's `exp` (the same leeway the upgrade allows). */
+const EXPIRY_LEEWAY_MS = 30_000
+/** How often token expiry is checked (one timer for the whole hub, not one per connection). */
+const EXPIRY_CHECK_MS = 1000
+
+/** The hub's connection on a backend `WebSocket`, so the listeners can be shared by every socket. */
+const CONN = Symbol('backendConnection')
+type HubSocket = WebSocket & { [CONN]?: BackendConnection }
 
 /**
  * The relay's core for backends: who is connected, who watches whom, and the routing of `send` and
@@ -46,10 +53,15 @@ const MAX_TIMER_MS = 2_147_483_647
 export class BackendHub implements ClusterInbox {
   /** The routing connection of each user on this node. */
   readonly #active = new Map<string, BackendConnection>()
-  /** Every socket of a user not yet closed (the active one, and replaced ones still closing). */
-  readonly #sockets = new Map<string, Set<BackendConnection>>()
-  /** Sockets in `#sockets`, kept as they are added and removed (a recount would cost O(n) per change). */
-  #openSockets = 0
+  /** Sockets taken out of routing (replaced, refused, expired) whose close has not finished yet. */
+  readonly #lingering = new Set<BackendConnection>()
+  /** Per user, how many of `#lingering` are theirs (users with none have no entry). */
+  readonly #lingeringPerUser = new Map<string, number>()
+  /** Sockets corked this turn of the event loop: their frames go out in one write when it ends. */
+  #corked: BackendConnection[] = []
+  /** The earliest token expiry (ms since the epoch) among the connections; a check before it is skipped. */
+  #nextExpiry = Number.POSITIVE_INFINITY
+  #expiryCheck: NodeJS.Timeout | undefined
   /** Watched user id → the local connections watching it. */
   readonly #watchers = new Map<string, Set<BackendConnection>>()
   readonly #opts: HubOptions
@@ -75,16 +87,28 @@ export class BackendHub implements ClusterInbox {
   start(): void {
     this.#heartbeat = setInterval(() => this.#beat(), this.#opts.heartbeatMs)
     this.#heartbeat.unref()
+    this.#expiryCheck = setInterval(() => this.#checkExpiry(Date.now()), EXPIRY_CHECK_MS)
+    this.#expiryCheck.unref()
   }
 
   // ---- registry ------------------------------------------------------------
+
+  /** @internal for the shared socket listeners. */
+  get log(): Logger {
+    return this.#log
+  }
 
   get activeUsers(): number {
     return this.#active.size
   }
 
   get openSockets(): number {
-    return this.#openSockets
+    return this.#active.size + this.#lingering.size
+  }
+
+  /** True once `drain` has begun: new backend sockets are refused (503). */
+  get draining(): boolean {
+    return this.#draining
   }
 
   /** Users connected to this node. */
@@ -107,41 +131,41 @@ export class BackendHub implements ClusterInbox {
   /** False when the user already holds as many sockets as allowed plus the one that may replace them. */
   canAccept(userId: string): boolean {
     if (this.#draining) return false
-    const n = this.#sockets.get(userId)?.size ?? 0
+    const n = (this.#active.has(userId) ? 1 : 0) + (this.#lingeringPerUser.get(userId) ?? 0)
     return n <= this.#opts.maxConnectionsPerUser
   }
 
   // ---- connections ---------------------------------------------------------
 
-  attach(socket: WebSocket, identity: BackendIdentity, backendUrl: string | null): BackendConnection {
-    const conn = new BackendConnection(socket, identity.user, identity.expiresAt, backendUrl, {
+  /**
+   * Takes an upgraded backend socket into the hub. `raw` is its TCP socket: frames routed to it are
+   * corked there until the current turn of the event loop ends, so a burst leaves in one write.
+   */
+  attach(
+    socket: WebSocket,
+    identity: BackendIdentity,
+    backendUrl: string | null,
+    raw: Duplex,
+  ): BackendConnection {
+    const conn = new BackendConnection(this, socket, raw, identity.user, identity.expiresAt, backendUrl, {
       perSec: this.#opts.ratePerSec,
       burst: this.#opts.rateBurst,
     })
     const userId = conn.user.id
-    let sockets = this.#sockets.get(userId)
-    if (sockets === undefined) {
-      sockets = new Set()
-      this.#sockets.set(userId, sockets)
-    }
-    sockets.add(conn)
-    this.#openSockets++
     this.connectionsAccepted++
     this.#m.backendConnectionsTotal.inc()
-    this.#m.backendConnections.set(this.openSockets)
 
-    socket.on('message', (data: RawData, isBinary: boolean) => this.#onMessage(conn, data, isBinary))
-    socket.on('pong', () => {
-      conn.missedPongs = 0
-    })
-    socket.on('close', (code: number) => this.#onClose(conn, code))
-    socket.on('error', (err: Error) => {
-      this.#log.debug({ user: conn.user.id, err: err.message }, 'backend socket error')
-    })
-    this.#armExpiry(conn)
+    ;(socket as HubSocket)[CONN] = conn
+    socket.on('message', onSocketMessage)
+    socket.on('pong', onSocketPong)
+    socket.on('close', onSocketClose)
+    socket.on('error', onSocketError)
+    if (conn.expiresAt < this.#nextExpiry) this.#nextExpiry = conn.expiresAt
 
     const previous = this.#active.get(userId)
     this.#active.set(userId, conn)
+    if (previous !== undefined) this.#linger(previous)
+    this.#m.backendConnections.set(this.openSockets)
     conn.send(welcomeFrame(conn.user, this.#opts.heartbeatMs))
     if (previous !== undefined) {
       this.#unwatchAll(previous)
@@ -158,26 +182,44 @@ export class BackendHub implements ClusterInbox {
     return conn
   }
 
+  /** Moves a connection out of routing into `#lingering` until its socket has closed. */
+  #linger(conn: BackendConnection): void {
+    if (conn.lingering || conn.closed) return
+    conn.lingering = true
+    this.#lingering.add(conn)
+    const userId = conn.user.id
+    this.#lingeringPerUser.set(userId, (this.#lingeringPerUser.get(userId) ?? 0) + 1)
+  }
+
+  #unlinger(conn: BackendConnection): void {
+    if (!conn.lingering) return
+    conn.lingering = false
+    this.#lingering.delete(conn)
+    const userId = conn.user.id
+    const n = (this.#lingeringPerUser.get(userId) ?? 1) - 1
+    if (n > 0) this.#lingeringPerUser.set(userId, n)
+    else this.#lingeringPerUser.delete(userId)
+  }
+
   #announce(conn: BackendConnection): void {
     const at = new Date().toISOString()
     this.#notifyWatchers(conn.user.id, presenceFrame(conn.userJson, true, at))
     this.#cluster?.announce(conn.info, conn.connId)
   }
 
-  #armExpiry(conn: BackendConnection): void {
-    const delay = conn.expiresAt + 30_000 - Date.now()
-    conn.expiryTimer = setTimeout(
-      () => {
-        if (Date.now() >= conn.expiresAt + 30_000) {
-          this.#log.info({ user: conn.user.id }, `${conn.user.displayName}'s token expired; closing`)
-          this.#close(conn, CloseCode.TOKEN_EXPIRED, CloseReason[CloseCode.TOKEN_EXPIRED], CLOSE_GRACE_MS)
-        } else {
-          this.#armExpiry(conn)
-        }
-      },
-      Math.max(0, Math.min(delay, MAX_TIMER_MS)),
-    )
-    conn.expiryTimer.unref()
+  /** Closes (4001) every connection whose token expired more than the leeway ago. */
+  #checkExpiry(now: number): void {
+    if (now < this.#nextExpiry + EXPIRY_LEEWAY_MS) return
+    let next = Number.POSITIVE_INFINITY
+    for (const conn of this.#active.values()) {
+      if (now >= conn.expiresAt + EXPIRY_LEEWAY_MS) {
+        this.#log.info({ user: conn.user.id }, `${conn.user.displayName}'s token expired; closing`)
+        this.#close(conn, CloseCode.TOKEN_EXPIRED, CloseReason[CloseCode.TOKEN_EXPIRED], CLOSE_GRACE_MS)
+      } else if (conn.expiresAt < next) {
+        next = conn.expiresAt
+      }
+    }
+    this.#nextExpiry = next
   }
 
   /** Stops routing to `conn` and closes it; it is dropped if it has not closed after `graceMs`. */
@@ -186,6 +228,7 @@ export class BackendHub implements ClusterInbox {
     conn.closing = true
     this.#m.closes.labels(String(code)).inc()
     this.#detach(conn)
+    this.#linger(conn)
     try {
       conn.socket.close(code, reason)
     } catch {
@@ -199,11 +242,11 @@ export class BackendHub implements ClusterInbox {
 
   /** Takes `conn` out of routing; watchers hear it went offline if it was the user's active one. */
   #detach(conn: BackendConnection): void {
-    clearTimeout(conn.expiryTimer)
     this.#unwatchAll(conn)
     const userId = conn.user.id
     if (this.#active.get(userId) !== conn) return
     this.#active.delete(userId)
+    this.#linger(conn)
     this.#log.info({ user: userId }, `${conn.user.displayName} disconnected`)
     this.#cluster?.withdraw(conn.user, conn.connId)
     // Online on another node already (it moved): its watchers here keep seeing it online.
@@ -211,41 +254,44 @@ export class BackendHub implements ClusterInbox {
     this.#notifyWatchers(userId, presenceFrame(conn.userJson, false, new Date().toISOString()))
   }
 
-  #onClose(conn: BackendConnection, code: number): void {
+  /** @internal the socket's 'close' listener. */
+  onClose(conn: BackendConnection, code: number): void {
     this.#log.debug({ user: conn.user.id, code }, 'backend socket closed')
     conn.closing = true
+    conn.closed = true
     this.#detach(conn)
-    const sockets = this.#sockets.get(conn.user.id)
-    if (sockets?.delete(conn)) {
-      this.#openSockets--
-      if (sockets.size === 0) this.#sockets.delete(conn.user.id)
-    }
+    this.#unlinger(conn)
     this.#m.backendConnections.set(this.openSockets)
   }
 
+  /** Every socket not closed yet: the routed ones, then those still closing. */
+  *#allSockets(): Generator<BackendConnection> {
+    yield* this.#active.values()
+    yield* this.#lingering
+  }
+
   #beat(): void {
-    for (const sockets of this.#sockets.values()) {
-      for (const conn of sockets) {
-        if (conn.missedPongs >= 2) {
-          this.#log.info({ user: conn.user.id }, `${conn.user.displayName} missed two pongs; terminating`)
-          conn.closing = true
-          this.#detach(conn)
-          conn.socket.terminate()
-          continue
-        }
-        conn.missedPongs++
-        try {
-          conn.socket.ping()
-        } catch {
-          // a socket that is closing cannot be pinged; its close handler cleans up
-        }
+    for (const conn of [...this.#allSockets()]) {
+      if (conn.missedPongs >= 2) {
+        this.#log.info({ user: conn.user.id }, `${conn.user.displayName} missed two pongs; terminating`)
+        conn.closing = true
+        this.#detach(conn)
+        conn.socket.terminate()
+        continue
+      }
+      conn.missedPongs++
+      try {
+        conn.socket.ping()
+      } catch {
+        // a socket that is closing cannot be pinged; its close handler cleans up
       }
     }
   }
 
   // ---- frames --------------------------------------------------------------
 
-  #onMessage(conn: BackendConnection, data: RawData, isBinary: boolean): void {
+  /** @internal the socket's 'message' listener. */
+  onMessage(conn: BackendConnection, data: RawData, isBinary: boolean): void {
     if (conn.closing) return
     if (isBinary) {
       this.#close(conn, CloseCode.UNSUPPORTED_DATA, 'text frames only', CLOSE_GRACE_MS)
@@ -308,15 +354,38 @@ export class BackendHub implements ClusterInbox {
     this.#sendTo(conn, errorFrame(code, message, ref))
   }
 
-  /** Sends to a connection, closing it with 1013 when its send buffer passes the limit. */
+  /**
+   * Sends to a connection. The first frame for a socket in a turn of the event loop corks it;
+   * `#uncorkAll` (setImmediate, right after the turn's I/O callbacks) lets everything routed to it
+   * meanwhile leave in one write, then closes with 1013 a socket whose send buffer is still over the
+   * limit: bytes its backend has not read, not the burst just routed to it.
+   */
   #sendTo(conn: BackendConnection, text: string | Buffer): void {
     if (conn.closing) return
-    if (conn.send(text) > this.#opts.sendBufferLimit) {
-      this.#log.warn(
-        { user: conn.user.id, buffered: conn.socket.bufferedAmount },
-        `${conn.user.displayName} is not reading (send buffer full); closing`,
-      )
-      this.#close(conn, CloseCode.TRY_AGAIN_LATER, 'send buffer full', SLOW_CLOSE_GRACE_MS)
+    if (!conn.corked) {
+      conn.corked = true
+      conn.raw.cork()
+      if (this.#corked.length === 0) setImmediate(this.#uncorkAll)
+      this.#corked.push(conn)
+    }
+    conn.send(text)
+  }
+
+  readonly #uncorkAll = (): void => {
+    const corked = this.#corked
+    this.#corked = []
+    const limit = this.#opts.sendBufferLimit
+    for (let i = 0; i < corked.length; i++) {
+      const conn = corked[i] as BackendConnection
+      conn.corked = false
+      conn.raw.uncork()
+      if (!conn.closing && conn.socket.bufferedAmount > limit) {
+        this.#log.warn(
+          { user: conn.user.id, buffered: conn.socket.bufferedAmount },
+          `${conn.user.displayName} is not reading (send buffer full); closing`,
+        )
+        this.#close(conn, CloseCode.TRY_AGAIN_LATER, 'send buffer full', SLOW_CLOSE_GRACE_MS)
+      }
     }
   }
 
@@ -488,7 +557,8 @@ export class BackendHub implements ClusterInbox {
   async #drain(closeAfterMs: number): Promise<void> {
     this.#draining = true
     clearInterval(this.#heartbeat)
-    const all = [...this.#sockets.values()].flatMap((s) => [...s])
+    clearInterval(this.#expiryCheck)
+    const all = [...this.#allSockets()]
     for (const conn of all) {
       if (!conn.closing) {
         try {
@@ -499,17 +569,34 @@ export class BackendHub implements ClusterInbox {
       }
     }
     await this.#waitClosed(closeAfterMs)
-    for (const sockets of this.#sockets.values()) {
-      for (const conn of sockets) this.#close(conn, CloseCode.GOING_AWAY, 'relay shutting down', closeAfterMs)
-    }
+    for (const conn of [...this.#allSockets()])
+      this.#close(conn, CloseCode.GOING_AWAY, 'relay shutting down', closeAfterMs)
     await this.#waitClosed(closeAfterMs)
-    for (const sockets of this.#sockets.values()) for (const conn of sockets) conn.socket.terminate()
+    for (const conn of [...this.#allSockets()]) conn.socket.terminate()
   }
 
   async #waitClosed(limitMs: number): Promise<void> {
     const deadline = Date.now() + limitMs
-    while (this.#sockets.size > 0 && Date.now() < deadline) {
+    while (this.openSockets > 0 && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 10))
     }
   }
+}
+
+// Listeners shared by every backend socket (one function each, not closures per connection).
+function onSocketMessage(this: HubSocket, data: RawData, isBinary: boolean): void {
+  const conn = this[CONN]
+  if (conn !== undefined) conn.hub.onMessage(conn, data, isBinary)
+}
+function onSocketPong(this: HubSocket): void {
+  const conn = this[CONN]
+  if (conn !== undefined) conn.missedPongs = 0
+}
+function onSocketClose(this: HubSocket, code: number): void {
+  const conn = this[CONN]
+  if (conn !== undefined) conn.hub.onClose(conn, code)
+}
+function onSocketError(this: HubSocket, err: Error): void {
+  const conn = this[CONN]
+  conn?.hub.log.debug({ user: conn.user.id, err: err.message }, 'backend socket error')
 }
