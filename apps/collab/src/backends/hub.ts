@@ -19,6 +19,7 @@ import {
   undeliverableFrame,
   welcomeFrame,
 } from './frames.js'
+import { textFrame } from './wire.js'
 
 export type HubOptions = {
   heartbeatMs: number
@@ -358,17 +359,18 @@ export class BackendHub implements ClusterInbox {
    * Sends to a connection. The first frame for a socket in a turn of the event loop corks it;
    * `#uncorkAll` (setImmediate, right after the turn's I/O callbacks) lets everything routed to it
    * meanwhile leave in one write, then closes with 1013 a socket whose send buffer is still over the
-   * limit: bytes its backend has not read, not the burst just routed to it.
+   * limit: bytes its backend has not read, not the burst just routed to it. `frame` is the frame's
+   * text, or a complete WebSocket frame from `textFrame` (one encoding written to many sockets).
    */
-  #sendTo(conn: BackendConnection, text: string | Buffer): void {
-    if (conn.closing) return
+  #sendTo(conn: BackendConnection, frame: string | Buffer): void {
+    if (!conn.open) return
     if (!conn.corked) {
       conn.corked = true
       conn.raw.cork()
       if (this.#corked.length === 0) setImmediate(this.#uncorkAll)
       this.#corked.push(conn)
     }
-    conn.send(text)
+    conn.raw.write(typeof frame === 'string' ? textFrame(frame) : frame)
   }
 
   readonly #uncorkAll = (): void => {
@@ -401,8 +403,8 @@ export class BackendHub implements ClusterInbox {
     const type = frame.event.type
     const out = eventFrame(frame.id, conn.userJson, frame.event, eventJson)
     const to = frame.to
-    // Encoded once for all recipients (ws would encode a string again for each socket).
-    const payload = to.length > 1 ? Buffer.from(out) : out
+    // One complete WebSocket frame, written as it is to every recipient's socket.
+    const payload = textFrame(out)
     let delivered = 0
     let forwarded = 0
     for (let i = 0; i < to.length; i++) {
@@ -507,7 +509,8 @@ export class BackendHub implements ClusterInbox {
   #notifyWatchers(userId: string, frame: string): void {
     const set = this.#watchers.get(userId)
     if (set === undefined) return
-    for (const watcher of set) this.#sendTo(watcher, frame)
+    const wire = textFrame(frame)
+    for (const watcher of set) this.#sendTo(watcher, wire)
   }
 
   // ---- from other nodes ------------------------------------------------------
