@@ -104,13 +104,13 @@ export function render(res: Results): string {
       target: 'information',
     })
     rows.push({
-      metric: '1 · idle latency p50 (500 events/s), µs',
+      metric: `1 · idle latency p50 (500 events/s), µs (floor on this machine, a bare TCP echo through a Node process pinned the same way: ${cell(res.p2p?.floorP50)})`,
       cells: { ours: p.ours?.idleP50, raw: p.raw?.idleP50, sio: p.sio?.idleP50 },
       target: '≤ 150 µs',
       ok: within(p.ours?.idleP50.median, (v) => v <= 150),
     })
     rows.push({
-      metric: '1 · idle latency p99, µs',
+      metric: `1 · idle latency p99, µs (bare TCP echo: ${cell(res.p2p?.floorP99)})`,
       cells: { ours: p.ours?.idleP99, raw: p.raw?.idleP99, sio: p.sio?.idleP99 },
       target: '≤ 500 µs',
       ok: within(p.ours?.idleP99.median, (v) => v <= 500),

@@ -2,6 +2,7 @@
  * The load driver: a process of its own (forked by run.ts, pinned to its own core) that opens bench
  * backend connections, sends at a fixed rate stamped with process.hrtime, and records HDR histograms.
  */
+import { connect as tcpConnect } from 'node:net'
 import * as hdr from 'hdr-histogram-js'
 import { io as ioClient } from 'socket.io-client'
 import { userId } from '../lib/ids.js'
@@ -277,6 +278,45 @@ async function load(c: Extract<DriverCommand, { cmd: 'load' }>): Promise<LoadRes
   }
 }
 
+/** The idle floor: fixed-rate round trips through a bare TCP echo, timed like `load`'s events. */
+async function echo(c: Extract<DriverCommand, { cmd: 'echo' }>): Promise<Latency & { n: number }> {
+  const socket = tcpConnect({ port: c.port, host: '127.0.0.1', noDelay: true })
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve())
+    socket.once('error', reject)
+  })
+  const hist = newHistogram()
+  const message = Buffer.alloc(c.bytes, 120)
+  const stamps: number[] = []
+  let pending = 0
+  socket.on('data', (chunk: Buffer) => {
+    pending += chunk.length
+    while (pending >= c.bytes && stamps.length > 0) {
+      pending -= c.bytes
+      hist.recordValue(Math.min(MAX_US, Math.max(1, nowUs() - (stamps.shift() ?? 0))))
+    }
+  })
+  const total = Math.max(1, Math.round((c.rate * c.durationMs) / 1000))
+  const t0 = performance.now()
+  let seq = 0
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const due = Math.min(total, Math.floor(((performance.now() - t0) * c.rate) / 1000) + 1)
+      while (seq < due) {
+        stamps.push(nowUs())
+        socket.write(message)
+        seq++
+      }
+      if (seq >= total) resolve()
+      else setTimeout(tick, 1)
+    }
+    tick()
+  })
+  await until(() => stamps.length === 0, 2000)
+  socket.destroy()
+  return { ...latency(hist), n: hist.totalCount }
+}
+
 function closeGroup(name: string): void {
   const group = groups.get(name)
   if (group === undefined) return
@@ -416,6 +456,8 @@ async function handle(c: DriverCommand): Promise<unknown> {
       return null
     case 'load':
       return load(c)
+    case 'echo':
+      return echo(c)
     case 'storm-arm':
       return stormArm(c)
     case 'storm-go': {

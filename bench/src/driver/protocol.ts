@@ -27,6 +27,14 @@ export type DriverCommand =
       durationMs: number
       drainMs: number
     }
+  | {
+      /** Round trips of `bytes`-long messages through a TCP echo server, one at a time, at `rate`/s. */
+      cmd: 'echo'
+      port: number
+      rate: number
+      durationMs: number
+      bytes: number
+    }
   | { cmd: 'storm-arm'; group: string; observer: number }
   | { cmd: 'storm-go' }
   | { cmd: 'storm-wait'; timeoutMs: number }

@@ -204,6 +204,37 @@ async function startOnce(kind: Kind, opts: StartOptions): Promise<Server> {
   return server
 }
 
+/** The TCP echo of the idle floor (src/servers/tcp-echo.ts), started and pinned like the contenders. */
+export async function startEcho(): Promise<{ port: number; proc: ChildProcess }> {
+  const port = await freePort()
+  const proc = spawnPinned(
+    [process.execPath, '--import', 'tsx', join(BENCH_DIR, 'src/servers/tcp-echo.ts'), '--port', String(port)],
+    {
+      env: {},
+      cwd: BENCH_DIR,
+      core: 0,
+    },
+  )
+  let out = ''
+  await new Promise<void>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`tcp echo did not start: ${out}`)), 20_000)
+    const seen = (d: Buffer) => {
+      out += d.toString()
+      if (out.includes('listening')) {
+        clearTimeout(t)
+        resolve()
+      }
+    }
+    proc.stdout?.on('data', seen)
+    proc.stderr?.on('data', seen)
+    proc.once('exit', (code) => {
+      clearTimeout(t)
+      reject(new Error(`tcp echo exited with ${code}: ${out}`))
+    })
+  })
+  return { port, proc }
+}
+
 export async function stopServer(
   s: Server,
   signal: NodeJS.Signals = 'SIGTERM',

@@ -3,8 +3,8 @@
  * p99 passes 5 ms (the highest rate held is the throughput), then every contender at 70 % of the raw
  * forwarder's maximum.
  */
-import type { Pair } from '../driver/protocol.js'
-import { type Kind, RAISED_LIMITS, type Server, startServer, stopServer } from '../lib/procs.js'
+import type { Latency, Pair } from '../driver/protocol.js'
+import { type Kind, RAISED_LIMITS, type Server, startEcho, startServer, stopServer } from '../lib/procs.js'
 import { median, type Summary, summarize } from '../lib/stats.js'
 import { type Ctx, rotated } from './context.js'
 import { type Step, step, sweep } from './sweep.js'
@@ -25,6 +25,9 @@ export interface P2pKind {
 }
 export interface P2pResult {
   rate70: number
+  /** The idle floor: a bare TCP echo through a Node process, pinned as the servers are. */
+  floorP50: Summary
+  floorP99: Summary
   kinds: Partial<Record<Kind, P2pKind>>
 }
 
@@ -70,7 +73,18 @@ export async function p2p(ctx: Ctx): Promise<P2pResult> {
     }
 
     const idle = new Map<Kind, Step[]>()
+    const floor: Latency[] = []
+    const echo = await startEcho()
     for (let run = 0; run < ctx.runs; run++) {
+      const f = await ctx.driver.call<Latency>({
+        cmd: 'echo',
+        port: echo.port,
+        rate: 500,
+        durationMs: ctx.quick ? 1000 : 2000,
+        bytes: 400,
+      })
+      ctx.log(`p2p idle floor (bare TCP echo): p50 ${f.p50}µs p99 ${f.p99}µs`)
+      floor.push(f)
       for (const kind of rotated(ctx.kinds, run)) {
         const s = await step(ctx, server(kind), {
           group: `p2p-${kind}`,
@@ -84,6 +98,7 @@ export async function p2p(ctx: Ctx): Promise<P2pResult> {
         idle.set(kind, [...(idle.get(kind) ?? []), s])
       }
     }
+    echo.proc.kill('SIGTERM')
 
     // Coarse sweep first (it is the warm-up of a full run, the measurement of a quick one).
     const coarse = new Map<Kind, number>()
@@ -169,7 +184,12 @@ export async function p2p(ctx: Ctx): Promise<P2pResult> {
         at70Dup: a.reduce((n, s) => n + s.dup, 0),
       }
     }
-    return { rate70, kinds }
+    return {
+      rate70,
+      floorP50: summarize(floor.map((f) => f.p50)),
+      floorP99: summarize(floor.map((f) => f.p99)),
+      kinds,
+    }
   } finally {
     for (const kind of ctx.kinds)
       await ctx.driver.call({ cmd: 'close', group: `p2p-${kind}` }).catch(() => {})
