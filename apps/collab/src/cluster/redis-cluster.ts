@@ -105,7 +105,8 @@ export class RedisCluster implements Cluster {
       maxRetriesPerRequest: 1,
       retryStrategy: (attempt: number) => Math.min(100 * attempt, 1000),
     }
-    const cmd = new Redis(this.#url, options)
+    // Commands issued in one turn of the event loop (a burst of forwarded events) go out in one write.
+    const cmd = new Redis(this.#url, { ...options, enableAutoPipelining: true })
     // The subscriber queues its (re)subscriptions until it is connected.
     const sub = new Redis(this.#url, { ...options, enableOfflineQueue: true, maxRetriesPerRequest: null })
     this.#cmd = cmd
