@@ -116,11 +116,18 @@ function stormCheck(): void {
   }
 }
 
+/** When each client last heard `drain` (the backend's reconnect policy depends on it). */
+const drainedAt = new Map<Client, number>()
+
 function reconnect(client: Client, attempt: number, immediate: boolean): void {
   const s = storm
   if (s === undefined || !s.active) return
-  // The backend's policy: at once after a drain, else full jitter from 250 ms, doubling, capped at 5 s.
-  const delay = immediate ? 0 : Math.random() * Math.min(5000, 250 * 2 ** attempt)
+  // The backend's policy (apps/backend/src/delivery/backoff.ts): at once after a drain, else full jitter
+  // from 250 ms, doubling, capped at 5 s, or at 1 s for 30 s after a drain (the relay is restarting).
+  if (immediate) drainedAt.set(client, performance.now())
+  const since = performance.now() - (drainedAt.get(client) ?? Number.NEGATIVE_INFINITY)
+  const cap = since < 30_000 ? 1000 : 5000
+  const delay = immediate ? 0 : Math.random() * Math.min(cap, 250 * 2 ** attempt)
   setTimeout(() => {
     s.attempts++
     client.connect().then(

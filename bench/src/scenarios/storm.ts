@@ -1,7 +1,8 @@
 /**
  * Scenario 4, reconnect storm: 1,000 connected backends, one of them watching the other 999. The server
  * gets SIGTERM and is started again on the same port; every backend reconnects with the backend's
- * policy (full jitter from 250 ms, doubling, 5 s cap). Measured from the signal: all reconnected, and the
+ * policy (full jitter from 250 ms, doubling, 5 s cap; 1 s cap for 30 s after a `drain`, which only our
+ * relay sends). Measured from the signal: all reconnected, and the
  * watcher's presence view complete again.
  */
 import type { ConnectResult, StormResult } from '../driver/protocol.js'

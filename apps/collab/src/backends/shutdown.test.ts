@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { connectBackend, USER_A, USER_B } from '../test-support/backend-client.js'
+import { connectBackend, refusedStatus, tokenFor, USER_A, USER_B } from '../test-support/backend-client.js'
 import { startRelay } from '../test-support/relay.js'
 
 describe('graceful shutdown', () => {
@@ -21,4 +21,15 @@ describe('graceful shutdown', () => {
       expect(await again.stop()).toBe(0)
     })
   }
+
+  it('refuses a new backend with 503 while it drains (reconnect shortly, or to another node)', async () => {
+    const relay = await startRelay()
+    const a = await connectBackend(relay.wsUrl, USER_A)
+    const token = await tokenFor(USER_B)
+    const stopped = relay.stop('SIGTERM')
+    // A stays connected after its `drain`, so the relay is still draining when B knocks.
+    await a.next('drain', (f) => f.type === 'drain')
+    expect(await refusedStatus(relay.wsUrl, { authorization: `Bearer ${token}` })).toBe(503)
+    expect(await stopped).toBe(0)
+  })
 })
