@@ -63,8 +63,8 @@ export interface SweepResult {
 }
 
 /**
- * Raises the rate by `factor` per step until two steps in a row miss (p99 over limit, loss, lag); a
- * step that misses is tried once more before it counts as a miss.
+ * Raises the rate by `factor` per step until two steps in a row miss (p99 over limit, loss, lag) after
+ * one has held; a step that misses is tried once more before it counts as a miss.
  */
 export async function sweep(ctx: Ctx, server: Server, spec: SweepSpec, label: string): Promise<SweepResult> {
   const steps: Step[] = []
@@ -93,7 +93,8 @@ export async function sweep(ctx: Ctx, server: Server, spec: SweepSpec, label: st
         max = s.rate
         atMax = s
       }
-    } else {
+    } else if (max > 0) {
+      // Below the first rate held, a miss is a tail spike on a warming-up server, not its limit.
       misses++
     }
     rate *= spec.factor

@@ -53,6 +53,21 @@ export type SessionFanout = {
   audience: { except: string } | { only: string }
 }
 
+/** A member of a session room, as the nodes tell each other. */
+export type SessionMemberRef = { sessionId: string; userId: string; connectedAt: string }
+export type RemoteSessionMember = SessionMemberRef & { node: string }
+
+/** What the session rooms hear of members on other nodes. */
+export interface SessionMembersInbox {
+  /** This node's members now (sent to the other nodes as a snapshot, periodically and when asked). */
+  localMembers(): SessionMemberRef[]
+  /**
+   * A member on another node joined or left. `gone`: its node stopped announcing its members (it
+   * crashed or lost Redis), so nobody else will say it left.
+   */
+  remoteMember(member: RemoteSessionMember, joined: boolean, gone: boolean): void
+}
+
 export interface Cluster {
   readonly nodeId: string
   /** `stats` gives this node's counters (events routed, connections), shared for cluster-wide totals. */
@@ -74,4 +89,10 @@ export interface Cluster {
   publishSession(message: SessionFanout): void
   /** Where session-room messages from other nodes go (set by the session rooms). */
   onSession(handler: (message: SessionFanout) => void): void
+  /** A member of a session room on this node joined (`joined`) or left. */
+  sessionMember(member: SessionMemberRef, joined: boolean): void
+  /** Session-room members on other nodes (of one session, or of all), in the order they connected. */
+  remoteSessionMembers(sessionId?: string): RemoteSessionMember[]
+  /** Where membership news from other nodes goes (set by the session rooms). */
+  onSessionMembers(inbox: SessionMembersInbox): void
 }

@@ -7,7 +7,10 @@ import type {
   ClusterStatus,
   OnlineUser,
   RemoteDelivery,
+  RemoteSessionMember,
   SessionFanout,
+  SessionMemberRef,
+  SessionMembersInbox,
 } from './cluster.js'
 
 /**
@@ -17,7 +20,10 @@ import type {
  *   users go offline for everyone within the TTL (keyspace `expired` events, plus a periodic rescan).
  * - every node mirrors the other nodes' leases in memory (`#remote`), so routing is a map lookup.
  * - pub/sub: `pp:relay:presence` (comings and goings), `pp:relay:node:<id>` (frames for a node's
- *   users), `pp:relay:sessions` (session-room messages).
+ *   users), `pp:relay:sessions` (session-room messages and membership).
+ * - session rooms: each node announces its members' joins and leaves, and a snapshot of them every
+ *   TTL/3 (and when a node asks, on start or after a Redis outage); the others mirror them in memory.
+ *   A node whose snapshots stop for a TTL is gone: its members have left.
  * - Redis away: local routing goes on; users elsewhere count as unreachable (undeliverable), health
  *   says `degraded`; when Redis is back the node re-leases its users, rescans, and watchers hear again
  *   of everyone online (ioredis resubscribes the channels).
@@ -66,6 +72,16 @@ function parseLease(text: string | null): Lease | undefined {
 
 const userRef = (l: Lease): UserRef => ({ id: l.id, displayName: l.displayName })
 
+const memberKey = (m: SessionMemberRef) => `${m.sessionId}\u0000${m.userId}`
+
+function sessionMemberOf(v: unknown, node: string): RemoteSessionMember | undefined {
+  if (typeof v !== 'object' || v === null) return undefined
+  const m = v as Partial<SessionMemberRef>
+  if (typeof m.sessionId !== 'string' || typeof m.userId !== 'string' || typeof m.connectedAt !== 'string')
+    return undefined
+  return { sessionId: m.sessionId, userId: m.userId, connectedAt: m.connectedAt, node }
+}
+
 export class RedisCluster implements Cluster {
   readonly nodeId: string
   readonly #url: string
@@ -76,6 +92,13 @@ export class RedisCluster implements Cluster {
   #inbox: ClusterInbox | undefined
   #stats: () => Record<string, number> = () => ({})
   #sessionHandler: ((m: SessionFanout) => void) | undefined
+  #members: SessionMembersInbox | undefined
+  /** Other nodes' session-room members: node → (session + user → member). */
+  readonly #sessionMembers = new Map<string, Map<string, RemoteSessionMember>>()
+  /** When each node with session members last sent their snapshot (ms since the epoch). */
+  readonly #membersHeardAt = new Map<string, number>()
+  /** This node had members at its last snapshot (so one more, empty, tells the others they left). */
+  #hadMembers = false
   /** Leases held by this node: user id → lease value (the exact string stored in Redis). */
   readonly #own = new Map<string, string>()
   /** Other nodes' users. */
@@ -137,6 +160,7 @@ export class RedisCluster implements Cluster {
       await subscribed
       await this.#enableExpiryEvents()
       await this.#rescan()
+      this.#askForMembers()
     } else {
       this.#wasDown = true
     }
@@ -179,6 +203,7 @@ export class RedisCluster implements Cluster {
     await this.#enableExpiryEvents()
     await this.#refreshLeases()
     await this.#rescan({ renotify: true })
+    this.#askForMembers()
   }
 
   // ---- leases ----------------------------------------------------------------
@@ -240,7 +265,9 @@ export class RedisCluster implements Cluster {
   }
 
   async #tick(): Promise<void> {
+    this.#dropSilentNodes()
     if (!this.#up) return
+    this.#publishMembers()
     // Redis was not there when this node started, or restarted without its config.
     if (!this.#expiryEvents) await this.#enableExpiryEvents()
     await this.#refreshLeases()
@@ -347,6 +374,107 @@ export class RedisCluster implements Cluster {
     this.#sessionHandler = handler
   }
 
+  // ---- session-room membership ------------------------------------------------
+
+  onSessionMembers(inbox: SessionMembersInbox): void {
+    this.#members = inbox
+  }
+
+  sessionMember(member: SessionMemberRef, joined: boolean): void {
+    if (!this.#up) return // the next snapshot after Redis is back tells the others
+    this.#publishMeta({ kind: 'member', joined, member })
+  }
+
+  remoteSessionMembers(sessionId?: string): RemoteSessionMember[] {
+    const found: RemoteSessionMember[] = []
+    for (const members of this.#sessionMembers.values()) {
+      for (const m of members.values()) if (sessionId === undefined || m.sessionId === sessionId) found.push(m)
+    }
+    return found.sort((a, b) => (a.connectedAt < b.connectedAt ? -1 : a.connectedAt > b.connectedAt ? 1 : 0))
+  }
+
+  #publishMeta(meta: Record<string, unknown>): void {
+    this.#cmd
+      ?.publish(SESSIONS_CHANNEL, `${JSON.stringify({ ...meta, node: this.nodeId })}\n`)
+      .catch((err: Error) =>
+        this.#log.debug({ err: err.message }, 'redis: could not publish session members'),
+      )
+  }
+
+  #askForMembers(): void {
+    this.#publishMeta({ kind: 'members?' })
+    this.#publishMembers()
+  }
+
+  /** This node's members, as a snapshot (skipped when it has had none since the last one). */
+  #publishMembers(): void {
+    const members = this.#members?.localMembers() ?? []
+    if (members.length === 0 && !this.#hadMembers) return
+    this.#hadMembers = members.length > 0
+    this.#publishMeta({ kind: 'members', members })
+  }
+
+  #onMembersMessage(meta: Record<string, unknown>): void {
+    const node = meta.node
+    if (typeof node !== 'string' || node === this.nodeId) return
+    if (meta.kind === 'members?') {
+      this.#hadMembers = true // answer even with none: the asker may hold stale members of ours
+      this.#publishMembers()
+      return
+    }
+    if (meta.kind === 'member') {
+      const m = sessionMemberOf(meta.member, node)
+      if (m === undefined) return
+      let members = this.#sessionMembers.get(node)
+      if (meta.joined === true) {
+        if (members === undefined) {
+          members = new Map()
+          this.#sessionMembers.set(node, members)
+          this.#membersHeardAt.set(node, Date.now())
+        }
+        members.set(memberKey(m), m)
+        this.#members?.remoteMember(m, true, false)
+      } else if (members?.delete(memberKey(m)) === true) {
+        if (members.size === 0) this.#forgetNode(node)
+        this.#members?.remoteMember(m, false, false)
+      }
+      return
+    }
+    if (meta.kind === 'members' && Array.isArray(meta.members)) {
+      const before = this.#sessionMembers.get(node) ?? new Map<string, RemoteSessionMember>()
+      const after = new Map<string, RemoteSessionMember>()
+      for (const raw of meta.members) {
+        const m = sessionMemberOf(raw, node)
+        if (m !== undefined) after.set(memberKey(m), m)
+      }
+      if (after.size === 0) this.#forgetNode(node)
+      else {
+        this.#sessionMembers.set(node, after)
+        this.#membersHeardAt.set(node, Date.now())
+      }
+      for (const [k, m] of after) if (!before.has(k)) this.#members?.remoteMember(m, true, false)
+      // Left without a word reaching us (Redis was away): nobody else will say so.
+      for (const [k, m] of before) if (!after.has(k)) this.#members?.remoteMember(m, false, true)
+    }
+  }
+
+  #forgetNode(node: string): void {
+    this.#sessionMembers.delete(node)
+    this.#membersHeardAt.delete(node)
+  }
+
+  /** Nodes whose snapshots stopped for a TTL (crashed, or cut off from Redis): their members are gone. */
+  #dropSilentNodes(): void {
+    const now = Date.now()
+    for (const [node, at] of this.#membersHeardAt) {
+      if (now - at <= this.#ttlMs) continue
+      const members = this.#sessionMembers.get(node)
+      this.#forgetNode(node)
+      this.#log.info({ node, members: members?.size ?? 0 }, `node ${node} silent: its session members left`)
+      for (const m of members?.values() ?? []) this.#members?.remoteMember(m, false, true)
+    }
+  }
+
   #onMessage(channel: string, message: string): void {
     try {
       if (channel === PRESENCE_CHANNEL) {
@@ -360,6 +488,10 @@ export class RedisCluster implements Cluster {
       const text = message.slice(nl + 1)
       if (channel === SESSIONS_CHANNEL) {
         if (meta.node === this.nodeId) return
+        if (meta.kind !== undefined) {
+          this.#onMembersMessage(meta)
+          return
+        }
         this.#sessionHandler?.({
           sessionId: meta.sessionId as string,
           audience: meta.audience as SessionFanout['audience'],

@@ -36,8 +36,20 @@ export type SessionHubOptions = {
   rooms?: SessionRooms
   /** Scale-out: hands every delivered message to the other relay nodes (see cluster/redis-cluster.ts). */
   fanout?: (sessionId: string, text: string, audience: Audience) => void
+  /** Scale-out: the members of the same rooms on other relay nodes, and news of this node's. */
+  remote?: RemoteMembers
   metrics?: SessionMetricsSink
   now?: () => Date
+}
+
+/** A session member as the relay nodes tell each other. */
+export type MemberRef = { sessionId: string; userId: string; connectedAt: string }
+
+export interface RemoteMembers {
+  /** Members of the session (or of every session) on other nodes, in the order they connected. */
+  members(sessionId?: string): readonly MemberRef[]
+  /** A member on this node joined or left. */
+  announce(member: MemberRef, joined: boolean): void
 }
 
 /** What the hub needs to hear about one socket. */
@@ -73,6 +85,18 @@ export interface SessionHub {
   deliver(sessionId: string, message: object, audience: Audience): number
   /** Delivers an already serialized message to this node's members (messages from other nodes). */
   deliverText(sessionId: string, text: string, audience: Audience): number
+  /**
+   * A message from another node for members here. A `sync:state` is delivered only if this node asked
+   * its sender for it (the requester's node keeps the sync; the answerer's node only forwards).
+   */
+  remoteText(sessionId: string, text: string, audience: Audience): number
+  /** Every member on this node. */
+  localMembers(): MemberRef[]
+  /**
+   * A member on another node joined or left; `gone` when its node went silent (nobody else will tell
+   * the members here it left). A newer connection of a user elsewhere replaces the one here (4000).
+   */
+  remoteMember(member: MemberRef, joined: boolean, gone: boolean): void
   list(): SessionSummary[]
   stats(): SessionStats
   /** Closes every connection (e.g. 1001 on shutdown). */
@@ -102,7 +126,31 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
   const idleTimers = new Map<Member, NodeJS.Timeout>()
   const lastActivity = new Map<Member, number>()
 
-  const userIds = (sessionId: string) => rooms.members(sessionId).map((m) => m.userId)
+  /** Connections closed because their user connected again on another node: they leave silently. */
+  const movedAway = new WeakSet<Member>()
+
+  /** The session's members on every node, longest-connected first (one entry per user). */
+  const roster = (sessionId: string): MemberRef[] => {
+    const here = rooms
+      .members(sessionId)
+      .map((m) => ({ sessionId, userId: m.userId, connectedAt: m.connectedAt.toISOString() }))
+    if (options.remote === undefined) return here
+    const seen = new Set(here.map((m) => m.userId))
+    const all = [...here]
+    for (const m of options.remote.members(sessionId)) {
+      if (seen.has(m.userId)) continue
+      seen.add(m.userId)
+      all.push(m)
+    }
+    // Stable: members connected in the same millisecond keep this node's join order.
+    return all.sort((a, b) => (a.connectedAt < b.connectedAt ? -1 : a.connectedAt > b.connectedAt ? 1 : 0))
+  }
+  const userIds = (sessionId: string) => roster(sessionId).map((m) => m.userId)
+  const refOf = (m: Member): MemberRef => ({
+    sessionId: m.sessionId,
+    userId: m.userId,
+    connectedAt: m.connectedAt.toISOString(),
+  })
 
   const sendTo = (member: Member, message: object) => {
     member.transport.send(JSON.stringify(message))
@@ -194,6 +242,11 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
       )
       return
     }
+    if (movedAway.has(member)) {
+      log.info({ session: member.sessionId, user: member.userId }, 'session user moved to another node')
+      return
+    }
+    options.remote?.announce(refOf(member), false)
     sync.left(member.sessionId, member.userId)
     const users = userIds(member.sessionId)
     log.info(
@@ -226,6 +279,7 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
     }
     lastActivity.set(member, Date.now())
     armIdle(member, options.idleTimeoutMs)
+    options.remote?.announce(refOf(member), true)
 
     const users = userIds(sessionId)
     sendTo(member, {
@@ -243,10 +297,7 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
       { type: 'user:joined', session_id: sessionId, user_id: userId, users, timestamp: now().toISOString() },
       { except: userId },
     )
-    const candidates = rooms
-      .members(sessionId)
-      .filter((m) => m.userId !== userId)
-      .map((m) => m.userId)
+    const candidates = users.filter((id) => id !== userId)
     sync.start(sessionId, userId, candidates)
 
     const current = () => rooms.get(sessionId, userId) === member
@@ -277,7 +328,12 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
             return
           case 'sync-state': {
             metrics.messageReceived('sync')
-            if (!sync.answer(sessionId, userId, msg.requester)) {
+            // A requester on another node: its node holds the sync and checks the answer.
+            const remoteRequester =
+              options.remote !== undefined &&
+              rooms.get(sessionId, msg.requester) === undefined &&
+              options.remote.members(sessionId).some((m) => m.userId === msg.requester)
+            if (!remoteRequester && !sync.answer(sessionId, userId, msg.requester)) {
               log.debug(
                 { session: sessionId, user: userId, requester: msg.requester },
                 'unrequested sync:state dropped',
@@ -344,18 +400,64 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
     }
   }
 
+  const remoteText = (sessionId: string, text: string, audience: Audience): number => {
+    if ('only' in audience && text.startsWith('{"type":"sync:state"')) {
+      const m = JSON.parse(text) as { requester?: unknown; user_id?: unknown }
+      if (typeof m.user_id !== 'string' || m.requester !== audience.only) return 0
+      if (!sync.answer(sessionId, m.user_id, audience.only)) return 0
+    }
+    return deliverText(sessionId, text, audience)
+  }
+
+  const localMembers = (): MemberRef[] => rooms.sessionIds().flatMap((id) => rooms.members(id).map(refOf))
+
+  const remoteMember = (ref: MemberRef, joined: boolean, gone: boolean) => {
+    const here = rooms.get(ref.sessionId, ref.userId)
+    if (joined) {
+      // The same user connected on another node after connecting here: that connection wins.
+      if (here === undefined || here.connectedAt.toISOString() > ref.connectedAt) return
+      movedAway.add(here)
+      disarmIdle(here)
+      sync.left(ref.sessionId, ref.userId)
+      log.info({ session: ref.sessionId, user: ref.userId }, 'session connection replaced on another node')
+      here.transport.close(CloseCode.REPLACED, `${CloseReason[CloseCode.REPLACED]} by a newer connection`)
+      return
+    }
+    if (here !== undefined) return // the user is (now) here
+    sync.left(ref.sessionId, ref.userId)
+    if (!gone) return // its own node told everyone (`user:left` reached the members here too)
+    const users = userIds(ref.sessionId)
+    log.info(
+      { session: ref.sessionId, user: ref.userId, users: users.length },
+      'session user left (node gone)',
+    )
+    deliverText(
+      ref.sessionId,
+      JSON.stringify({
+        type: 'user:left',
+        session_id: ref.sessionId,
+        user_id: ref.userId,
+        users,
+        timestamp: now().toISOString(),
+      }),
+      { except: ref.userId },
+    )
+  }
+
   return {
     connect,
     deliver,
     deliverText,
+    remoteText,
+    localMembers,
+    remoteMember,
     list() {
-      return rooms
-        .sessionIds()
+      const ids = new Set(rooms.sessionIds())
+      for (const m of options.remote?.members() ?? []) ids.add(m.sessionId)
+      return [...ids]
         .map((id) => ({
           session_id: id,
-          users: rooms
-            .members(id)
-            .map((m) => ({ user_id: m.userId, connected_at: m.connectedAt.toISOString() })),
+          users: roster(id).map((m) => ({ user_id: m.userId, connected_at: m.connectedAt })),
         }))
         .sort((a, b) => a.session_id.localeCompare(b.session_id))
     },

@@ -3,7 +3,13 @@ import type { FastifyInstance } from 'fastify'
 import type { RawData, WebSocket } from 'ws'
 import type { RelayConfig } from '../config.js'
 import { verifySessionToken } from './auth.js'
-import { createSessionHub, type SessionConnection, type SessionHub, type SessionStats } from './hub.js'
+import {
+  createSessionHub,
+  type MemberRef,
+  type SessionConnection,
+  type SessionHub,
+  type SessionStats,
+} from './hub.js'
 import { createSessionMetrics } from './metrics.js'
 import type { SessionTransport } from './rooms.js'
 
@@ -63,10 +69,18 @@ async function sessionsPlugin(app: FastifyInstance, { config }: SessionsPluginOp
       : {
           fanout: (sessionId: string, text: string, audience: { except: string } | { only: string }) =>
             app.cluster?.publishSession({ sessionId, text, audience }),
+          remote: {
+            members: (sessionId?: string) => app.cluster?.remoteSessionMembers(sessionId) ?? [],
+            announce: (member: MemberRef, joined: boolean) => app.cluster?.sessionMember(member, joined),
+          },
         }),
   })
   const sessions = hub
-  app.cluster?.onSession((m) => sessions.deliverText(m.sessionId, m.text, m.audience))
+  app.cluster?.onSession((m) => sessions.remoteText(m.sessionId, m.text, m.audience))
+  app.cluster?.onSessionMembers({
+    localMembers: () => sessions.localMembers(),
+    remoteMember: (member, joined, gone) => sessions.remoteMember(member, joined, gone),
+  })
   app.decorate('sessions', sessions)
   app.health.contribute(
     () => sessionHealthFields(sessions.stats()),
@@ -149,8 +163,10 @@ async function sessionsPlugin(app: FastifyInstance, { config }: SessionsPluginOp
   })
 
   app.get('/api/sessions', async () => {
+    // With REDIS_URL, every node's members (a session is one room across the nodes).
     const list = sessions.list()
-    return { sessions: list, total_sessions: list.length, total_connections: sessions.openConnections() }
+    const connections = list.reduce((n, s) => n + s.users.length, 0)
+    return { sessions: list, total_sessions: list.length, total_connections: connections }
   })
 
   app.addHook('preClose', async () => {
