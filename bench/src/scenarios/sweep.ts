@@ -84,7 +84,7 @@ export async function sweep(ctx: Ctx, server: Server, spec: SweepSpec, label: st
     }
     steps.push(s)
     ctx.log(
-      `  ${label} ${Math.round(rate)}/s: p50 ${s.p50}µs p99 ${s.p99}µs lost ${s.lost} dup ${s.dup} sent ${Math.round(s.achievedRate)}/s cpu ${s.serverCpuPct.toFixed(0)}% ${s.held ? 'held' : 'MISS'}`,
+      `  ${label} ${Math.round(rate)}/s: p50 ${s.p50}µs p99 ${s.p99}µs lost ${s.lost} dup ${s.dup} sent ${Math.round(s.achievedRate)}/s cpu ${s.serverCpuPct.toFixed(0)}% driver ${s.driverCpuPct.toFixed(0)}% ${s.held ? 'held' : 'MISS'}`,
     )
     lastHeld = s.held
     if (s.held) {
