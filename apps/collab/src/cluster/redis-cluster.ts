@@ -388,7 +388,8 @@ export class RedisCluster implements Cluster {
   remoteSessionMembers(sessionId?: string): RemoteSessionMember[] {
     const found: RemoteSessionMember[] = []
     for (const members of this.#sessionMembers.values()) {
-      for (const m of members.values()) if (sessionId === undefined || m.sessionId === sessionId) found.push(m)
+      for (const m of members.values())
+        if (sessionId === undefined || m.sessionId === sessionId) found.push(m)
     }
     return found.sort((a, b) => (a.connectedAt < b.connectedAt ? -1 : a.connectedAt > b.connectedAt ? 1 : 0))
   }
