@@ -194,7 +194,7 @@ export async function e2e(ctx: Ctx): Promise<E2eResultTable> {
           ideaId,
           urlB: b.url,
           rate: 20,
-          durationMs: 1500,
+          durationMs: ctx.quick ? 800 : 1500,
           drainMs: 15_000,
         })
         for (const rate of rates) {
@@ -205,7 +205,7 @@ export async function e2e(ctx: Ctx): Promise<E2eResultTable> {
             ideaId,
             urlB: b.url,
             rate,
-            durationMs: ctx.quick ? (rate > 50 ? 1000 : 3000) : rate > 50 ? 2000 : 8000,
+            durationMs: ctx.quick ? (rate > 50 ? 1000 : 2000) : rate > 50 ? 2000 : 8000,
             drainMs: 30_000,
           })
           ctx.log(

@@ -110,7 +110,7 @@ export async function p2p(ctx: Ctx): Promise<P2pResult> {
         {
           group: `p2p-${kind}`,
           pairs,
-          start: ctx.quick ? 3000 : 2000,
+          start: ctx.quick ? 5000 : 2000,
           factor: ctx.quick ? 1.6 : 1.5,
           maxSteps: 13,
           durationMs: ctx.quick ? dur : 1000,

@@ -49,6 +49,13 @@ export async function step(ctx: Ctx, server: Server, spec: StepSpec): Promise<St
   return { ...r, rate: spec.rate, serverCpuPct, cpuUsPerDelivery, held }
 }
 
+/** The server (or the driver) could not keep up: the median is over the limit, or events were lost or not sent. */
+function saturated(s: Step, p99LimitUs: number): boolean {
+  return s.p50 > p99LimitUs || s.lost > 0 || s.achievedRate < (s.rate / fanoutOf(s)) * 0.97
+}
+
+const fanoutOf = (s: Step): number => (s.sent > 0 ? s.expected / s.sent : 1)
+
 export interface SweepSpec extends Omit<StepSpec, 'rate'> {
   start: number
   factor: number
@@ -93,8 +100,9 @@ export async function sweep(ctx: Ctx, server: Server, spec: SweepSpec, label: st
         max = s.rate
         atMax = s
       }
-    } else if (max > 0) {
-      // Below the first rate held, a miss is a tail spike on a warming-up server, not its limit.
+    } else if (max > 0 || saturated(s, spec.p99LimitUs)) {
+      // Before any rate has held, only a saturated step counts: a p99 spike with a low median is a
+      // warming-up server (or a noisy neighbour), not its limit.
       misses++
     }
     rate *= spec.factor
