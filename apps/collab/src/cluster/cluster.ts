@@ -62,10 +62,10 @@ export interface SessionMembersInbox {
   /** This node's members now (sent to the other nodes as a snapshot, periodically and when asked). */
   localMembers(): SessionMemberRef[]
   /**
-   * A member on another node joined or left. `gone`: its node stopped announcing its members (it
-   * crashed or lost Redis), so nobody else will say it left.
+   * A member on another node joined or left. `unannounced`: its own node's `user:joined`/`user:left`
+   * did not reach the members here (its node crashed, or Redis was away), so this node tells them.
    */
-  remoteMember(member: RemoteSessionMember, joined: boolean, gone: boolean): void
+  remoteMember(member: RemoteSessionMember, joined: boolean, unannounced: boolean): void
 }
 
 export interface Cluster {

@@ -453,8 +453,8 @@ export class RedisCluster implements Cluster {
         this.#sessionMembers.set(node, after)
         this.#membersHeardAt.set(node, Date.now())
       }
-      for (const [k, m] of after) if (!before.has(k)) this.#members?.remoteMember(m, true, false)
-      // Left without a word reaching us (Redis was away): nobody else will say so.
+      // Joins and leaves whose own announcements never reached this node (Redis was away).
+      for (const [k, m] of after) if (!before.has(k)) this.#members?.remoteMember(m, true, true)
       for (const [k, m] of before) if (!after.has(k)) this.#members?.remoteMember(m, false, true)
     }
   }

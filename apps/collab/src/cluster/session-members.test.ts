@@ -97,6 +97,27 @@ describe('session room members across two nodes', () => {
     expect(await listed(node1, 'moving')).toEqual(['carol', 'dave'])
   })
 
+  it('Redis away past the TTL: each side sees the other leave, then join again when Redis is back', async () => {
+    const gina = await join(node1, 'outage', 'gina')
+    await until('node 2 knows gina', async () => (await listed(node2, 'outage')).includes('gina'))
+    const hank = await join(node2, 'outage', 'hank')
+    await gina.next((m) => m.type === 'user:joined' && m.user_id === 'hank')
+
+    await redis.stop()
+    const left = await hank.next((m) => m.type === 'user:left' && m.user_id === 'gina')
+    expect(left.users).toEqual(['hank'])
+    expect((await gina.next((m) => m.type === 'user:left' && m.user_id === 'hank')).users).toEqual(['gina'])
+
+    await redis.restart()
+    const back = await hank.next((m) => m.type === 'user:joined' && m.user_id === 'gina')
+    expect(back.users).toEqual(['gina', 'hank'])
+    await gina.until('hank back', () =>
+      gina.ofType('user:joined').filter((m) => m.user_id === 'hank').length === 2 ? true : undefined,
+    )
+    gina.send({ type: 'item:add', item: { id: 'after-outage' } })
+    expect(await hank.next((m) => m.type === 'item:add')).toMatchObject({ user_id: 'gina' })
+  })
+
   it('a node killed: its members leave for the members on the other node within the TTL', async () => {
     await join(node1, 'crash', 'erin')
     await until('node 2 knows erin', async () => (await listed(node2, 'crash')).includes('erin'))

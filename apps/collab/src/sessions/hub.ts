@@ -93,10 +93,11 @@ export interface SessionHub {
   /** Every member on this node. */
   localMembers(): MemberRef[]
   /**
-   * A member on another node joined or left; `gone` when its node went silent (nobody else will tell
-   * the members here it left). A newer connection of a user elsewhere replaces the one here (4000).
+   * A member on another node joined or left; `unannounced` when its node's own `user:joined` /
+   * `user:left` did not reach the members here (the node went silent, or Redis was away), so the hub
+   * tells them. A newer connection of a user elsewhere replaces the one here (4000).
    */
-  remoteMember(member: MemberRef, joined: boolean, gone: boolean): void
+  remoteMember(member: MemberRef, joined: boolean, unannounced: boolean): void
   list(): SessionSummary[]
   stats(): SessionStats
   /** Closes every connection (e.g. 1001 on shutdown). */
@@ -411,30 +412,17 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
 
   const localMembers = (): MemberRef[] => rooms.sessionIds().flatMap((id) => rooms.members(id).map(refOf))
 
-  const remoteMember = (ref: MemberRef, joined: boolean, gone: boolean) => {
-    const here = rooms.get(ref.sessionId, ref.userId)
-    if (joined) {
-      // The same user connected on another node after connecting here: that connection wins.
-      if (here === undefined || here.connectedAt.toISOString() > ref.connectedAt) return
-      movedAway.add(here)
-      disarmIdle(here)
-      sync.left(ref.sessionId, ref.userId)
-      log.info({ session: ref.sessionId, user: ref.userId }, 'session connection replaced on another node')
-      here.transport.close(CloseCode.REPLACED, `${CloseReason[CloseCode.REPLACED]} by a newer connection`)
-      return
-    }
-    if (here !== undefined) return // the user is (now) here
-    sync.left(ref.sessionId, ref.userId)
-    if (!gone) return // its own node told everyone (`user:left` reached the members here too)
+  /** Tells this node's members of a join or leave on another node that its own node could not. */
+  const announceLocally = (ref: MemberRef, type: 'user:joined' | 'user:left') => {
     const users = userIds(ref.sessionId)
     log.info(
       { session: ref.sessionId, user: ref.userId, users: users.length },
-      'session user left (node gone)',
+      `session ${type} (another node)`,
     )
     deliverText(
       ref.sessionId,
       JSON.stringify({
-        type: 'user:left',
+        type,
         session_id: ref.sessionId,
         user_id: ref.userId,
         users,
@@ -442,6 +430,27 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
       }),
       { except: ref.userId },
     )
+  }
+
+  const remoteMember = (ref: MemberRef, joined: boolean, unannounced: boolean) => {
+    const here = rooms.get(ref.sessionId, ref.userId)
+    if (joined) {
+      if (here !== undefined) {
+        // The same user connected on another node after connecting here: that connection wins.
+        if (here.connectedAt.toISOString() > ref.connectedAt) return
+        movedAway.add(here)
+        disarmIdle(here)
+        sync.left(ref.sessionId, ref.userId)
+        log.info({ session: ref.sessionId, user: ref.userId }, 'session connection replaced on another node')
+        here.transport.close(CloseCode.REPLACED, `${CloseReason[CloseCode.REPLACED]} by a newer connection`)
+        return
+      }
+      if (unannounced) announceLocally(ref, 'user:joined')
+      return
+    }
+    if (here !== undefined) return // the user is (now) here
+    sync.left(ref.sessionId, ref.userId)
+    if (unannounced) announceLocally(ref, 'user:left')
   }
 
   return {
