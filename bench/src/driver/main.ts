@@ -219,6 +219,23 @@ async function until(cond: () => boolean, timeoutMs: number): Promise<boolean> {
   return true
 }
 
+/**
+ * Calls `send(seq)` for seq = 0 … total−1 on a fixed schedule of `rate` per second, checked every 1 ms
+ * tick (whatever is due goes out, whether replies have come or not). Resolves once all are sent.
+ */
+function atFixedRate(total: number, rate: number, t0: number, send: (seq: number) => void): Promise<void> {
+  let seq = 0
+  return new Promise<void>((resolve) => {
+    const tick = () => {
+      const due = Math.min(total, Math.floor(((performance.now() - t0) * rate) / 1000) + 1)
+      while (seq < due) send(seq++)
+      if (seq >= total) resolve()
+      else setTimeout(tick, 1)
+    }
+    tick()
+  })
+}
+
 /** Sends `rate` events per second for `durationMs`, round-robin over the pairs, then waits to drain. */
 async function load(c: Extract<DriverCommand, { cmd: 'load' }>): Promise<LoadResult> {
   const group = groups.get(c.group)
@@ -244,24 +261,11 @@ async function load(c: Extract<DriverCommand, { cmd: 'load' }>): Promise<LoadRes
   const closes0 = closes
   const cpu0 = process.cpuUsage()
   const t0 = performance.now()
-  let seq = 0
-  await new Promise<void>((resolve) => {
-    const tick = () => {
-      const due = Math.min(total, Math.floor(((performance.now() - t0) * c.rate) / 1000) + 1)
-      while (seq < due) {
-        const x = senders[seq % senders.length]
-        if (x === undefined) break
-        if (x.client.objects) {
-          x.client.sendObject(x.template.object(c.session, seq, nowUs()))
-        } else {
-          x.client.sendText(x.template.frame(c.session, seq, nowUs()))
-        }
-        seq++
-      }
-      if (seq >= total) resolve()
-      else setTimeout(tick, 1)
-    }
-    tick()
+  await atFixedRate(total, c.rate, t0, (seq) => {
+    const x = senders[seq % senders.length]
+    if (x === undefined) return
+    if (x.client.objects) x.client.sendObject(x.template.object(c.session, seq, nowUs()))
+    else x.client.sendText(x.template.frame(c.session, seq, nowUs()))
   })
   const sendMs = performance.now() - t0
   const expected = total * fanout
@@ -305,19 +309,9 @@ async function echo(c: Extract<DriverCommand, { cmd: 'echo' }>): Promise<Latency
   })
   const total = Math.max(1, Math.round((c.rate * c.durationMs) / 1000))
   const t0 = performance.now()
-  let seq = 0
-  await new Promise<void>((resolve) => {
-    const tick = () => {
-      const due = Math.min(total, Math.floor(((performance.now() - t0) * c.rate) / 1000) + 1)
-      while (seq < due) {
-        stamps.push(nowUs())
-        socket.write(message)
-        seq++
-      }
-      if (seq >= total) resolve()
-      else setTimeout(tick, 1)
-    }
-    tick()
+  await atFixedRate(total, c.rate, t0, () => {
+    stamps.push(nowUs())
+    socket.write(message)
   })
   await until(() => stamps.length === 0, 2000)
   socket.destroy()
@@ -398,36 +392,26 @@ async function e2e(c: Extract<DriverCommand, { cmd: 'e2e' }>): Promise<E2eResult
   const url = `${c.apiA}/ideas/${c.ideaId}/comments`
   const cpu0 = process.cpuUsage()
   const t0 = performance.now()
-  let seq = 0
   const inflight: Promise<void>[] = []
-  await new Promise<void>((resolve) => {
-    const tick = () => {
-      const due = Math.min(total, Math.floor(((performance.now() - t0) * c.rate) / 1000) + 1)
-      while (seq < due) {
-        const stamp = nowUs()
-        const body = `bench:${c.session}:${seq}:${stamp}: end-to-end comment`
-        inflight.push(
-          fetch(url, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ body }),
-          }).then(
-            async (r) => {
-              await r.arrayBuffer()
-              if (r.status !== 201) restErrors++
-              rest.recordValue(Math.min(MAX_US, Math.max(1, nowUs() - stamp)))
-            },
-            () => {
-              restErrors++
-            },
-          ),
-        )
-        seq++
-      }
-      if (seq >= total) resolve()
-      else setTimeout(tick, 1)
-    }
-    tick()
+  await atFixedRate(total, c.rate, t0, (seq) => {
+    const stamp = nowUs()
+    const body = `bench:${c.session}:${seq}:${stamp}: end-to-end comment`
+    inflight.push(
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ body }),
+      }).then(
+        async (r) => {
+          await r.arrayBuffer()
+          if (r.status !== 201) restErrors++
+          rest.recordValue(Math.min(MAX_US, Math.max(1, nowUs() - stamp)))
+        },
+        () => {
+          restErrors++
+        },
+      ),
+    )
   })
   const sendMs = performance.now() - t0
   await Promise.all(inflight)
