@@ -43,6 +43,6 @@ test('position sharing: A shares AAPL with B, who sees it read-only in Shared Wi
   // The guide's backend verification: the relay routed it, B's backend received it.
   await expect
     .poll(() => logOf('relay'))
-    .toContain('position_shared event routed from User A to User B (delivered)')
+    .toContain('position_shared event routed from User A: delivered to User B')
   await expect.poll(() => logOf('b')).toContain('Received position_shared event from User A')
 })

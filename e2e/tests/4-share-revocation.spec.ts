@@ -41,5 +41,5 @@ test('share revocation: A unshares AMZN, it disappears for B with "Access to pos
 
   await expect
     .poll(() => logOf('relay'))
-    .toContain('share_revoked event routed from User A to User B (delivered)')
+    .toContain('share_revoked event routed from User A: delivered to User B')
 })

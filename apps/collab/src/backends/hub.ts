@@ -413,7 +413,7 @@ export class BackendHub implements ClusterInbox {
       if (target !== undefined) {
         this.#sendTo(target, payload)
         delivered++
-        if (this.#infoLogs) this.#logRouted(type, frame.id, conn.user, target.user, 'delivered')
+        if (this.#infoLogs) this.#logRouted(type, frame.id, conn.user, target.user, '')
         continue
       }
       const remote = this.#cluster?.locate(recipient)
@@ -428,35 +428,43 @@ export class BackendHub implements ClusterInbox {
           fromNode: this.#cluster.nodeId,
         })
         forwarded++
-        if (this.#infoLogs)
-          this.#logRouted(type, frame.id, conn.user, remote.user, `delivered via ${remote.node}`)
+        if (this.#infoLogs) this.#logRouted(type, frame.id, conn.user, remote.user, ` via ${remote.node}`)
         continue
       }
       this.#sendTo(conn, undeliverableFrame(frame.id, recipient))
       this.#m.undeliverable.inc()
       this.#routed(type, 'offline')
-      if (this.#infoLogs) this.#logRouted(type, frame.id, conn.user, { id: recipient }, 'offline')
+      if (this.#infoLogs) this.#logRouted(type, frame.id, conn.user, { id: recipient }, undefined)
     }
     this.eventsRouted += delivered
     if (delivered + forwarded > 0) this.#routed(type, 'delivered', delivered + forwarded)
     this.#m.routingLatency.observe((performance.now() - started) / 1000)
   }
 
+  /**
+   * The routing log lines, in the design's form (`position_shared event routed from User A: delivered
+   * to User B`) and with the guide's `collab_event` field to grep for. `via` is the node that delivered
+   * it (empty on this node); undefined when the recipient is offline.
+   */
   #logRouted(
     type: string,
     id: string,
     from: UserRef,
     to: { id: string; displayName?: string },
-    outcome: string,
+    via: string | undefined,
   ): void {
-    this.#log.info(
-      { event: type, id, from: from.id, to: to.id },
-      `${type} event routed from ${from.displayName} to ${to.displayName ?? to.id} (${outcome})`,
-    )
-    // The testing guide's second line ("Delivered to User B").
-    if (outcome !== 'offline') {
-      this.#log.info({ event: type, id, to: to.id }, `Delivered to ${to.displayName ?? to.id}`)
+    const toName = to.displayName ?? to.id
+    const fields = { collab_event: type, event: type, id, from: from.id, to: to.id }
+    if (via === undefined) {
+      this.#log.info(
+        fields,
+        `${type} event routed from ${from.displayName} to ${toName} (offline: not delivered)`,
+      )
+      return
     }
+    this.#log.info(fields, `${type} event routed from ${from.displayName}: delivered to ${toName}${via}`)
+    // The testing guide's second line ("Delivered to User B").
+    this.#log.info({ collab_event: type, event: type, id, to: to.id }, `Delivered to ${toName}`)
   }
 
   #onAck(conn: BackendConnection, frame: InboundAck): void {

@@ -48,9 +48,15 @@ describe('routing send → event, undeliverable and ack', () => {
     expect(got).toEqual({ type: 'event', id, from: USER_A, event: comment })
     expect(a.of('undeliverable')).toEqual([])
     await until('the routing log line', () =>
-      relay.output().includes('comment_added event routed from User A to User B (delivered)'),
+      relay.output().includes('comment_added event routed from User A: delivered to User B'),
     )
     expect(relay.output()).toContain('Delivered to User B')
+    // The testing guide greps the relay's log for `collab_event`.
+    const lines = relay
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('"collab_event":"comment_added"'))
+    expect(lines.some((l) => l.includes('delivered to User B'))).toBe(true)
   })
 
   it('delivers to many recipients and answers undeliverable for the offline one', async () => {
@@ -69,7 +75,7 @@ describe('routing send → event, undeliverable and ack', () => {
     expect(und).toEqual({ type: 'undeliverable', id, to: offline, reason: 'offline' })
     expect(a.of('undeliverable')).toHaveLength(1)
     await until('the offline log line', () =>
-      relay.output().includes(`typing event routed from User A to ${offline} (offline)`),
+      relay.output().includes(`typing event routed from User A to ${offline} (offline: not delivered)`),
     )
   })
 

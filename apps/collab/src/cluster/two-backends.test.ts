@@ -73,7 +73,7 @@ describe('two real backends on two relay nodes: share, comment, update, revoke',
     )
     expect(shared).toMatchObject({ readOnly: true, owner: { id: USER_A.id } })
     await until('the routing line on node 1', () =>
-      node1.output().includes('position_shared event routed from User A to User B (delivered via node-2)'),
+      node1.output().includes('position_shared event routed from User A: delivered to User B via node-2'),
     )
   })
 
