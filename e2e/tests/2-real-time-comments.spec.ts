@@ -74,8 +74,12 @@ test('real-time comments: B comments on the shared idea, A sees it and replies, 
   // The guide's backend verification: comment_added went through the relay both ways.
   await expect
     .poll(() => logOf('relay'))
-    .toContain('comment_added event routed from User B to User A (delivered)')
+    .toContain('comment_added event routed from User B: delivered to User A')
   await expect
     .poll(() => logOf('relay'))
-    .toContain('comment_added event routed from User A to User B (delivered)')
+    .toContain('comment_added event routed from User A: delivered to User B')
+  // …and each backend logged sending it, receiving the other's, and the broadcast to its browser.
+  await expect.poll(() => logOf('a')).toContain('comment_added event sent to User B')
+  await expect.poll(() => logOf('b')).toContain('Received comment_added event from User A')
+  await expect.poll(() => logOf('b')).toMatch(/WebSocket broadcast comment:upserted to [1-9]\d* browser/)
 })
