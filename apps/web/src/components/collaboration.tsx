@@ -28,14 +28,12 @@ export function Collaboration() {
     <div className="page">
       <div className="page-head">
         <h1>Collaboration</h1>
-        <button
-          type="button"
-          className="button button-primary"
-          aria-expanded={creating}
-          onClick={() => setCreating(true)}
-        >
-          Create New Idea
-        </button>
+        {/* Hidden while the form is open, so the form's "Create" is the only button of that name. */}
+        {!creating && (
+          <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
+            Create New Idea
+          </button>
+        )}
       </div>
       {creating && (
         <IdeaForm
@@ -64,7 +62,7 @@ export function Collaboration() {
                 setTab(t.key === 'mine' ? 'shared' : 'mine')
             }}
           >
-            {t.label}
+            <span className="tab-label">{t.label}</span>
             <span className="tab-count" aria-hidden="true">
               {t.count}
             </span>

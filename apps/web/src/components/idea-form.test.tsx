@@ -9,6 +9,9 @@ describe('Create New Idea', () => {
     await openCollaboration(user)
     await user.click(screen.getByRole('button', { name: 'Create New Idea' }))
     const form = screen.getByRole('form', { name: 'New idea' })
+    // While the form is open its "Create" is the only button on the page that says so.
+    expect(screen.getAllByRole('button', { name: /create/i }).map((b) => b.textContent)).toEqual(['Create'])
+    expect(screen.getByText('My Ideas', { exact: true })).toBeInTheDocument()
     await user.type(within(form).getByLabelText('Symbol'), 'aapl')
     await user.selectOptions(within(form).getByLabelText('Strategy'), 'Covered Call')
     await user.selectOptions(within(form).getByLabelText('Status'), 'Planned')
@@ -31,6 +34,7 @@ describe('Create New Idea', () => {
       notes: 'Sell the 200 call',
     })
     expect(screen.queryByRole('form', { name: 'New idea' })).not.toBeInTheDocument()
+    expect(screen.getByRole('button', { name: 'Create New Idea' })).toBeVisible()
   })
 
   it('shows an error next to each wrong field and sends nothing', async () => {
