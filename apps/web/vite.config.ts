@@ -1,10 +1,28 @@
 import react from '@vitejs/plugin-react'
-import { defineConfig } from 'vite'
+import { defineConfig, loadEnv } from 'vite'
 
-// The port comes from the command line (`vite --port 3000 --strictPort`); only the host is fixed here.
-export default defineConfig({
-  plugins: [react()],
-  server: { host: 'localhost' },
-  preview: { host: 'localhost' },
-  build: { outDir: 'dist', sourcemap: true },
+// VITE_API_URL, or REACT_APP_API_URL as the testing guide writes it in `.env.local`.
+const ENV_PREFIXES = ['VITE_', 'REACT_APP_']
+
+/**
+ * `PORT` chooses the port of `pnpm dev` and `pnpm start` (a `--port` flag wins); without it, 3000 (or the
+ * next free one). `pnpm start` serves the build and passes `/api` and `/socket.io` through to the backend
+ * the API URL names (default http://localhost:8000), so a bundle that calls its own origin works there.
+ */
+export default defineConfig(({ mode }) => {
+  const env = { ...loadEnv(mode, process.cwd(), ENV_PREFIXES), ...process.env }
+  const fixed = Number(env.PORT)
+  const port = Number.isInteger(fixed) && fixed > 0 ? { port: fixed, strictPort: true } : { port: 3000 }
+  const backend = new URL(env.VITE_API_URL || env.REACT_APP_API_URL || 'http://localhost:8000/api/v1').origin
+  return {
+    plugins: [react()],
+    envPrefix: ENV_PREFIXES,
+    server: { host: 'localhost', ...port },
+    preview: {
+      host: 'localhost',
+      ...port,
+      proxy: { '/api': backend, '/socket.io': { target: backend, ws: true } },
+    },
+    build: { outDir: 'dist', sourcemap: true },
+  }
 })

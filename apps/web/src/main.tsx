@@ -9,7 +9,11 @@ import { createRestApi } from './transport/rest-client'
 import './styles.css'
 
 const apiUrl = resolveApiUrl(
-  { VITE_API_URL: import.meta.env.VITE_API_URL, DEV: import.meta.env.DEV },
+  {
+    VITE_API_URL: import.meta.env.VITE_API_URL,
+    REACT_APP_API_URL: import.meta.env.REACT_APP_API_URL,
+    DEV: import.meta.env.DEV,
+  },
   window.location.origin,
 )
 const live = createLiveSocket(liveOrigin(apiUrl), (event, message) => {
