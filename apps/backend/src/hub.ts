@@ -297,7 +297,7 @@ export class Hub implements EffectSink {
 
   // ---- relay HTTP ---------------------------------------------------------------------
 
-  /** Users online at the relay this backend is connected to (without this user). */
+  /** Users online at the relay this backend is connected to, this user among them (as the relay lists it). */
   async onlineUsers(): Promise<OnlineUser[]> {
     if (!this.relay || !this.linkUp) return []
     try {
@@ -313,7 +313,7 @@ export class Hub implements EffectSink {
       const users: OnlineUser[] = []
       for (const u of parsed.value) {
         const user = parseWith(OnlineUserSchema, { id: u.id, displayName: u.displayName })
-        if (!user.ok || user.value.id === this.ctx.me.id) continue
+        if (!user.ok) continue
         this.names.set(user.value.id, user.value.displayName)
         users.push(user.value)
       }

@@ -116,22 +116,22 @@ function stormCheck(): void {
   }
 }
 
-/** When each client last heard `drain` (the backend's reconnect policy depends on it). */
-const drainedAt = new Map<Client, number>()
+/** Clients that heard `drain` and are not back yet (the backend's reconnect policy depends on it). */
+const drained = new Set<Client>()
 
 function reconnect(client: Client, attempt: number, immediate: boolean): void {
   const s = storm
   if (s === undefined || !s.active) return
   // The backend's policy (apps/backend/src/delivery/backoff.ts): at once after a drain, else full jitter
-  // from 250 ms, doubling, capped at 5 s, or at 1 s for 30 s after a drain (the relay is restarting).
-  if (immediate) drainedAt.set(client, performance.now())
-  const since = performance.now() - (drainedAt.get(client) ?? Number.NEGATIVE_INFINITY)
-  const cap = since < 30_000 ? 1000 : 5000
+  // from 250 ms, doubling, capped at 2.5 s, or at 1 s after a drain until it is back (the relay restarts).
+  if (immediate) drained.add(client)
+  const cap = drained.has(client) ? 1000 : 2500
   const delay = immediate ? 0 : Math.random() * Math.min(cap, 250 * 2 ** attempt)
   setTimeout(() => {
     s.attempts++
     client.connect().then(
       () => {
+        drained.delete(client)
         if (client === s.observer) {
           s.seen.clear()
           client.watch(s.others)
@@ -152,9 +152,9 @@ const handlers: Handlers = {
     else s.seen.delete(user)
     stormCheck()
   },
-  closed: (client, drained) => {
+  closed: (client, afterDrain) => {
     closes++
-    if (storm?.active && storm.group.has(client.index)) reconnect(client, 0, drained)
+    if (storm?.active && storm.group.has(client.index)) reconnect(client, 0, afterDrain)
   },
   error: () => {
     errors++

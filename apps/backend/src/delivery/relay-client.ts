@@ -189,6 +189,7 @@ export class RelayClient {
         }
         this.welcomed = true
         this.attempt = 0
+        this.drainedAt = 0
         this.opts.log.info(
           { relay: base, as: frame.user.displayName },
           `Connected to collaboration service at ${base}`,

@@ -40,12 +40,13 @@ describe('the testing guide’s flows (real relay, three real backends)', () => 
     t.cleanup()
   })
 
-  it('lists the other backends as online users', async () => {
+  it('lists the users online at the relay, itself among them', async () => {
     const online = await waitFor(async () => {
       const users = await A().get<Array<{ id: string; displayName: string }>>('/users/online')
-      return users.length >= 2 ? users : undefined
+      return users.length >= 3 ? users : undefined
     }, 'online users')
-    expect(online).toEqual(expect.arrayContaining([USER_B, USER_C]))
+    expect(online).toEqual(expect.arrayContaining([USER_A, USER_B, USER_C]))
+    expect(online).toHaveLength(3)
     const friends = await A().get<Array<{ id: string; online: boolean; status: string }>>('/friends')
     expect(friends.find((f) => f.id === USER_B.id)).toMatchObject({ status: 'accepted', online: true })
   })
