@@ -47,7 +47,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const dir = mkdtempSync(join(tmpdir(), 'pp-e2e-'))
   const stateFile = join(dir, 'state.json')
   const users = 3
-  const base = await spareRange(2 + users)
+  // relay, control API, then each user's backend, then each user's web address (the --prod pass-through).
+  const base = await spareRange(2 + 2 * users)
   const args = [
     '--import',
     'tsx',
@@ -63,6 +64,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     String(base + 1),
     '--backend-port',
     String(base + 2),
+    '--web-port',
+    String(base + 2 + users),
     '--data-dir',
     join(dir, 'data'),
     '--log-dir',

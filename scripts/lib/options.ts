@@ -13,7 +13,7 @@ export interface LauncherOptions {
   relayPort: number
   /** Port of User A's backend; User B's is the next one, and so on. */
   backendPort: number
-  /** Port of User A's dev server; User B's is the next one (unused with --prod or --no-web). */
+  /** Port of User A's web app (dev server, or with --prod the pass-through); User B's is the next one. */
   webPort: number
   dataDir: string
   logDir: string
@@ -30,7 +30,8 @@ prints the URLs, and stops everything on Ctrl+C.
 Options:
   --users N           number of users, ${MIN_USERS}-${MAX_USERS} (default 2): User A, User B, User C…
   --prod              build everything, run the built relay and backends; each backend serves the
-                      production web bundle, so web URL = backend URL (no dev servers)
+                      production web bundle (also at the backend URL), and the web port passes
+                      through to it (no dev servers)
   --no-web            start no web app (API only)
   --no-build          skip the build step (use what is already built)
   --fresh             delete the users' databases before starting
@@ -39,7 +40,7 @@ Options:
   --port-offset N     add N to every default port (relay 9000, backends 8000+, web 3000+)
   --relay-port P      relay port (default 9000)
   --backend-port P    User A's backend port; B gets P+1, C P+2… (default 8000)
-  --web-port P        User A's web dev server port; B gets P+1… (default 3000)
+  --web-port P        User A's web port; B gets P+1… (default 3000)
   --data-dir DIR      where the databases (portfolio_user_a.db…) and the relay secret live
                       (default: the repository root)
   --log-dir DIR       where the logs go (default: logs/)

@@ -103,12 +103,14 @@ export class Stack {
       const backendPort = opts.backendPort + i
       const backendUrl = `http://localhost:${backendPort}`
       const webPort = opts.webPort + i
-      const webUrl = !opts.web ? null : opts.prod ? backendUrl : `http://localhost:${webPort}`
+      const webUrl = opts.web ? `http://localhost:${webPort}` : null
       const apiUrl = `${backendUrl}/api/v1`
       const db = join(opts.dataDir, `portfolio_user_${u.key}.db`)
-      const origins = opts.prod
-        ? [backendUrl, `http://127.0.0.1:${backendPort}`]
-        : [`http://localhost:${webPort}`, `http://127.0.0.1:${webPort}`]
+      const origins = [
+        `http://localhost:${webPort}`,
+        `http://127.0.0.1:${webPort}`,
+        ...(opts.prod ? [backendUrl, `http://127.0.0.1:${backendPort}`] : []),
+      ]
       const backendSpec: ServiceSpec = {
         name: `backend-${u.key}`,
         ...(opts.prod
@@ -136,22 +138,42 @@ export class Stack {
         port: backendPort,
         readyUrl: `${backendUrl}/health`,
       }
-      const web =
-        opts.web && !opts.prod
-          ? new Service(
-              {
-                name: `web-${u.key}`,
-                command: resolve(root, 'apps/web/node_modules/.bin/vite'),
-                args: ['--port', String(webPort), '--strictPort'],
-                cwd: resolve(root, 'apps/web'),
-                env: { ...baseEnv(), VITE_API_URL: apiUrl },
-                logFile: join(opts.logDir, `frontend-${u.key}.log`),
-                port: webPort,
-                readyUrl: `http://localhost:${webPort}/`,
-              },
-              onExit,
-            )
-          : undefined
+      // The web app on its own port: the Vite dev server, or with --prod a pass-through to the backend,
+      // which serves the built bundle (scripts/web-front.ts).
+      const webSpec: Omit<ServiceSpec, 'command' | 'args' | 'cwd' | 'env'> = {
+        name: `web-${u.key}`,
+        logFile: join(opts.logDir, `frontend-${u.key}.log`),
+        port: webPort,
+        readyUrl: `http://localhost:${webPort}/`,
+      }
+      const web = !opts.web
+        ? undefined
+        : new Service(
+            opts.prod
+              ? {
+                  ...webSpec,
+                  command: tsx,
+                  args: [
+                    'scripts/web-front.ts',
+                    '--port',
+                    String(webPort),
+                    '--backend',
+                    backendUrl,
+                    '--name',
+                    `web-${u.key}`,
+                  ],
+                  cwd: root,
+                  env: baseEnv(),
+                }
+              : {
+                  ...webSpec,
+                  command: resolve(root, 'apps/web/node_modules/.bin/vite'),
+                  args: ['--port', String(webPort), '--strictPort'],
+                  cwd: resolve(root, 'apps/web'),
+                  env: { ...baseEnv(), VITE_API_URL: apiUrl },
+                },
+            onExit,
+          )
       return { ...u, backendUrl, apiUrl, webUrl, db, backend: new Service(backendSpec, onExit), web }
     })
   }
@@ -248,7 +270,8 @@ export class Stack {
     log(`${this.users.length} backends are up`)
     for (const u of this.users) u.web?.start(true)
     await Promise.all(this.users.map((u) => u.web?.waitReady(120_000)))
-    if (this.users.some((u) => u.web)) log(`${this.users.length} web dev servers are up`)
+    if (this.users.some((u) => u.web))
+      log(`${this.users.length} web ${this.opts.prod ? 'fronts' : 'dev servers'} are up`)
     await this.waitAllOnline(30_000)
     const { made } = await befriendAll(this.users)
     log(made > 0 ? `made ${made} friendship${made === 1 ? '' : 's'}` : 'all users are already friends')
