@@ -1,6 +1,13 @@
 import { createServer } from 'node:http'
 import websocket from '@fastify/websocket'
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify'
 import pino, { type Logger } from 'pino'
 import { BackendHub } from './backends/hub.js'
 import { registerBackendRoutes } from './backends/routes.js'
@@ -47,6 +54,20 @@ export function createLogger(config: RelayConfig): { logger: Logger; flushSync: 
   }
 }
 
+/**
+ * The router's own refusals (400 bad URL encoding, 414 path parameter too long), answered as Fastify
+ * would. @fastify/websocket leaves a WebSocket upgrade answered with one open, so the client would wait
+ * for the close until its own timeout: the connection is closed once the answer is written.
+ */
+function refuseRouting(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  if (request.headers.upgrade !== undefined) {
+    const socket = request.raw.socket
+    reply.header('connection', 'close')
+    reply.raw.once('finish', () => socket.destroySoon())
+  }
+  void reply.send(error)
+}
+
 /** Builds the relay from a validated config. Nothing listens until the caller calls `listen`. */
 export async function buildApp(config: RelayConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
   const logger = options.logger ?? createLogger(config).logger
@@ -55,6 +76,10 @@ export async function buildApp(config: RelayConfig, options: BuildOptions = {}):
     logController: new LogController({ disableRequestLogging: true }),
     // Plain HTTP keep-alive sockets are closed at once on close; upgraded sockets by their owners.
     forceCloseConnections: true,
+    // Session and user ids are up to 128 characters (256 UTF-16 code units when outside the BMP); the
+    // default (100) answers longer path parameters with 414 instead of letting the session route refuse them.
+    routerOptions: { maxParamLength: 256 },
+    frameworkErrors: refuseRouting,
     // Half-open or never-upgrading TCP connections are dropped after AUTH_TIMEOUT_MS.
     serverFactory: (handler) =>
       createServer(

@@ -131,7 +131,6 @@ async def run(base, session):
             await recv_json(mute)
             async with connect(base, f"{session}-fallback", "py-helper") as helper:
                 await recv_json(helper)
-                await recv_until(helper, "sync:unavailable")
                 async with connect(base, f"{session}-fallback", "py-late") as late:
                     await recv_json(late)
                     request = await recv_until(helper, "sync:request")

@@ -3,10 +3,22 @@ import { z } from 'zod'
 /** Session rooms for desktop clients: ws://relay/ws/{session_id}/{user_id}. */
 export const SESSION_PROTOCOL_VERSION = 1
 export const SESSION_PATH_PATTERN = '/ws/:sessionId/:userId'
-/** Allowed characters of a session id or user id in the path. */
-export const SessionName = z
-  .string()
-  .regex(/^[A-Za-z0-9._:@-]{1,128}$/, 'must be 1-128 of A-Z a-z 0-9 . _ : @ -')
+/** Longest session id or user id, in characters (code points) after percent-decoding. */
+export const SESSION_NAME_MAX_CHARS = 128
+/** Control characters (U+0000-U+001F, U+007F) and `/`: the only characters an id may not contain. */
+const isForbiddenInName = (code: number) => code <= 0x1f || code === 0x7f || code === 0x2f
+const isSessionName = (s: string): boolean => {
+  if (s.length === 0 || [...s].length > SESSION_NAME_MAX_CHARS) return false
+  for (let i = 0; i < s.length; i += 1) if (isForbiddenInName(s.charCodeAt(i))) return false
+  return true
+}
+/**
+ * A session id or user id as decoded from the path (`user%20one` is "user one"): 1-128 characters,
+ * any but control characters and `/`.
+ */
+export const SessionName = z.string().refine(isSessionName, {
+  message: `must be 1-${SESSION_NAME_MAX_CHARS} characters, without control characters or /`,
+})
 
 export const ConnectionAck = z.object({
   type: z.literal('connection:ack'),
@@ -42,12 +54,6 @@ export const SyncState = z.looseObject({
   requester: z.string(),
   state: z.record(z.string(), z.unknown()),
 })
-/** Sent to a late joiner when no member answered its `sync:request` (each was asked in turn, or left). */
-export const SyncUnavailable = z.object({
-  type: z.literal('sync:unavailable'),
-  requester: z.string(),
-  timestamp: z.string(),
-})
 export const SESSION_ERROR_CODES = ['invalid_json', 'missing_type', 'invalid_message'] as const
 export const SessionError = z.object({
   type: z.literal('error'),
@@ -68,5 +74,4 @@ export const SESSION_RESERVED_TYPES = [
   'user:left',
   'sync:request',
   'error',
-  'sync:unavailable',
 ] as const

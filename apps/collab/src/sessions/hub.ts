@@ -113,9 +113,6 @@ const noMetrics: SessionMetricsSink = {
   closed() {},
 }
 
-/** Bytes the relay adds to a broadcast (`user_id`, `timestamp`) beyond the user id itself. */
-const BROADCAST_OVERHEAD = 64
-
 export function createSessionHub(options: SessionHubOptions): SessionHub {
   const rooms = options.rooms ?? createLocalRooms()
   const metrics = options.metrics ?? noMetrics
@@ -158,8 +155,11 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
     metrics.messagesSent(1)
   }
 
-  const deliver = (sessionId: string, message: object, audience: Audience): number => {
-    const text = JSON.stringify(message)
+  const deliver = (sessionId: string, message: object, audience: Audience): number =>
+    deliverSerialized(sessionId, JSON.stringify(message), audience)
+
+  /** `deliver` for a message already serialized. */
+  const deliverSerialized = (sessionId: string, text: string, audience: Audience): number => {
     const n = deliverText(sessionId, text, audience)
     // Scale-out (REDIS_URL): members on other relay nodes get it too.
     if (options.fanout !== undefined && !('only' in audience && n === 1))
@@ -194,12 +194,9 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
       deliver(sessionId, { type: 'sync:request', requester }, { only: candidate })
     },
     exhausted(sessionId, requester) {
+      // Only logged: the protocol has no message for it, and an unsolicited frame would surprise a
+      // client waiting for its next message. The newcomer keeps its own state.
       log.info({ session: sessionId, requester }, 'session sync unanswered by every member')
-      deliver(
-        sessionId,
-        { type: 'sync:unavailable', requester, timestamp: now().toISOString() },
-        { only: requester },
-      )
     },
   })
 
@@ -360,19 +357,18 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
             return
           }
           case 'broadcast': {
-            if (Buffer.byteLength(data) + userId.length + BROADCAST_OVERHEAD > options.maxMessageBytes) {
+            // What the members get, measured as sent: it must fit their max_message_bytes too.
+            const text = JSON.stringify({ ...msg.body, user_id: userId, timestamp: now().toISOString() })
+            const size = Buffer.byteLength(text)
+            if (size > options.maxMessageBytes) {
               error(
                 'invalid_message',
-                `message too large to broadcast (max ${options.maxMessageBytes} bytes with user_id and timestamp)`,
+                `message too large to broadcast: ${size} bytes with user_id and timestamp added (max ${options.maxMessageBytes})`,
               )
               return
             }
             metrics.messageReceived('broadcast')
-            const n = deliver(
-              sessionId,
-              { ...msg.body, user_id: userId, timestamp: now().toISOString() },
-              { except: userId },
-            )
+            const n = deliverSerialized(sessionId, text, { except: userId })
             messagesRouted += n
             log.debug(
               { session: sessionId, user: userId, type: msg.type, recipients: n },

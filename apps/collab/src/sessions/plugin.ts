@@ -144,9 +144,9 @@ async function sessionsPlugin(app: FastifyInstance, { config }: SessionsPluginOp
         closeSocket(socket, CloseCode.POLICY_VIOLATION, reason)
       }
       if (!SessionName.safeParse(sessionId).success)
-        return refuse('invalid session id: use 1-128 of A-Z a-z 0-9 . _ : @ -')
+        return refuse('invalid session id: use 1-128 characters, no control characters or /')
       if (!SessionName.safeParse(userId).success)
-        return refuse('invalid user id: use 1-128 of A-Z a-z 0-9 . _ : @ -')
+        return refuse('invalid user id: use 1-128 characters, no control characters or /')
 
       const join = () => {
         if (closedBeforeJoin || socket.readyState !== socket.OPEN) return

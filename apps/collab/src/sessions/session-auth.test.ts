@@ -94,7 +94,7 @@ describe('open sessions (the default)', () => {
       const c = await SessionClient.join(openRelay.wsUrl, 'open-room', 'anyone')
       expect(c.messages[0]?.type).toBe('connection:ack')
       await c.close()
-      const bad = await SessionClient.open(openRelay.wsUrl, 'bad%20room', 'anyone')
+      const bad = await SessionClient.open(openRelay.wsUrl, 'bad%09room', 'anyone')
       const closed = await bad.closed
       expect(closed.code).toBe(1008)
       expect(closed.reason).toMatch(/invalid session id/)

@@ -21,6 +21,21 @@ describe('the startup banner and --debug', () => {
     expect(out).toContain('✓ Server ready and listening')
   })
 
+  it('prints the guide’s ping_interval and ping_timeout lines exactly, one after the other', async () => {
+    const relay = await startRelay()
+    relays.push(relay)
+    const out = await pollUntil('the banner', () =>
+      relay.output().includes('✓ Clients can connect to:') ? relay.output() : undefined,
+    )
+    const lines = out.split('\n')
+    const interval = lines.indexOf('  - ping_interval: None (disabled)')
+    expect(interval, out).toBeGreaterThan(0)
+    expect(lines[interval + 1]).toBe('  - ping_timeout: None (disabled)')
+    expect(lines[interval + 2]).toBe('  - compression: None (disabled)')
+    expect(lines).toContain('PORTFOLIO PLANNER COLLABORATION RELAY')
+    expect(lines.some((l) => l.startsWith('  - Application-level heartbeat'))).toBe(true)
+  })
+
   it('logs each session message with --debug', async () => {
     const relay = await startRelay({}, undefined, ['--debug'])
     relays.push(relay)

@@ -39,4 +39,36 @@ describe('the 1 MiB message limit', () => {
     expect(got.blob).toBe(blob)
     expect(sender.closedWith).toBeUndefined()
   })
+
+  it('refuses a broadcast whose delivered form, with user_id and timestamp added, would exceed the limit', async () => {
+    // 128 three-byte characters: the user id adds 384 bytes to the broadcast, not 128.
+    const userId = '€'.repeat(128)
+    const sender = await SessionClient.join(relay.wsUrl, 'oversize-margin', encodeURIComponent(userId))
+    const receiver = await SessionClient.join(relay.wsUrl, 'oversize-margin', 'receiver')
+    clients.push(sender, receiver)
+    // The broadcast as the relay serializes it: the message's fields, then user_id and timestamp (24 characters).
+    const delivered = (blob: string) =>
+      Buffer.byteLength(
+        JSON.stringify({
+          type: 'state:update',
+          blob,
+          user_id: userId,
+          timestamp: '2026-11-22T03:00:00.000Z',
+        }),
+      )
+    const fits = 'z'.repeat(MiB - delivered(''))
+    expect(delivered(fits)).toBe(MiB)
+    // One byte over: refused with an error frame naming the size, nothing broadcast, the connection stays open.
+    sender.send({ type: 'state:update', blob: `${fits}z` })
+    const error = await sender.next((m) => m.type === 'error')
+    expect(error).toMatchObject({ code: 'invalid_message' })
+    expect(error.message).toContain(`${MiB + 1} bytes`)
+    // Exactly the limit: delivered.
+    sender.send({ type: 'state:update', blob: fits })
+    const got = await receiver.next((m) => m.type === 'state:update')
+    expect(got.blob).toBe(fits)
+    expect(Buffer.byteLength(receiver.raw[receiver.raw.length - 1] ?? '')).toBe(MiB)
+    expect(receiver.ofType('state:update')).toHaveLength(1)
+    expect(sender.closedWith).toBeUndefined()
+  })
 })

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { startRelay } from './test-support/relay-process.js'
+import { pollUntil, startRelay } from './test-support/relay-process.js'
 import { type Message, SessionClient } from './test-support/session-client.js'
 import { useSessionRelay } from './test-support/session-room.js'
 
-const { join } = useSessionRelay({ SESSION_SYNC_TIMEOUT_MS: '1000' })
+// LOG_LEVEL info: a test waits for the relay's log line that a sync ran out.
+const { join, relay } = useSessionRelay({ SESSION_SYNC_TIMEOUT_MS: '1000', LOG_LEVEL: 'info' })
 /** Answers every sync:request with `state`. */
 const answerWith = (client: SessionClient, state: Record<string, unknown>) => {
   client.ws.on('message', (data) => {
@@ -62,17 +63,34 @@ describe('late-joiner sync', () => {
     }
   })
 
-  it('tells the newcomer sync:unavailable when no member answers', async () => {
+  it('sends the newcomer nothing when no member answers: its next message is the next broadcast', async () => {
     const mute1 = await join('sync-none', 'mute1')
     const mute2 = await join('sync-none', 'mute2')
     const late = await join('sync-none', 'late')
-    const unavailable = await late.next((m) => m.type === 'sync:unavailable')
-    expect(unavailable).toMatchObject({ type: 'sync:unavailable', requester: 'late' })
-    expect(late.ofType('sync:state')).toEqual([])
+    // Every member was asked in turn (1 s each), and the relay gave up on both syncs.
+    await pollUntil('the sync for late to run out', () =>
+      relay()
+        .output()
+        .split('\n')
+        .find(
+          (l) =>
+            l.includes('session sync unanswered') && l.includes('"session":"sync-none","requester":"late"'),
+        ),
+    )
     expect(mute1.ofType('sync:request').map((m) => m.requester)).toEqual(['mute2', 'late'])
     expect(mute2.ofType('sync:request').map((m) => m.requester)).toEqual(['late'])
-    // mute2 was told too, when mute1 did not answer it.
-    expect(mute2.ofType('sync:unavailable')).toHaveLength(1)
+    mute1.send({ type: 'item:add', id: 'after-the-sync' })
+    const next = await late.next((m) => m.type !== 'connection:ack')
+    expect(next).toMatchObject({ type: 'item:add', id: 'after-the-sync', user_id: 'mute1' })
+    expect(late.messages.map((m) => m.type)).toEqual(['connection:ack', 'item:add'])
+    // mute2, whose own sync mute1 never answered, was not told anything either.
+    await mute2.next((m) => m.type === 'item:add')
+    expect(mute2.messages.map((m) => m.type)).toEqual([
+      'connection:ack',
+      'user:joined',
+      'sync:request',
+      'item:add',
+    ])
   })
 
   it('drops a sync:state nobody asked for', async () => {
