@@ -326,6 +326,24 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
             return
           case 'sync-state': {
             metrics.messageReceived('sync')
+            // What the requester gets, measured as sent: it must fit its max_message_bytes too.
+            const text = JSON.stringify({
+              type: 'sync:state',
+              requester: msg.requester,
+              state: msg.state,
+              user_id: userId,
+              timestamp: now().toISOString(),
+            })
+            const size = Buffer.byteLength(text)
+            if (size > options.maxMessageBytes) {
+              error(
+                'invalid_message',
+                `sync:state too large to forward: ${size} bytes with user_id and timestamp added (max ${options.maxMessageBytes})`,
+              )
+              // The requester is not left waiting for it: the next member is asked at once.
+              sync.declined(sessionId, userId, msg.requester)
+              return
+            }
             // A requester on another node: its node holds the sync and checks the answer.
             const remoteRequester =
               options.remote !== undefined &&
@@ -338,17 +356,7 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
               )
               return
             }
-            const n = deliver(
-              sessionId,
-              {
-                type: 'sync:state',
-                requester: msg.requester,
-                state: msg.state,
-                user_id: userId,
-                timestamp: now().toISOString(),
-              },
-              { only: msg.requester },
-            )
+            const n = deliverSerialized(sessionId, text, { only: msg.requester })
             messagesRouted += n
             log.debug(
               { session: sessionId, user: userId, requester: msg.requester },

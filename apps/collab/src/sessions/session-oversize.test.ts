@@ -71,4 +71,30 @@ describe('the 1 MiB message limit', () => {
     expect(receiver.ofType('state:update')).toHaveLength(1)
     expect(sender.closedWith).toBeUndefined()
   })
+
+  it('refuses a sync:state that would exceed the limit once forwarded, and asks the next member at once', async () => {
+    const big = await SessionClient.join(relay.wsUrl, 'oversize-sync', 'big')
+    const small = await SessionClient.join(relay.wsUrl, 'oversize-sync', 'small')
+    clients.push(big, small)
+    // Under the limit as sent (so no 1009), over it with user_id and timestamp added.
+    const answer = (blob: string) => ({ type: 'sync:state', requester: 'late', state: { blob } })
+    const blob = 'b'.repeat(MiB - 10 - Buffer.byteLength(JSON.stringify(answer(''))))
+    expect(Buffer.byteLength(JSON.stringify(answer(blob)))).toBe(MiB - 10)
+
+    const late = await SessionClient.join(relay.wsUrl, 'oversize-sync', 'late')
+    clients.push(late)
+    await big.next((m) => m.type === 'sync:request' && m.requester === 'late')
+    big.send(answer(blob))
+    const error = await big.next((m) => m.type === 'error')
+    expect(error).toMatchObject({ code: 'invalid_message' })
+    expect(error.message).toMatch(/sync:state too large to forward: \d+ bytes/)
+
+    await small.next((m) => m.type === 'sync:request' && m.requester === 'late')
+    small.send({ type: 'sync:state', requester: 'late', state: { items: [1] } })
+    const got = await late.next((m) => m.type === 'sync:state')
+    expect(got).toMatchObject({ user_id: 'small', state: { items: [1] } })
+    expect(late.ofType('sync:state')).toHaveLength(1)
+    expect(Math.max(...late.raw.map((r) => Buffer.byteLength(r)))).toBeLessThan(MiB)
+    expect(big.closedWith).toBeUndefined()
+  })
 })

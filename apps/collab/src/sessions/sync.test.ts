@@ -31,6 +31,17 @@ describe('the sync coordinator', () => {
     expect(sync.size()).toBe(0)
   })
 
+  it('asks the next candidate at once when the one asked declines, and ignores others declining', () => {
+    const sync = coordinator()
+    sync.start('s', 'new', ['old', 'mid', 'young'])
+    sync.declined('s', 'mid', 'new')
+    expect(asked).toEqual(['s:old->new'])
+    sync.declined('s', 'old', 'new')
+    expect(asked).toEqual(['s:old->new', 's:mid->new'])
+    expect(sync.answer('s', 'mid', 'new')).toBe(true)
+    expect(sync.size()).toBe(0)
+  })
+
   it('accepts the first answer from any member asked so far, once', () => {
     const sync = coordinator()
     sync.start('s', 'new', ['old', 'mid', 'young'])

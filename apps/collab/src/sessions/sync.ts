@@ -23,6 +23,8 @@ export interface SyncCoordinator {
   start(sessionId: string, requester: string, candidates: readonly string[]): void
   /** A member answered; true when the answer is wanted and should be forwarded to the requester. */
   answer(sessionId: string, from: string, requester: string): boolean
+  /** The member being waited for answered with something that cannot be forwarded: ask the next one now. */
+  declined(sessionId: string, from: string, requester: string): void
   /** A member left: a requester's sync is dropped; a candidate being waited for is skipped. */
   left(sessionId: string, userId: string): void
   /** Syncs in progress. */
@@ -74,6 +76,10 @@ export function createSyncCoordinator(options: SyncOptions): SyncCoordinator {
       if (p === undefined || !p.asked.has(from)) return false
       finish(k)
       return true
+    },
+    declined(sessionId, from, requester) {
+      const p = pending.get(key(sessionId, requester))
+      if (p !== undefined && p.candidates[p.index] === from) next(sessionId, requester)
     },
     left(sessionId, userId) {
       finish(key(sessionId, userId))
