@@ -91,6 +91,8 @@ export interface StartOptions {
   inspect?: boolean
   /** Write a V8 CPU profile into this folder. */
   cpuProfDir?: string
+  /** Our relay from another build than RELAY_ENTRY (a candidate change, measured beside the current one). */
+  entry?: string
 }
 
 export interface Server {
@@ -107,10 +109,10 @@ export function relayBuilt(): boolean {
   return existsSync(RELAY_ENTRY)
 }
 
-function commandFor(kind: Kind, port: number, nodeFlags: string[]): string[] {
+function commandFor(kind: Kind, port: number, nodeFlags: string[], entry = RELAY_ENTRY): string[] {
   switch (kind) {
     case 'ours':
-      return [process.execPath, ...nodeFlags, RELAY_ENTRY, '--port', String(port), '--host', '127.0.0.1']
+      return [process.execPath, ...nodeFlags, entry, '--port', String(port), '--host', '127.0.0.1']
     case 'raw':
       return [
         process.execPath,
@@ -179,7 +181,7 @@ async function startOnce(kind: Kind, opts: StartOptions): Promise<Server> {
     NODE_ENV: 'production',
     ...opts.env,
   }
-  const proc = spawnPinned(commandFor(kind, port, nodeFlags), {
+  const proc = spawnPinned(commandFor(kind, port, nodeFlags, opts.entry), {
     env,
     cwd: kind === 'ours' ? ROOT_DIR : BENCH_DIR,
     core: 0,
