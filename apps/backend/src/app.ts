@@ -3,11 +3,13 @@ import cors from '@fastify/cors'
 import fastifyStatic from '@fastify/static'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import type { ErrorResponse } from '@pp/contracts'
+import { API_PREFIX, type ErrorResponse } from '@pp/contracts'
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyError,
   type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
   LogController,
 } from 'fastify'
 import { type Logger, pino } from 'pino'
@@ -43,6 +45,20 @@ function errorBody(statusCode: number, message: string, field?: string): ErrorRe
   }
 }
 
+/**
+ * Errors raised before a route runs, in the same shape as every other error. A path id longer than the
+ * router takes (100 characters) is still a bad id: 400 naming it, not a bare 414.
+ */
+function routingError(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    const field = req.url.startsWith(`${API_PREFIX}/friends/`) ? 'userId' : 'id'
+    void reply.code(400).send(errorBody(400, `${field}: is too long to be an id`, field))
+    return
+  }
+  const status = typeof err.statusCode === 'number' && err.statusCode >= 400 ? err.statusCode : 400
+  void reply.code(status).send(errorBody(status, err.message))
+}
+
 export function createLogger(config: Config): Logger {
   return pino({ level: config.LOG_LEVEL, base: { service: 'backend', user: config.BACKEND_DISPLAY_NAME } })
 }
@@ -61,6 +77,7 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
     loggerInstance: log as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     forceCloseConnections: true,
+    frameworkErrors: routingError,
   })
   app.setValidatorCompiler(() => (data) => ({ value: data }))
   app.setSerializerCompiler(() => (data) => JSON.stringify(data))
@@ -82,6 +99,8 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
       return reply.code(err.statusCode).send(errorBody(err.statusCode, err.message, err.field))
     const status = typeof err.statusCode === 'number' && err.statusCode >= 400 ? err.statusCode : 500
     if (status >= 500) req.log.error({ err }, 'request failed')
+    // A body over the limit (1 MiB) cannot be read to find the field: it is the body.
+    if (status === 413) return reply.code(413).send(errorBody(413, `body: ${err.message}`, 'body'))
     return reply.code(status).send(errorBody(status, status >= 500 ? 'Internal Server Error' : err.message))
   })
 

@@ -76,6 +76,26 @@ describe('REST /api/v1 (local, no relay)', () => {
     expect((await inject('POST', '/ideas')).json()).toMatchObject({ statusCode: 400, field: 'body' })
     expect((await inject('GET', '/ideas/not-a-uuid')).json()).toMatchObject({ statusCode: 400, field: 'id' })
     expect((await inject('POST', '/friends', { userId: 'x' })).json().field).toBe('userId')
+    // Ids longer than the router takes are bad ids too, not a bare 414.
+    const long = 'a'.repeat(3000)
+    expect((await inject('GET', `/ideas/${long}`)).json()).toMatchObject({ statusCode: 400, field: 'id' })
+    expect((await inject('POST', `/ideas/${long}/comments`, { body: 'hi' })).json()).toMatchObject({
+      statusCode: 400,
+      field: 'id',
+    })
+    expect((await inject('DELETE', `/friends/${long}`)).json()).toMatchObject({
+      statusCode: 400,
+      field: 'userId',
+    })
+    // A body over the 1 MiB limit: 413 in the usual shape, naming the body.
+    const huge = await inject('POST', '/ideas', {
+      symbol: 'A',
+      strategy: 'Stock',
+      status: 'Open',
+      notes: 'n'.repeat(1_100_000),
+    })
+    expect(huge.statusCode).toBe(413)
+    expect(huge.json()).toMatchObject({ statusCode: 413, error: 'Payload Too Large', field: 'body' })
     const raw = await b.app.inject({
       method: 'POST',
       url: '/api/v1/ideas',
