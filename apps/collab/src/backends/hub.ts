@@ -407,8 +407,14 @@ export class BackendHub implements ClusterInbox {
     const payload = textFrame(out)
     let delivered = 0
     let forwarded = 0
+    // A recipient listed twice gets the event once (one list, one delivery each).
+    const seen = to.length > 1 ? new Set<string>() : undefined
     for (let i = 0; i < to.length; i++) {
       const recipient = to[i] as string
+      if (seen !== undefined) {
+        if (seen.has(recipient)) continue
+        seen.add(recipient)
+      }
       const target = this.#active.get(recipient)
       if (target !== undefined) {
         this.#sendTo(target, payload)

@@ -79,6 +79,24 @@ describe('routing send → event, undeliverable and ack', () => {
     )
   })
 
+  it('delivers once to a recipient listed twice, and once undeliverable for an offline one listed twice', async () => {
+    const a = await connect(USER_A)
+    const b = await connect(USER_B)
+    const offline = '00000000-0000-0000-0000-0000000000fe'
+    const before = (await (await fetch(`${relay.url}/health`)).json()) as { total_events_routed: number }
+    const id = eventId()
+    a.send({ type: 'send', id, to: [USER_B.id, offline, USER_B.id, offline], event: typing() })
+    // A second event behind it: once it is here, a duplicate of the first would have been too.
+    const marker = eventId()
+    a.send({ type: 'send', id: marker, to: [USER_B.id], event: typing() })
+    await b.next('the marker', (f) => f.type === 'event' && f.id === marker)
+    await a.next('undeliverable', (f) => f.type === 'undeliverable' && f.id === id)
+    expect(b.of('event').filter((f) => f.id === id)).toHaveLength(1)
+    expect(a.of('undeliverable').filter((f) => f.id === id)).toHaveLength(1)
+    const after = (await (await fetch(`${relay.url}/health`)).json()) as { total_events_routed: number }
+    expect(after.total_events_routed - before.total_events_routed).toBe(2)
+  })
+
   it('passes an ack back to the original sender as ack {id, by}', async () => {
     const a = await connect(USER_A)
     const b = await connect(USER_B)
