@@ -97,9 +97,9 @@ async function handle(
     case 'position_updated':
       return onPositionUpdated(ctx, tx, fx, from, event.idea)
     case 'share_revoked':
-      return onIdeaGone(tx, fx, from, event.ideaId, 'revoked')
+      return onIdeaGone(ctx, tx, fx, from, event.ideaId, 'revoked')
     case 'position_deleted':
-      return onIdeaGone(tx, fx, from, event.ideaId, 'deleted')
+      return onIdeaGone(ctx, tx, fx, from, event.ideaId, 'deleted')
     case 'comment_added':
       return onCommentAdded(ctx, tx, fx, from, event.comment)
     case 'comment_rejected':
@@ -204,6 +204,7 @@ async function onPositionUpdated(ctx: Ctx, tx: Tx, fx: Effects, from: UserRef, i
 }
 
 async function onIdeaGone(
+  ctx: Ctx,
   tx: Tx,
   fx: Effects,
   from: UserRef,
@@ -213,9 +214,22 @@ async function onIdeaGone(
   const existing = await tx.idea.findUnique({ where: { id: ideaId } })
   if (existing === null) return ignored('idea not here')
   if (existing.ownerId !== from.id) return refused('the idea is not the sender’s')
+  // My comments the owner had not confirmed yet go with the idea: say so, as a rejection would have.
+  const lost = await tx.comment.count({ where: { ideaId, authorId: ctx.me.id, pending: true } })
   await removeReceivedIdea(tx, fx, ideaId, reason)
   if (reason === 'revoked') await notify(tx, fx, 'share_revoked', REVOKED_TEXT, ideaId)
   else await notify(tx, fx, 'position_deleted', `${from.displayName} deleted ${existing.symbol}`, ideaId)
+  if (lost > 0) {
+    const what = lost === 1 ? 'Your comment' : `Your ${lost} comments`
+    const why = reason === 'revoked' ? 'access was revoked' : 'the idea was deleted'
+    await notify(
+      tx,
+      fx,
+      'comment_rejected',
+      `${what} on ${existing.symbol} ${lost === 1 ? 'was' : 'were'} not accepted: ${why}`,
+      ideaId,
+    )
+  }
   return applied
 }
 

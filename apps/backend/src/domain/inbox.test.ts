@@ -132,6 +132,44 @@ describe('the inbox (B receives from owner A)', () => {
     ).toBe('ignored')
   })
 
+  it('tells the author when its unconfirmed comment goes with a revoked idea', async () => {
+    await applyInbound(
+      t.ctx,
+      frame(USER_A, {
+        type: 'position_shared',
+        idea: ideaOf(USER_A, 1),
+        comments: [comment('01900000-0000-7000-8000-0000000c0006', USER_B)],
+      }),
+    )
+    // Confirmed earlier (not pending) and one still in flight.
+    await t.db.comment.create({
+      data: {
+        id: '01900000-0000-7000-8000-0000000c0007',
+        ideaId: IDEA_ID,
+        authorId: USER_B.id,
+        authorName: 'User B',
+        body: 'in flight during revoke',
+        createdAt: new Date(),
+        pending: true,
+      },
+    })
+    expect(await applyInbound(t.ctx, frame(USER_A, { type: 'share_revoked', ideaId: IDEA_ID }))).toBe(
+      'applied',
+    )
+    const texts = (await t.db.notification.findMany({ orderBy: { createdAt: 'asc' } })).map((n) => n.text)
+    expect(texts).toContain(REVOKED_TEXT)
+    expect(texts).toContain('Your comment on AAPL was not accepted: access was revoked')
+    // The owner's rejection that follows finds nothing left to drop, and says nothing more.
+    const r = frame(USER_A, {
+      type: 'comment_rejected',
+      commentId: '01900000-0000-7000-8000-0000000c0007',
+      ideaId: IDEA_ID,
+      reason: 'not shared',
+    })
+    expect(await applyInbound(t.ctx, r)).toBe('ignored')
+    expect(await t.db.notification.count({ where: { kind: 'comment_rejected' } })).toBe(1)
+  })
+
   it('confirms its own pending comment when the owner fans it out, and drops a rejected one', async () => {
     await applyInbound(
       t.ctx,
