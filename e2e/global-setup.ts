@@ -47,7 +47,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const dir = mkdtempSync(join(tmpdir(), 'pp-e2e-'))
   const stateFile = join(dir, 'state.json')
   const users = 3
-  // relay, control API, then each user's backend, then each user's web address (the --prod pass-through).
+  // relay, control API, then each user's backend, then each user's web address (vite preview with --prod).
   const base = await spareRange(2 + 2 * users)
   const args = [
     '--import',

@@ -122,15 +122,7 @@ async function printStatus(): Promise<void> {
       `${u.displayName} · ${await backendHealth(u.backendUrl)}`,
       u.backend,
     )
-    if (u.web)
-      row(
-        `web-${u.key}`,
-        u.webUrl ?? '',
-        opts.prod
-          ? `${u.displayName} · built web app served by backend-${u.key}`
-          : `${u.displayName} · API ${u.apiUrl}`,
-        u.web,
-      )
+    if (u.web) row(`web-${u.key}`, u.webUrl ?? '', `${u.displayName} · API ${u.apiUrl}`, u.web)
   }
   say('')
 }

@@ -1,5 +1,6 @@
 import react from '@vitejs/plugin-react'
 import { defineConfig, loadEnv } from 'vite'
+import { resolveApiUrl } from './src/config'
 
 // VITE_API_URL, or REACT_APP_API_URL as the testing guide writes it in `.env.local`.
 const ENV_PREFIXES = ['VITE_', 'REACT_APP_']
@@ -13,7 +14,9 @@ export default defineConfig(({ mode }) => {
   const env = { ...loadEnv(mode, process.cwd(), ENV_PREFIXES), ...process.env }
   const fixed = Number(env.PORT)
   const port = Number.isInteger(fixed) && fixed > 0 ? { port: fixed, strictPort: true } : { port: 3000 }
-  const backend = new URL(env.VITE_API_URL || env.REACT_APP_API_URL || 'http://localhost:8000/api/v1').origin
+  // The backend the app itself would call (the local one on :8000 unless the API URL says otherwise).
+  const apiEnv = { VITE_API_URL: env.VITE_API_URL, REACT_APP_API_URL: env.REACT_APP_API_URL, DEV: true }
+  const backend = new URL(resolveApiUrl(apiEnv, '')).origin
   return {
     plugins: [react()],
     envPrefix: ENV_PREFIXES,

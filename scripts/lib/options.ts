@@ -13,7 +13,7 @@ export interface LauncherOptions {
   relayPort: number
   /** Port of User A's backend; User B's is the next one, and so on. */
   backendPort: number
-  /** Port of User A's web app (dev server, or with --prod the pass-through); User B's is the next one. */
+  /** Port of User A's web app (dev server, or with --prod vite preview); User B's is the next one. */
   webPort: number
   dataDir: string
   logDir: string
@@ -30,8 +30,8 @@ prints the URLs, and stops everything on Ctrl+C.
 Options:
   --users N           number of users, ${MIN_USERS}-${MAX_USERS} (default 2): User A, User B, User C…
   --prod              build everything, run the built relay and backends; each backend serves the
-                      production web bundle (also at the backend URL), and the web port passes
-                      through to it (no dev servers)
+                      production web bundle, also served on the web port by vite preview,
+                      which passes the API through to it (no dev servers)
   --no-web            start no web app (API only)
   --no-build          skip the build step (use what is already built)
   --fresh             delete the users' databases before starting

@@ -138,40 +138,26 @@ export class Stack {
         port: backendPort,
         readyUrl: `${backendUrl}/health`,
       }
-      // The web app on its own port: the Vite dev server, or with --prod a pass-through to the backend,
-      // which serves the built bundle (scripts/web-front.ts).
-      const webSpec: Omit<ServiceSpec, 'command' | 'args' | 'cwd' | 'env'> = {
-        name: `web-${u.key}`,
-        logFile: join(opts.logDir, `frontend-${u.key}.log`),
-        port: webPort,
-        readyUrl: `http://localhost:${webPort}/`,
-      }
+      // The web app on its own port: the Vite dev server, or with --prod `vite preview` of the built bundle,
+      // which passes /api and /socket.io through to the backend (apps/web/vite.config.ts).
       const web = !opts.web
         ? undefined
         : new Service(
-            opts.prod
-              ? {
-                  ...webSpec,
-                  command: tsx,
-                  args: [
-                    'scripts/web-front.ts',
-                    '--port',
-                    String(webPort),
-                    '--backend',
-                    backendUrl,
-                    '--name',
-                    `web-${u.key}`,
-                  ],
-                  cwd: root,
-                  env: baseEnv(),
-                }
-              : {
-                  ...webSpec,
-                  command: resolve(root, 'apps/web/node_modules/.bin/vite'),
-                  args: ['--port', String(webPort), '--strictPort'],
-                  cwd: resolve(root, 'apps/web'),
-                  env: { ...baseEnv(), VITE_API_URL: apiUrl },
-                },
+            {
+              name: `web-${u.key}`,
+              command: resolve(root, 'apps/web/node_modules/.bin/vite'),
+              args: [
+                ...(opts.prod ? ['preview', '--outDir', webDist] : []),
+                '--port',
+                String(webPort),
+                '--strictPort',
+              ],
+              cwd: resolve(root, 'apps/web'),
+              env: { ...baseEnv(), VITE_API_URL: apiUrl },
+              logFile: join(opts.logDir, `frontend-${u.key}.log`),
+              port: webPort,
+              readyUrl: `http://localhost:${webPort}/`,
+            },
             onExit,
           )
       return { ...u, backendUrl, apiUrl, webUrl, db, backend: new Service(backendSpec, onExit), web }
@@ -271,7 +257,7 @@ export class Stack {
     for (const u of this.users) u.web?.start(true)
     await Promise.all(this.users.map((u) => u.web?.waitReady(120_000)))
     if (this.users.some((u) => u.web))
-      log(`${this.users.length} web ${this.opts.prod ? 'fronts' : 'dev servers'} are up`)
+      log(`${this.users.length} web ${this.opts.prod ? 'previews' : 'dev servers'} are up`)
     await this.waitAllOnline(30_000)
     const { made } = await befriendAll(this.users)
     log(made > 0 ? `made ${made} friendship${made === 1 ? '' : 's'}` : 'all users are already friends')
