@@ -419,7 +419,7 @@ export class BackendHub implements ClusterInbox {
       if (target !== undefined) {
         this.#sendTo(target, payload)
         delivered++
-        if (this.#infoLogs) this.#logRouted(type, frame.id, conn.user, target.user, '')
+        if (this.#infoLogs) this.#logRouted(type, frame.id, conn.user, target.user, {})
         continue
       }
       const remote = this.#cluster?.locate(recipient)
@@ -434,13 +434,13 @@ export class BackendHub implements ClusterInbox {
           fromNode: this.#cluster.nodeId,
         })
         forwarded++
-        if (this.#infoLogs) this.#logRouted(type, frame.id, conn.user, remote.user, ` via ${remote.node}`)
+        if (this.#infoLogs) this.#logRouted(type, frame.id, conn.user, remote.user, { node: remote.node })
         continue
       }
       this.#sendTo(conn, undeliverableFrame(frame.id, recipient))
       this.#m.undeliverable.inc()
       this.#routed(type, 'offline')
-      if (this.#infoLogs) this.#logRouted(type, frame.id, conn.user, { id: recipient }, undefined)
+      if (this.#infoLogs) this.#logRouted(type, frame.id, conn.user, { id: recipient }, 'offline')
     }
     this.eventsRouted += delivered
     if (delivered + forwarded > 0) this.#routed(type, 'delivered', delivered + forwarded)
@@ -449,25 +449,26 @@ export class BackendHub implements ClusterInbox {
 
   /**
    * The routing log lines, in the design's form (`position_shared event routed from User A: delivered
-   * to User B`) and with the guide's `collab_event` field to grep for. `via` is the node that delivered
-   * it (empty on this node); undefined when the recipient is offline.
+   * to User B`) and with the guide's `collab_event` field to grep for. `node` is the relay node that
+   * delivered it when not this one.
    */
   #logRouted(
     type: string,
     id: string,
     from: UserRef,
     to: { id: string; displayName?: string },
-    via: string | undefined,
+    outcome: 'offline' | { node?: string },
   ): void {
     const toName = to.displayName ?? to.id
     const fields = { collab_event: type, event: type, id, from: from.id, to: to.id }
-    if (via === undefined) {
+    if (outcome === 'offline') {
       this.#log.info(
         fields,
         `${type} event routed from ${from.displayName} to ${toName} (offline: not delivered)`,
       )
       return
     }
+    const via = outcome.node === undefined ? '' : ` via ${outcome.node}`
     this.#log.info(fields, `${type} event routed from ${from.displayName}: delivered to ${toName}${via}`)
     // The testing guide's second line ("Delivered to User B").
     this.#log.info({ collab_event: type, event: type, id, to: to.id }, `Delivered to ${toName}`)

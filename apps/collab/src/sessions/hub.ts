@@ -307,6 +307,20 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
       log.debug({ session: sessionId, user: userId, code }, 'session message refused')
       sendTo(member, { type: 'error', code, message })
     }
+    /**
+     * A message serialized as its recipients get it, which must fit their max_message_bytes too; over the
+     * limit, undefined and an error frame to the sender, starting with `refusal`.
+     */
+    const withinLimit = (message: object, refusal: string): string | undefined => {
+      const text = JSON.stringify(message)
+      const size = Buffer.byteLength(text)
+      if (size <= options.maxMessageBytes) return text
+      error(
+        'invalid_message',
+        `${refusal}: ${size} bytes with user_id and timestamp added (max ${options.maxMessageBytes})`,
+      )
+      return undefined
+    }
 
     return {
       sessionId,
@@ -326,20 +340,17 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
             return
           case 'sync-state': {
             metrics.messageReceived('sync')
-            // What the requester gets, measured as sent: it must fit its max_message_bytes too.
-            const text = JSON.stringify({
-              type: 'sync:state',
-              requester: msg.requester,
-              state: msg.state,
-              user_id: userId,
-              timestamp: now().toISOString(),
-            })
-            const size = Buffer.byteLength(text)
-            if (size > options.maxMessageBytes) {
-              error(
-                'invalid_message',
-                `sync:state too large to forward: ${size} bytes with user_id and timestamp added (max ${options.maxMessageBytes})`,
-              )
+            const text = withinLimit(
+              {
+                type: 'sync:state',
+                requester: msg.requester,
+                state: msg.state,
+                user_id: userId,
+                timestamp: now().toISOString(),
+              },
+              'sync:state too large to forward',
+            )
+            if (text === undefined) {
               // The requester is not left waiting for it: the next member is asked at once.
               sync.declined(sessionId, userId, msg.requester)
               return
@@ -365,16 +376,11 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
             return
           }
           case 'broadcast': {
-            // What the members get, measured as sent: it must fit their max_message_bytes too.
-            const text = JSON.stringify({ ...msg.body, user_id: userId, timestamp: now().toISOString() })
-            const size = Buffer.byteLength(text)
-            if (size > options.maxMessageBytes) {
-              error(
-                'invalid_message',
-                `message too large to broadcast: ${size} bytes with user_id and timestamp added (max ${options.maxMessageBytes})`,
-              )
-              return
-            }
+            const text = withinLimit(
+              { ...msg.body, user_id: userId, timestamp: now().toISOString() },
+              'message too large to broadcast',
+            )
+            if (text === undefined) return
             metrics.messageReceived('broadcast')
             const n = deliverSerialized(sessionId, text, { except: userId })
             messagesRouted += n
