@@ -32,16 +32,19 @@ const refused = (why: string): Handled => ({ outcome: 'refused', why })
 export async function applyInbound(ctx: Ctx, frame: EventFrame): Promise<InboundOutcome> {
   const event = frame.event
   if (event.type === 'typing') return 'ignored'
+  // Keyed by the verified sender and the id: one event id is used for every recipient of a fan-out, so
+  // another sender's frame under the same id (a co-sharee's, say) is never taken for a duplicate.
+  const key = { fromId_eventId: { fromId: frame.from.id, eventId: frame.id } }
   try {
     const handled = await inTx(ctx, async (tx, fx) => {
-      // The id goes in first: a duplicate fails on the primary key before anything is applied.
+      // The key goes in first: a duplicate fails on the primary key before anything is applied.
       await tx.inbox.create({
         data: { eventId: frame.id, fromId: frame.from.id, type: event.type, outcome: 'applied' },
       })
       learnName(ctx, frame.from)
       const h = await handle(ctx, tx, fx, frame.from, event)
       if (h.outcome !== 'applied') {
-        await tx.inbox.update({ where: { eventId: frame.id }, data: { outcome: h.outcome } })
+        await tx.inbox.update({ where: key, data: { outcome: h.outcome } })
       }
       return h
     })
@@ -59,9 +62,14 @@ export async function applyInbound(ctx: Ctx, frame: EventFrame): Promise<Inbound
     }
     return handled.outcome
   } catch (err) {
-    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
+    // Only the inbox row makes a duplicate: a unique violation anywhere else is a failure (left unacked).
+    if (
+      err instanceof Prisma.PrismaClientKnownRequestError &&
+      err.code === 'P2002' &&
+      (await ctx.db.inbox.findUnique({ where: key, select: { eventId: true } })) !== null
+    ) {
       ctx.log.info(
-        { eventId: frame.id, from: frame.from.displayName },
+        { eventId: frame.id, from: frame.from.displayName, fromId: frame.from.id },
         `Duplicate ${event.type} event acked again`,
       )
       return 'duplicate'
