@@ -9,6 +9,7 @@ import { commentRowData, ideaRowData, toCommentResponse, toIdeaResponse } from '
 import { notify } from './notifications.js'
 import { type DurableEvent, enqueue } from './outbox.js'
 import { inTx, type Tx } from './tx.js'
+import { verifiedNames, withVerifiedAuthor } from './verified-names.js'
 
 /**
  * What became of a received event:
@@ -182,19 +183,26 @@ async function onPositionShared(
   if (friend?.status !== 'accepted') return refused('the sender is not a friend')
   if (comments.some((c) => c.ideaId !== idea.id)) return refused('a comment of another idea')
   await tx.tombstone.deleteMany({ where: { ideaId: idea.id } })
+  const owned = ownedBy(idea, from)
   let row = existing
   if (existing === null) {
-    row = await tx.idea.create({ data: { id: idea.id, ...ideaRowData(idea) } })
+    row = await tx.idea.create({ data: { id: idea.id, ...ideaRowData(owned) } })
     await notify(tx, fx, 'position_shared', `${from.displayName} shared ${idea.symbol} with you`, idea.id)
   } else if (idea.version > existing.version) {
-    row = await tx.idea.update({ where: { id: idea.id }, data: ideaRowData(idea) })
+    row = await tx.idea.update({ where: { id: idea.id }, data: ideaRowData(owned) })
   }
   if (row !== null) fx.emit('idea:upserted', toIdeaResponse(row, ctx.me.id))
+  const nameOf = verifiedNames(ctx, tx, from)
   for (const c of comments) {
-    const stored = await upsertComment(tx, c)
+    const stored = await upsertComment(tx, await withVerifiedAuthor(c, nameOf))
     fx.emit('comment:upserted', toCommentResponse(stored))
   }
   return applied
+}
+
+/** The snapshot with its owner as the relay verified it: the sender, never the payload's name. */
+function ownedBy(idea: Idea, from: UserRef): Idea {
+  return { ...idea, owner: { id: from.id, displayName: from.displayName } }
 }
 
 async function onPositionUpdated(ctx: Ctx, tx: Tx, fx: Effects, from: UserRef, idea: Idea): Promise<Handled> {
@@ -206,7 +214,7 @@ async function onPositionUpdated(ctx: Ctx, tx: Tx, fx: Effects, from: UserRef, i
   }
   if (existing.ownerId !== from.id) return refused('the idea is not the sender’s')
   if (idea.version <= existing.version) return ignored(`stale version ${idea.version} <= ${existing.version}`)
-  const row = await tx.idea.update({ where: { id: idea.id }, data: ideaRowData(idea) })
+  const row = await tx.idea.update({ where: { id: idea.id }, data: ideaRowData(ownedBy(idea, from)) })
   fx.emit('idea:upserted', toIdeaResponse(row, ctx.me.id))
   return applied
 }
@@ -250,10 +258,19 @@ async function upsertComment(tx: Tx, c: Comment) {
 
 /**
  * The owner is the hub: a sharee's comment is checked (author = sender, a current sharee), stored
- * unchanged and fanned out to every sharee, the author included as confirmation. A sharee stores
- * what the owner fans out.
+ * unchanged (but for the author's name, the verified sender's) and fanned out to every sharee, the
+ * author included as confirmation. A sharee stores what the owner fans out, each author named from
+ * what it knows itself (`verifiedNames`).
  */
-async function onCommentAdded(ctx: Ctx, tx: Tx, fx: Effects, from: UserRef, c: Comment): Promise<Handled> {
+async function onCommentAdded(
+  ctx: Ctx,
+  tx: Tx,
+  fx: Effects,
+  from: UserRef,
+  received: Comment,
+): Promise<Handled> {
+  // Only the author's id is taken from the payload; its name comes from verified identity.
+  const c = await withVerifiedAuthor(received, verifiedNames(ctx, tx, from))
   const idea = await tx.idea.findUnique({ where: { id: c.ideaId } })
   if (idea === null) {
     if (await tx.tombstone.findUnique({ where: { ideaId: c.ideaId } })) {
@@ -272,6 +289,9 @@ async function onCommentAdded(ctx: Ctx, tx: Tx, fx: Effects, from: UserRef, c: C
       return refused('the author is not a current sharee')
     }
     const known = await tx.comment.findUnique({ where: { id: c.id } })
+    if (known !== null && (known.ideaId !== c.ideaId || known.authorId !== c.author.id)) {
+      return refused('the id of another comment')
+    }
     const stored = known ?? (await tx.comment.create({ data: commentRowData(c, false) }))
     if (known === null) {
       await notify(tx, fx, 'comment_added', `${c.author.displayName} commented on ${idea.symbol}`, idea.id)
@@ -285,6 +305,9 @@ async function onCommentAdded(ctx: Ctx, tx: Tx, fx: Effects, from: UserRef, c: C
   }
   if (idea.ownerId !== from.id) return refused('the idea is not the sender’s')
   const known = await tx.comment.findUnique({ where: { id: c.id } })
+  if (known !== null && (known.ideaId !== c.ideaId || known.authorId !== c.author.id)) {
+    return refused('the id of another comment')
+  }
   const stored =
     known === null
       ? await tx.comment.create({ data: commentRowData(c, false) })
