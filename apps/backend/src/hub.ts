@@ -21,6 +21,7 @@ import type { Ctx } from './domain/context.js'
 import type { EffectSink, Effects, LiveEmit } from './domain/effects.js'
 import { listFriends, watchedUserIds } from './domain/friends.js'
 import { applyInbound, type InboundOutcome } from './domain/inbound.js'
+import { typingAllowed } from './domain/typing.js'
 
 export type LiveSink = { emit(e: LiveEmit): void }
 
@@ -269,15 +270,13 @@ export class Hub implements EffectSink {
     })
   }
 
+  /** A received `typing` reaches the browser only from the idea's owner or a current sharee. */
   private async onTyping(from: UserRef, ideaId: string): Promise<void> {
-    const idea = await this.ctx.db.idea.findUnique({ where: { id: ideaId } })
-    if (idea === null) return
-    const allowed =
-      idea.ownerId === from.id ||
-      (idea.ownerId === this.ctx.me.id &&
-        (await this.ctx.db.share.findUnique({ where: { ideaId_userId: { ideaId, userId: from.id } } }))) !==
-        null
-    if (allowed) this.live.emit({ name: 'typing', payload: { ideaId, user: from } })
+    if (await typingAllowed(this.ctx, from.id, ideaId)) {
+      this.live.emit({ name: 'typing', payload: { ideaId, user: from } })
+    } else {
+      this.log.debug({ ideaId, fromId: from.id }, 'typing from someone not on the idea dropped')
+    }
   }
 
   /** The browser's `typing`: sent once to the others on the idea, never stored or retried. */

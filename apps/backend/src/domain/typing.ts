@@ -1,0 +1,15 @@
+import type { Ctx } from './context.js'
+
+/**
+ * Whether a received `typing` on an idea may reach the browser: only from the idea's owner, or, on an
+ * idea of mine, from a user it is shared with now. Anyone else (a stranger, a former sharee, a co-sharee
+ * of an idea I only see) is dropped without a word: typing is ephemeral, nothing to ack or retry.
+ */
+export async function typingAllowed(ctx: Ctx, fromId: string, ideaId: string): Promise<boolean> {
+  const idea = await ctx.db.idea.findUnique({ where: { id: ideaId }, select: { ownerId: true } })
+  if (idea === null) return false
+  if (idea.ownerId === fromId) return true
+  if (idea.ownerId !== ctx.me.id) return false
+  const share = await ctx.db.share.findUnique({ where: { ideaId_userId: { ideaId, userId: fromId } } })
+  return share !== null
+}

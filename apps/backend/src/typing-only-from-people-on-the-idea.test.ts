@@ -1,0 +1,106 @@
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { BACKEND_SOCKET_PATH, type EventFrame, PROTOCOL_VERSION, type UserRef } from '@pp/contracts'
+import { pino } from 'pino'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { type WebSocket, WebSocketServer } from 'ws'
+import { type Db, openDatabase } from './db/client.js'
+import type { LiveEmit } from './domain/effects.js'
+import { Hub } from './hub.js'
+import { tempDir, testConfig, USER_A, USER_B, USER_C } from './test-support/temp.js'
+
+/** Nobody A knows. */
+const USER_D = { id: '00000000-0000-0000-0000-000000000004', displayName: 'User D' }
+const MINE = '01900000-0000-7000-8000-00000000d001'
+const CS = '01900000-0000-7000-8000-00000000d002'
+
+/**
+ * A's backend (a real Hub) behind a stand-in relay that sends it `typing` frames. A owns MINE, shared
+ * with B; C owns CS, shared with A; D is a stranger.
+ */
+describe('a received typing reaches the browser only from the idea’s owner or a current sharee', () => {
+  let cleanup: Array<() => Promise<void> | void> = []
+  let db: Db
+  let hub: Hub
+  let relaySide: Promise<WebSocket>
+  const typing: Array<Extract<LiveEmit, { name: 'typing' }>['payload']> = []
+
+  beforeEach(async () => {
+    const t = tempDir()
+    cleanup.push(t.cleanup)
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, path: BACKEND_SOCKET_PATH })
+    cleanup.push(() => new Promise<void>((done) => wss.close(() => done())))
+    await new Promise<void>((ready) => wss.once('listening', () => ready()))
+    relaySide = new Promise((connected) =>
+      wss.once('connection', (ws) => {
+        ws.send(
+          JSON.stringify({ type: 'welcome', user: USER_A, protocol: PROTOCOL_VERSION, heartbeatMs: 25_000 }),
+        )
+        connected(ws)
+      }),
+    )
+    const path = join(t.dir, 'a.db')
+    ;({ db } = await openDatabase(path))
+    cleanup.push(() => db.$disconnect())
+    for (const u of [USER_B, USER_C]) {
+      await db.friend.create({ data: { userId: u.id, displayName: u.displayName, status: 'accepted' } })
+    }
+    const idea = (id: string, owner: UserRef) => ({
+      id,
+      ownerId: owner.id,
+      ownerName: owner.displayName,
+      symbol: 'AAPL',
+      strategy: 'Stock',
+      status: 'Open',
+      tags: '[]',
+      version: 1,
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    })
+    await db.idea.create({ data: { ...idea(MINE, USER_A), shares: { create: { userId: USER_B.id } } } })
+    await db.idea.create({ data: idea(CS, USER_C) })
+    const port = (wss.address() as AddressInfo).port
+    const config = testConfig(path, {
+      ENABLE_COLLABORATION: 'true',
+      COLLABORATION_SERVICE_URL: `http://127.0.0.1:${port}`,
+      COLLAB_TOKEN: 'stand-in-relay-accepts-any-token',
+    })
+    hub = new Hub(config, db, pino({ level: 'silent' }))
+    hub.attachLive({ emit: (e) => (e.name === 'typing' ? typing.push(e.payload) : undefined) })
+    hub.start()
+    cleanup.push(() => hub.stop())
+  })
+
+  afterEach(async () => {
+    for (const c of cleanup.reverse()) await c()
+    cleanup = []
+    typing.length = 0
+  })
+
+  const typingFrame = (from: UserRef, ideaId: string, n: number): EventFrame => ({
+    type: 'event',
+    id: `01900000-0000-7000-8000-0000000e00${String(n).padStart(2, '0')}`,
+    from,
+    event: { type: 'typing', ideaId },
+  })
+
+  it('drops a stranger’s, a non-sharee friend’s and a co-sharee’s typing; shows the owner’s and a sharee’s', async () => {
+    const ws = await relaySide
+    const refused = [
+      typingFrame(USER_D, CS, 1), // a stranger on an idea shared with me (the precedence slip let it through)
+      typingFrame(USER_B, CS, 2), // someone on another idea of mine, not on C's
+      typingFrame(USER_D, MINE, 3), // a stranger on my idea
+      typingFrame(USER_C, MINE, 4), // a friend my idea is not shared with
+      typingFrame(USER_D, '01900000-0000-7000-8000-00000000d0ff', 5), // an idea nobody here has
+    ]
+    const allowed = [typingFrame(USER_B, MINE, 6), typingFrame(USER_C, CS, 7)]
+    // Received events are handled one at a time, in order: once the last allowed one is shown, every
+    // refused one before it has been decided.
+    for (const f of [...refused, ...allowed]) ws.send(JSON.stringify(f))
+    await expect.poll(() => typing.length, { timeout: 10_000 }).toBe(allowed.length)
+    expect(typing).toEqual([
+      { ideaId: MINE, user: USER_B },
+      { ideaId: CS, user: USER_C },
+    ])
+  })
+})
