@@ -37,7 +37,8 @@ describe('a database from before the inbox was keyed by sender', () => {
 
     const { db, migrations } = await openDatabase(path)
     try {
-      expect(migrations).toEqual({ applied: [INBOX_BY_SENDER], alreadyApplied: [INIT] })
+      expect(migrations.alreadyApplied).toEqual([INIT])
+      expect(migrations.applied).toContain(INBOX_BY_SENDER)
       expect(await db.inbox.findMany()).toMatchObject([
         { eventId: OLD_EVENT_ID, fromId: USER_A.id, type: 'friend_request', outcome: 'applied' },
       ])
@@ -64,7 +65,8 @@ describe('a database from before the inbox was keyed by sender', () => {
     }
     // And it opens again with nothing left to apply.
     const again = await openDatabase(path)
-    expect(again.migrations).toEqual({ applied: [], alreadyApplied: [INIT, INBOX_BY_SENDER] })
+    expect(again.migrations.applied).toEqual([])
+    expect(again.migrations.alreadyApplied).toEqual([INIT, ...migrations.applied])
     await again.db.$disconnect()
   })
 })
