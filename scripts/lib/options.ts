@@ -41,7 +41,7 @@ Options:
   --relay-port P      relay port (default 9000)
   --backend-port P    User A's backend port; B gets P+1, C P+2… (default 8000)
   --web-port P        User A's web port; B gets P+1… (default 3000)
-  --data-dir DIR      where the databases (portfolio_user_a.db…) and the relay secret live
+  --data-dir DIR      where the databases (portfolio_user_a.db…), the token signing key and tokens live
                       (default: the repository root)
   --log-dir DIR       where the logs go (default: logs/)
   --state-file FILE   JSON with ports, URLs and pids (default: <log-dir>/distributed.json)

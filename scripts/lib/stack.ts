@@ -1,7 +1,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { befriendAll } from './friends.js'
-import { loadOrCreateSecret, mintRelayToken } from './jwt.js'
+import { Issuer } from './jwt.js'
 import type { LauncherOptions } from './options.js'
 import { isPortFree } from './ports.js'
 import { type ExitListener, Service, type ServiceSpec } from './service.js'
@@ -48,14 +48,24 @@ const OWN_ENV = [
   'BACKEND_URL',
   'BACKEND_DISPLAY_NAME',
   'COLLAB_TOKEN',
+  'COLLAB_TOKEN_FILE',
   'WEB_DIST',
   'VITE_API_URL',
   'NODE_ENV',
 ]
 
+/** Keys and secrets that no child gets from the launcher's own env: the issuer keeps them. */
+const NEVER_PASSED = [
+  'COLLAB_JWT_SECRET',
+  'COLLAB_JWT_PRIVATE_KEY',
+  'COLLAB_JWT_PUBLIC_KEY',
+  'OPERATOR_TOKEN',
+]
+
 export function baseEnv(): Record<string, string> {
   const env: Record<string, string> = {}
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !OWN_ENV.includes(k)) env[k] = v
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && !OWN_ENV.includes(k) && !NEVER_PASSED.includes(k)) env[k] = v
   return env
 }
 
@@ -63,7 +73,7 @@ export class Stack {
   readonly relay: Service
   readonly users: StackUser[]
   readonly relayUrl: string
-  readonly secret: string
+  readonly issuer: Issuer
   status: StackState['status'] = 'starting'
   controlUrl: string | null = null
 
@@ -74,14 +84,15 @@ export class Stack {
   ) {
     mkdirSync(opts.logDir, { recursive: true })
     mkdirSync(opts.dataDir, { recursive: true })
-    this.secret = loadOrCreateSecret(join(opts.dataDir, '.collab-jwt-secret'), process.env.COLLAB_JWT_SECRET)
+    this.issuer = new Issuer(join(opts.dataDir, 'relay-key.pem'), join(opts.dataDir, 'relay-key.pem.pub'))
     const mode = opts.prod ? 'production' : 'development'
     const tsx = resolve(root, 'node_modules/.bin/tsx')
     this.relayUrl = `http://localhost:${opts.relayPort}`
     const relayEnv = {
       ...baseEnv(),
       NODE_ENV: mode,
-      COLLAB_JWT_SECRET: this.secret,
+      // The relay verifies with the public key; the private key stays in the launcher's data folder.
+      COLLAB_JWT_PUBLIC_KEY: this.issuer.publicFile,
       PORT: String(opts.relayPort),
     }
     this.relay = new Service(
@@ -106,6 +117,8 @@ export class Stack {
       const webUrl = opts.web ? `http://localhost:${webPort}` : null
       const apiUrl = `${backendUrl}/api/v1`
       const db = join(opts.dataDir, `portfolio_user_${u.key}.db`)
+      const tokenFile = join(opts.dataDir, `collab-token-${u.key}`)
+      this.issuer.writeBackendToken(tokenFile, u.id, u.displayName)
       const origins = [
         `http://localhost:${webPort}`,
         `http://127.0.0.1:${webPort}`,
@@ -130,8 +143,8 @@ export class Stack {
           BACKEND_USER_ID: u.id,
           BACKEND_URL: backendUrl,
           BACKEND_DISPLAY_NAME: u.displayName,
-          COLLAB_TOKEN: mintRelayToken(this.secret, u.id, u.displayName),
-          COLLAB_JWT_SECRET: this.secret,
+          // Its own token only, in a 0600 file minted afresh at every start (never in its environment).
+          COLLAB_TOKEN_FILE: tokenFile,
           ...(opts.prod && opts.web ? { WEB_DIST: webDist } : {}),
         },
         logFile: join(opts.logDir, `backend-${u.key}.log`),

@@ -3,7 +3,7 @@ import cors from '@fastify/cors'
 import fastifyStatic from '@fastify/static'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import type { ErrorResponse } from '@pp/contracts'
+import { type ErrorResponse, parseJsonBounded } from '@pp/contracts'
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyError,
@@ -71,11 +71,17 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8')
     if (text.trim() === '') return done(null, undefined)
-    try {
-      done(null, JSON.parse(text))
-    } catch {
-      done(new HttpError(400, 'body: is not valid JSON', 'body'), undefined)
-    }
+    const parsed = parseJsonBounded(text)
+    if (parsed.ok) done(null, parsed.value)
+    else
+      done(
+        new HttpError(
+          400,
+          `body: ${parsed.message === 'not valid JSON' ? 'is not valid JSON' : `is ${parsed.message}`}`,
+          'body',
+        ),
+        undefined,
+      )
   })
   app.addHook('onResponse', async (req, reply) => {
     req.log.debug({ method: req.method, url: req.url, status: reply.statusCode }, 'request')

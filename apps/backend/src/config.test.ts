@@ -47,8 +47,20 @@ describe('config from env', () => {
     expect(c.COLLABORATION_SERVICE_URL).toEqual(['http://a:9000', 'http://b:9001'])
   })
 
-  it('refuses the development secret in production', () => {
-    expect(() => configFrom({ ...good, NODE_ENV: 'production' })).toThrow(EnvError)
-    expect(configFrom({ ...good, NODE_ENV: 'production', COLLAB_TOKEN: 'x.y.z' }).usesDevSecret).toBe(false)
+  it('refuses the development secret in production, whatever the case of NODE_ENV', () => {
+    for (const NODE_ENV of ['production', 'Production', 'PRODUCTION'])
+      expect(() => configFrom({ ...good, NODE_ENV })).toThrow(/COLLAB_TOKEN: is required/)
+    expect(configFrom({ ...good, NODE_ENV: 'Production', COLLAB_TOKEN: 'x.y.z' }).usesDevSecret).toBe(false)
+  })
+
+  it('refuses to hold the relay secret: a backend gets its own token only', () => {
+    expect(() => configFrom({ ...good, COLLAB_JWT_SECRET: 'x'.repeat(40) })).toThrow(
+      /COLLAB_JWT_SECRET: a backend never holds/,
+    )
+  })
+
+  it('binds loopback unless HOST says otherwise', () => {
+    expect(configFrom(good).HOST).toBe('127.0.0.1')
+    expect(configFrom({ ...good, HOST: '0.0.0.0' }).HOST).toBe('0.0.0.0')
   })
 })

@@ -11,12 +11,12 @@ import {
 import type { Logger } from 'pino'
 import { uuidv7 } from 'uuidv7'
 import { z } from 'zod'
-import type { Config } from './config.js'
+import { type Config, relayTokenOf } from './config.js'
 import type { Db } from './db/client.js'
 import { collabStatus } from './delivery/collab-status.js'
 import { Dispatcher } from './delivery/dispatcher.js'
 import { RelayClient } from './delivery/relay-client.js'
-import { mintRelayToken } from './delivery/token.js'
+import { mintDevRelayToken } from './delivery/token.js'
 import type { Ctx } from './domain/context.js'
 import type { EffectSink, Effects, LiveEmit } from './domain/effects.js'
 import { listFriends, watchedUserIds } from './domain/friends.js'
@@ -66,7 +66,7 @@ export class Hub implements EffectSink {
           urls: config.COLLABORATION_SERVICE_URL,
           backendUrl: config.BACKEND_URL,
           log,
-          token: async () => config.COLLAB_TOKEN ?? mintRelayToken(config.jwtSecret, me.id, me.displayName),
+          token: async () => relayTokenOf(config) ?? mintDevRelayToken(me.id, me.displayName),
           handlers: {
             onUp: ({ relayUrl }) => this.onUp(relayUrl),
             onDown: () => this.onDown(),
@@ -99,7 +99,9 @@ export class Hub implements EffectSink {
 
   start(): void {
     if (this.config.usesDevSecret && this.relay) {
-      this.log.warn('COLLAB_JWT_SECRET not set: signing the relay token with the development secret')
+      this.log.warn(
+        'COLLAB_TOKEN not set: signing a relay token with the public development secret (a development relay only)',
+      )
     }
     this.relay?.start()
   }

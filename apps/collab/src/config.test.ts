@@ -1,5 +1,9 @@
 import { spawnSync } from 'node:child_process'
-import { DEV_JWT_SECRET } from '@pp/contracts'
+import { createPublicKey } from 'node:crypto'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { generateSigningKeyPair } from '@pp/contracts/tokens'
 import { describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig } from './config.js'
 import { COLLAB_DIR } from './test-support/relay.js'
@@ -10,8 +14,8 @@ describe('configuration', () => {
     expect(c.PORT).toBe(9100)
     expect(c.HOST).toBe('127.0.0.1')
     expect(c.LOG_LEVEL).toBe('debug')
-    expect(c.jwtSecret).toBe(DEV_JWT_SECRET)
     expect(c.usingDevSecret).toBe(true)
+    expect(c.verifyKeys.map((k) => k.alg)).toEqual(['HS256'])
     expect(c.MAX_PAYLOAD_BYTES).toBe(1024 * 1024)
     expect(c.HEARTBEAT_MS).toBe(25_000)
   })
@@ -27,8 +31,47 @@ describe('configuration', () => {
     }
   })
 
-  it('refuses to start in production without COLLAB_JWT_SECRET', () => {
-    expect(() => loadConfig([], { NODE_ENV: 'production' })).toThrow(/COLLAB_JWT_SECRET/)
+  it('binds loopback by default', () => {
+    expect(loadConfig([], {}).HOST).toBe('127.0.0.1')
+    expect(loadConfig([], {}).loopbackOnly).toBe(true)
+  })
+
+  it('refuses to start in production, in any case of NODE_ENV, without a key or a strong secret', () => {
+    for (const NODE_ENV of ['production', 'Production', 'PRODUCTION ']) {
+      expect(() => loadConfig([], { NODE_ENV })).toThrow(/COLLAB_JWT_PUBLIC_KEY: is required/)
+      // The development secret, the .env.example placeholder and a 16-character secret.
+      for (const secret of [
+        'portfolio-planner-development-secret-do-not-use-in-production',
+        'change-me-to-a-long-random-secret',
+        '0123456789abcdef',
+      ])
+        expect(() => loadConfig([], { NODE_ENV, COLLAB_JWT_SECRET: secret })).toThrow(/COLLAB_JWT_SECRET: /)
+    }
+    expect(
+      loadConfig([], { NODE_ENV: 'Production', COLLAB_JWT_SECRET: 'a'.repeat(16) + 'b'.repeat(16) })
+        .production,
+    ).toBe(true)
+  })
+
+  it('verifies with the public key file of COLLAB_JWT_PUBLIC_KEY, and refuses a private key there', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pp-relay-config-'))
+    const pair = generateSigningKeyPair()
+    writeFileSync(join(dir, 'k.pub'), pair.publicPem)
+    writeFileSync(join(dir, 'k.pem'), pair.privatePem)
+    const c = loadConfig([], { NODE_ENV: 'production', COLLAB_JWT_PUBLIC_KEY: join(dir, 'k.pub') })
+    expect(c.verifyKeys.map((k) => k.alg)).toEqual(['EdDSA'])
+    expect(c.usingDevSecret).toBe(false)
+    expect(() => loadConfig([], { COLLAB_JWT_PUBLIC_KEY: join(dir, 'k.pem') })).toThrow(/private key/)
+    expect(() => loadConfig([], { COLLAB_JWT_PUBLIC_KEY: join(dir, 'missing.pub') })).toThrow(/no such file/)
+    const jwk = createPublicKey(pair.publicPem).export({ format: 'jwk' })
+    writeFileSync(join(dir, 'jwks.json'), JSON.stringify({ keys: [{ ...jwk, kid: 'k1' }] }))
+    const fromJwks = loadConfig([], { COLLAB_JWT_PUBLIC_KEY: join(dir, 'jwks.json') })
+    expect(fromJwks.verifyKeys.map((k) => [k.alg, k.kid])).toEqual([['EdDSA', 'k1']])
+  })
+
+  it('refuses open session rooms on a non-loopback bind', () => {
+    expect(() => loadConfig(['--host', '0.0.0.0'], {})).toThrow(/SESSION_AUTH: must be required/)
+    expect(loadConfig(['--host', '0.0.0.0'], { SESSION_AUTH: 'required' }).loopbackOnly).toBe(false)
   })
 
   it('exits 1 with one line per bad variable when started with a bad env', () => {

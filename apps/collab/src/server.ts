@@ -9,7 +9,9 @@ const { logger, flushSync } = createLogger(config)
 const app = await buildApp(config, { logger })
 
 if (config.usingDevSecret) {
-  app.log.warn('COLLAB_JWT_SECRET is not set: using the development secret (never do this in production)')
+  app.log.warn(
+    'neither COLLAB_JWT_PUBLIC_KEY nor COLLAB_JWT_SECRET is set: verifying tokens with the public development secret (never do this in production)',
+  )
 }
 
 /** Hard limit for a graceful stop: the process exits 0 within it whatever is still open. */

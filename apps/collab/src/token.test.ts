@@ -1,4 +1,9 @@
 import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { TokenAudience } from '@pp/contracts'
+import { verifyKeysFromText, verifyToken } from '@pp/contracts/tokens'
 import { jwtVerify } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { COLLAB_DIR, TEST_SECRET } from './test-support/relay.js'
@@ -30,5 +35,37 @@ describe('token command', () => {
     expect(r.stderr).toContain('--user: must be a uuid')
     expect(r.stderr).toContain('--name: is required')
     expect(r.stdout).toBe('')
+  })
+
+  it('generates a key pair (private 0600) and mints EdDSA backend and session tokens with it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pp-token-'))
+    const key = join(dir, 'relay-key.pem')
+    expect(run(['--generate-key', key]).status).toBe(0)
+    expect(statSync(key).mode & 0o777).toBe(0o600)
+    const keys = verifyKeysFromText(readFileSync(`${key}.pub`, 'utf8'))
+    const backend = run(['--key', key, '--user', '00000000-0000-0000-0000-000000000001', '--name', 'User A'])
+    expect(backend.status).toBe(0)
+    const b = await verifyToken(backend.stdout.trim(), keys, TokenAudience.BACKEND)
+    expect(b.ok && b.payload.sub).toBe('00000000-0000-0000-0000-000000000001')
+    expect(b.ok && Number(b.payload.exp) - Number(b.payload.iat)).toBe(30 * 86_400)
+    const session = run(['--key', key, '--session-user', 'alice', '--sessions', 'room-1,room-2'])
+    expect(session.status).toBe(0)
+    const s = await verifyToken(session.stdout.trim(), keys, TokenAudience.SESSION)
+    expect(s.ok && s.payload.sessions).toEqual(['room-1', 'room-2'])
+    // Each audience only: a backend token is no session token.
+    expect((await verifyToken(backend.stdout.trim(), keys, TokenAudience.SESSION)).ok).toBe(false)
+    // A second --generate-key never overwrites a key.
+    expect(run(['--generate-key', key]).status).toBe(1)
+  })
+
+  it('refuses a backend token longer than 30 days, and HS256 without a key in production', () => {
+    const long = run(['--user', '00000000-0000-0000-0000-000000000001', '--name', 'A', '--ttl', '31d'])
+    expect(long.status).toBe(1)
+    expect(long.stderr).toContain('at most 30d')
+    const prod = run(['--user', '00000000-0000-0000-0000-000000000001', '--name', 'A'], {
+      NODE_ENV: 'Production',
+    })
+    expect(prod.status).toBe(1)
+    expect(prod.stdout).toBe('')
   })
 })

@@ -1,16 +1,40 @@
 #!/usr/bin/env node
 /**
- * Prints a relay token for a backend's COLLAB_TOKEN:
- *   node dist/token.js --user <uuid> --name "User A" [--ttl 30d]
- * Signed with COLLAB_JWT_SECRET (the development secret when it is unset, except with NODE_ENV=production).
+ * Mints relay tokens; the signing key stays with whoever runs it.
+ *
+ *   token --generate-key relay-key.pem          a new Ed25519 key pair: relay-key.pem (0600) + relay-key.pem.pub
+ *   token --key relay-key.pem --user <uuid> --name "User A" [--ttl 30d]     a backend's COLLAB_TOKEN
+ *   token --key relay-key.pem --session-user <id> [--sessions a,b] [--ttl 24h]   a session-room token
+ *
+ * The key is `--key` or COLLAB_JWT_PRIVATE_KEY (a PEM file: Ed25519 → EdDSA, P-256 → ES256); without one,
+ * COLLAB_JWT_SECRET signs HS256, and outside production the public development secret does.
  */
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { CollabTokenClaims, DEV_JWT_SECRET } from '@pp/contracts'
-import { mintToken, parseTtl } from './mint-token.js'
+import {
+  CollabTokenClaims,
+  DEV_JWT_SECRET,
+  isProduction,
+  KNOWN_PUBLIC_SECRETS,
+  MAX_BACKEND_TOKEN_TTL_S,
+  MIN_PRODUCTION_SECRET_BYTES,
+} from '@pp/contracts'
+import {
+  generateSigningKeyPair,
+  KeyError,
+  mintBackendToken,
+  mintSessionToken,
+  type SigningKey,
+  secretKey,
+  signingKeyFromPem,
+} from '@pp/contracts/tokens'
+import { parseTtl } from './mint-token.js'
 
-const USAGE =
-  'usage: token --user <uuid> --name "User A" [--ttl 30d]   (ttl: 90s, 15m, 12h, 30d; default 30d)'
+const USAGE = [
+  'usage: token [--key private.pem] --user <uuid> --name "User A" [--ttl 30d]   a backend token (ttl at most 30d)',
+  '       token [--key private.pem] --session-user <id> [--sessions a,b] [--ttl 24h]   a session-room token',
+  '       token --generate-key <file>   writes a new Ed25519 private key (0600) and <file>.pub for COLLAB_JWT_PUBLIC_KEY',
+].join('\n')
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`)
@@ -19,12 +43,17 @@ function fail(message: string): never {
 
 if (existsSync('.env')) process.loadEnvFile('.env')
 
-let values: {
+type Flags = {
   user?: string | undefined
   name?: string | undefined
   ttl?: string | undefined
+  key?: string | undefined
+  'session-user'?: string | undefined
+  sessions?: string | undefined
+  'generate-key'?: string | undefined
   help?: boolean | undefined
 }
+let values: Flags
 try {
   // `pnpm token -- --user …` passes a lone `--` through.
   const args = process.argv.slice(2).filter((a) => a !== '--')
@@ -34,6 +63,10 @@ try {
       user: { type: 'string', short: 'u' },
       name: { type: 'string', short: 'n' },
       ttl: { type: 'string', short: 't' },
+      key: { type: 'string', short: 'k' },
+      'session-user': { type: 'string' },
+      sessions: { type: 'string' },
+      'generate-key': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -46,9 +79,72 @@ if (values.help === true) {
   process.exit(0)
 }
 
+const keyFile = values['generate-key']
+if (keyFile !== undefined) {
+  if (existsSync(keyFile))
+    fail(`--generate-key: ${keyFile} exists; choose a new file (keep the old key until its tokens expire)`)
+  const pair = generateSigningKeyPair()
+  writeFileSync(keyFile, pair.privatePem, { mode: 0o600 })
+  writeFileSync(`${keyFile}.pub`, pair.publicPem, { mode: 0o644 })
+  process.stdout.write(
+    `private key: ${keyFile} (keep it with the issuer)\npublic key:  ${keyFile}.pub (COLLAB_JWT_PUBLIC_KEY of the relay)\n`,
+  )
+  process.exit(0)
+}
+
+function signingKey(): SigningKey {
+  const file = values.key ?? process.env.COLLAB_JWT_PRIVATE_KEY
+  if (file !== undefined && file !== '') {
+    const flag = values.key !== undefined ? '--key' : 'COLLAB_JWT_PRIVATE_KEY'
+    if (!existsSync(file)) fail(`${flag}: no such file: ${file}`)
+    try {
+      return signingKeyFromPem(readFileSync(file, 'utf8'))
+    } catch (err) {
+      fail(`${flag}: ${err instanceof KeyError ? err.message : String(err)}`)
+    }
+  }
+  const production = isProduction(process.env.NODE_ENV)
+  const secret = process.env.COLLAB_JWT_SECRET
+  if (secret === undefined || secret === '') {
+    if (production) fail('--key: a private key is required when NODE_ENV=production')
+    process.stderr.write('no --key and no COLLAB_JWT_SECRET: signing with the development secret\n')
+    return secretKey(DEV_JWT_SECRET)
+  }
+  if (secret.length < 16) fail('COLLAB_JWT_SECRET: must be at least 16 characters')
+  if (
+    production &&
+    (KNOWN_PUBLIC_SECRETS.includes(secret) || Buffer.byteLength(secret) < MIN_PRODUCTION_SECRET_BYTES)
+  )
+    fail(`COLLAB_JWT_SECRET: a published example or shorter than ${MIN_PRODUCTION_SECRET_BYTES} bytes`)
+  return secretKey(secret)
+}
+
+const sessionUser = values['session-user']
+if (sessionUser !== undefined) {
+  const ttlSeconds = parseTtl(values.ttl ?? '24h')
+  if (ttlSeconds === undefined) fail(`--ttl: not a duration: ${values.ttl}`)
+  if (sessionUser.length === 0 || sessionUser.length > 128) fail('--session-user: use 1-128 characters')
+  const sessions = values.sessions
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+  const token = await mintSessionToken(signingKey(), {
+    userId: sessionUser,
+    ttlSeconds,
+    ...(sessions === undefined ? {} : { sessions }),
+  })
+  process.stdout.write(`${token}\n`)
+  process.exit(0)
+}
+
 const ttlSeconds = parseTtl(values.ttl ?? '30d')
 if (ttlSeconds === undefined) fail(`--ttl: not a duration: ${values.ttl}`)
-const claims = CollabTokenClaims.safeParse({ sub: values.user, name: values.name, exp: 0 })
+if (ttlSeconds > MAX_BACKEND_TOKEN_TTL_S)
+  fail('--ttl: a backend token lives at most 30d; mint a new one to rotate')
+const claims = CollabTokenClaims.pick({ sub: true, name: true }).safeParse({
+  sub: values.user,
+  name: values.name,
+})
 if (!claims.success) {
   for (const issue of claims.error.issues) {
     const flag = issue.path[0] === 'sub' ? '--user' : '--name'
@@ -58,18 +154,7 @@ if (!claims.success) {
   fail('cannot mint a token')
 }
 
-const secret = process.env.COLLAB_JWT_SECRET
-if ((secret === undefined || secret === '') && process.env.NODE_ENV === 'production') {
-  fail('COLLAB_JWT_SECRET: is required when NODE_ENV=production')
-}
-if (secret !== undefined && secret !== '' && secret.length < 16)
-  fail('COLLAB_JWT_SECRET: must be at least 16 characters')
-if (secret === undefined || secret === '') {
-  process.stderr.write('COLLAB_JWT_SECRET is not set: signing with the development secret\n')
-}
-
-const token = await mintToken({
-  secret: secret === undefined || secret === '' ? DEV_JWT_SECRET : secret,
+const token = await mintBackendToken(signingKey(), {
   userId: claims.data.sub,
   name: claims.data.name,
   ttlSeconds,

@@ -9,9 +9,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { E2eResult } from '../driver/protocol.js'
-import { BENCH_SECRET } from '../lib/ids.js'
 import { freePort, type Kind, ROOT_DIR, sleep, spawnPinned, startServer, stopServer } from '../lib/procs.js'
 import { type Summary, summarize } from '../lib/stats.js'
+import { mintUserToken } from '../lib/tokens.js'
 import { type Ctx, rotated } from './context.js'
 
 const BACKEND_ENTRY = join(ROOT_DIR, 'apps/backend/dist/server.js')
@@ -66,7 +66,7 @@ async function startBackend(
       BACKEND_DISPLAY_NAME: user.name,
       BACKEND_URL: url,
       COLLABORATION_SERVICE_URL: relayUrl,
-      COLLAB_JWT_SECRET: BENCH_SECRET,
+      COLLAB_TOKEN: await mintUserToken(user.id, user.name),
       ENABLE_COLLABORATION: 'true',
       USE_MOCK_SCHWAB_DATA: 'true',
       CORS_ORIGINS: 'http://localhost:3000',

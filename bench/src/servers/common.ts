@@ -12,7 +12,11 @@ const key = new TextEncoder().encode(process.env.COLLAB_JWT_SECRET ?? BENCH_SECR
 export async function verifyToken(token: string | undefined): Promise<BenchUser | undefined> {
   if (token === undefined || token.length === 0) return undefined
   try {
-    const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], clockTolerance: 30 })
+    const { payload } = await jwtVerify(token, key, {
+      algorithms: ['HS256'],
+      clockTolerance: 30,
+      audience: 'pp-relay-backend',
+    })
     if (typeof payload.sub !== 'string' || typeof payload.name !== 'string' || payload.exp === undefined) {
       return undefined
     }

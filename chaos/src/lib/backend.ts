@@ -5,7 +5,7 @@ import { freePort, getJson, HOST, sendJson } from './net.js'
 import { BACKEND_SERVER, DATA_DIR, ensureDirs } from './paths.js'
 import { Proc } from './proc.js'
 import type { Relay } from './relay.js'
-import { SECRET } from './tokens.js'
+import { token } from './tokens.js'
 import { until } from './wait.js'
 import type { User } from './ws-client.js'
 
@@ -38,6 +38,8 @@ export class Backend {
     readonly dbFile: string,
     private readonly relay: Relay,
     private readonly env: Record<string, string>,
+    /** Its own relay token: the backend never sees the relay's secret. */
+    private readonly token: string,
   ) {
     this.proc = this.spawn()
   }
@@ -49,7 +51,14 @@ export class Backend {
       DATA_DIR,
       `${user.name.replace(/\W+/g, '-').toLowerCase()}-${port}-${Date.now()}.db`,
     )
-    const b = new Backend(user, port, dbFile, relay, env)
+    const b = new Backend(
+      user,
+      port,
+      dbFile,
+      relay,
+      env,
+      await token(user.id, user.name, { expiresIn: 86_400 }),
+    )
     await b.ready()
     return b
   }
@@ -66,7 +75,7 @@ export class Backend {
         BACKEND_DISPLAY_NAME: this.user.name,
         BACKEND_URL: `http://${HOST}:${this.port}`,
         COLLABORATION_SERVICE_URL: this.relay.httpUrl,
-        COLLAB_JWT_SECRET: SECRET,
+        COLLAB_TOKEN: this.token,
         ENABLE_COLLABORATION: 'true',
         USE_MOCK_SCHWAB_DATA: 'true',
         CORS_ORIGINS: 'http://127.0.0.1:3999',

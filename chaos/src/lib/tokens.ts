@@ -1,3 +1,4 @@
+import { TokenAudience } from '@pp/contracts'
 import { SignJWT, UnsecuredJWT } from 'jose'
 
 export const SECRET = 'chaos-suite-secret-0123456789abcdef'
@@ -10,14 +11,17 @@ export type TokenOptions = {
   alg?: 'HS256' | 'HS384' | 'HS512'
   /** Seconds from now; negative for an expired token. */
   expiresIn?: number
-  omit?: ('sub' | 'name' | 'exp')[]
+  omit?: ('sub' | 'name' | 'exp' | 'aud')[]
+  /** Defaults to the backend audience. */
+  aud?: string
 }
 
-/** A relay token as a backend presents it (HS256, `sub`, `name`, `exp`), or a variant of it. */
+/** A relay token as a backend presents it (HS256, `sub`, `name`, `aud`, `exp`), or a variant of it. */
 export async function token(userId: string, name: string, opts: TokenOptions = {}): Promise<string> {
   const omit = new Set(opts.omit ?? [])
   const claims: Record<string, unknown> = {}
   if (!omit.has('name')) claims.name = name
+  if (!omit.has('aud')) claims.aud = opts.aud ?? TokenAudience.BACKEND
   const now = Math.floor(Date.now() / 1000)
   let jwt = new SignJWT(claims).setProtectedHeader({ alg: opts.alg ?? 'HS256', typ: 'JWT' }).setIssuedAt(now)
   if (!omit.has('sub')) jwt = jwt.setSubject(userId)
@@ -28,7 +32,7 @@ export async function token(userId: string, name: string, opts: TokenOptions = {
 /** An unsigned token (`alg: none`). */
 export function unsecuredToken(userId: string, name: string): string {
   const now = Math.floor(Date.now() / 1000)
-  return new UnsecuredJWT({ name })
+  return new UnsecuredJWT({ name, aud: TokenAudience.BACKEND })
     .setSubject(userId)
     .setIssuedAt(now)
     .setExpirationTime(now + 3600)
@@ -41,7 +45,7 @@ const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url')
 export function tamperedToken(valid: string, asUserId: string, name: string): string {
   const [header, , sig] = valid.split('.')
   const now = Math.floor(Date.now() / 1000)
-  return `${header}.${b64({ name, sub: asUserId, iat: now, exp: now + 3600 })}.${sig}`
+  return `${header}.${b64({ name, sub: asUserId, aud: TokenAudience.BACKEND, iat: now, exp: now + 3600 })}.${sig}`
 }
 
 /** A token with `alg: none` in its header but the original signature kept. */

@@ -50,10 +50,21 @@ const httpUrl = z.url({ protocol: /^(https?|wss?)$/, message: 'must be an http(s
 export const RelayEnv = z.object({
   NODE_ENV: z.string().optional(),
   PORT: port(9000),
-  HOST: z.string().default('0.0.0.0'),
+  /** Loopback by default: exposing the relay is a choice (`HOST=0.0.0.0`). */
+  HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: LogLevel,
-  /** HS256 secret that backend tokens are verified with. Required when NODE_ENV=production. */
+  /**
+   * Public key(s) tokens are verified with (EdDSA or ES256): a PEM or JWKS file, or its text. The
+   * private key stays with the issuer.
+   */
+  COLLAB_JWT_PUBLIC_KEY: z.string().optional(),
+  /** HS256 secret tokens are verified with (development, or operators who choose HS256). */
   COLLAB_JWT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /**
+   * Bearer token for the directory endpoints (`/api/users/online`, `/api/sessions`) and `/metrics`.
+   * Unset: they answer loopback clients only.
+   */
+  OPERATOR_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Browser origins allowed to open a socket; requests without Origin (backends) always pass. */
   ALLOWED_ORIGINS: csv,
   MAX_CONNECTIONS_PER_USER: int(1, 1),
@@ -89,7 +100,8 @@ export const DatabaseUrl = z
 export const BackendEnv = z.object({
   NODE_ENV: z.string().optional(),
   PORT: port(8000),
-  HOST: z.string().default('0.0.0.0'),
+  /** Loopback by default: exposing a user's backend is a choice (`HOST=0.0.0.0`). */
+  HOST: z.string().default('127.0.0.1'),
   DATABASE_URL: DatabaseUrl,
   SECRET_KEY: z.string().optional(),
   ENCRYPTION_KEY: z.string().optional(),
@@ -111,9 +123,15 @@ export const BackendEnv = z.object({
   BACKEND_USER_ID: Id,
   BACKEND_URL: httpUrl.optional(),
   BACKEND_DISPLAY_NAME: z.string().trim().min(1, 'must not be empty').max(100),
-  /** The relay token (JWT). Without it, a backend that knows COLLAB_JWT_SECRET mints its own. */
-  COLLAB_TOKEN: z.string().min(1).optional(),
-  COLLAB_JWT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /**
+   * The relay token (JWT) its issuer minted for this user. Without it, outside production, the backend
+   * signs one with the public development secret, which only a development relay accepts.
+   */
+  COLLAB_TOKEN: z.string().min(1).max(8192).optional(),
+  /** A file holding the relay token (read at every connect, so a new token takes effect without a restart). */
+  COLLAB_TOKEN_FILE: z.string().min(1).optional(),
+  /** Never set on a backend: present only so that a misplaced relay secret is refused with a clear line. */
+  COLLAB_JWT_SECRET: z.string().optional(),
   /** Folder of a built web app to serve at / (production-style start). */
   WEB_DIST: z.string().optional(),
 })
@@ -142,4 +160,19 @@ export function loadEnv<S extends z.ZodType>(
     return `${name}: ${message}`
   })
   throw new EnvError([...new Set(lines)])
+}
+
+/** A bind address or peer address that only this machine can reach (127.0.0.0/8, ::1, localhost). */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (address === undefined) return false
+  const a = address
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+  return (
+    a === 'localhost' ||
+    a === '::1' ||
+    /^127\.\d+\.\d+\.\d+$/.test(a) ||
+    /^::ffff:127\.\d+\.\d+\.\d+$/.test(a)
+  )
 }

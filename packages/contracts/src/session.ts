@@ -54,7 +54,12 @@ export const SyncState = z.looseObject({
   requester: z.string(),
   state: z.record(z.string(), z.unknown()),
 })
-export const SESSION_ERROR_CODES = ['invalid_json', 'missing_type', 'invalid_message'] as const
+export const SESSION_ERROR_CODES = [
+  'invalid_json',
+  'missing_type',
+  'invalid_message',
+  'rate_limited',
+] as const
 export const SessionError = z.object({
   type: z.literal('error'),
   code: z.enum(SESSION_ERROR_CODES),

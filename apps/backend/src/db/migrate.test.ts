@@ -8,6 +8,7 @@ import { openDatabase } from './client.js'
 import { applyMigrations, MIGRATIONS_DIR } from './migrate.js'
 
 const INIT = '20261122025500_init'
+const ALL = [INIT, '20261207023000_inbox_keyed_by_sender', '20261207030000_names_from_friend_records']
 
 describe('migrations at start', () => {
   let cleanup = () => {}
@@ -18,13 +19,13 @@ describe('migrations at start', () => {
     cleanup = t.cleanup
     const path = join(t.dir, 'new.db')
     const { db, migrations } = await openDatabase(path)
-    expect(migrations.applied).toEqual([INIT])
+    expect(migrations.applied).toEqual(ALL)
     await db.$disconnect()
     const raw = new Database(path, { readonly: true })
     const rows = raw.prepare('SELECT * FROM _prisma_migrations').all() as Array<Record<string, unknown>>
     raw.close()
     const sql = readFileSync(join(MIGRATIONS_DIR, INIT, 'migration.sql'))
-    expect(rows).toHaveLength(1)
+    expect(rows).toHaveLength(ALL.length)
     expect(rows[0]).toMatchObject({
       migration_name: INIT,
       checksum: createHash('sha256').update(sql).digest('hex'),
@@ -44,7 +45,7 @@ describe('migrations at start', () => {
     })
     await first.db.$disconnect()
     const second = await openDatabase(path)
-    expect(second.migrations).toEqual({ applied: [], alreadyApplied: [INIT] })
+    expect(second.migrations).toEqual({ applied: [], alreadyApplied: ALL })
     expect(await second.db.tombstone.count()).toBe(1)
     await second.db.$disconnect()
   })

@@ -1,3 +1,4 @@
+import { mintBackendToken, secretKey } from '@pp/contracts/tokens'
 import { jwtVerify } from 'jose'
 import { pino } from 'pino'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
@@ -5,7 +6,6 @@ import { type Proc, spawnRelay, stopAll, TEST_SECRET, waitFor } from '../test-su
 import { tempDir, USER_A } from '../test-support/temp.js'
 import { AFTER_DRAIN_CAP_MS, fullJitter, RECONNECT_CAP_MS, reconnectDelayMs } from './backoff.js'
 import { backendSocketUrl, RelayClient, relayHttpBase } from './relay-client.js'
-import { mintRelayToken } from './token.js'
 
 describe('the relay client', () => {
   const tmp = tempDir()
@@ -23,7 +23,8 @@ describe('the relay client', () => {
     return spawnRelay(tmp.dir, `relay-${relayCount}`)
   }
 
-  const token = () => mintRelayToken(TEST_SECRET, USER_A.id, USER_A.displayName)
+  const token = () =>
+    mintBackendToken(secretKey(TEST_SECRET), { userId: USER_A.id, name: USER_A.displayName })
 
   function client(urls: string[]) {
     const ups: string[] = []

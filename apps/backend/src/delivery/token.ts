@@ -1,11 +1,11 @@
-import { SignJWT } from 'jose'
+import { DEV_JWT_SECRET } from '@pp/contracts'
+import { mintBackendToken, secretKey } from '@pp/contracts/tokens'
 
-/** A long-lived HS256 relay token for this backend's user (when COLLAB_TOKEN is not given). */
-export async function mintRelayToken(secret: string, userId: string, name: string): Promise<string> {
-  return new SignJWT({ name })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(userId)
-    .setIssuedAt()
-    .setExpirationTime('3650d')
-    .sign(new TextEncoder().encode(secret))
+/**
+ * Without COLLAB_TOKEN (development only): a relay token signed with the public development secret,
+ * which only a development relay (no COLLAB_JWT_PUBLIC_KEY or COLLAB_JWT_SECRET) accepts. Minted
+ * afresh at every connect, so it never outlives its 30 days.
+ */
+export function mintDevRelayToken(userId: string, name: string): Promise<string> {
+  return mintBackendToken(secretKey(DEV_JWT_SECRET), { userId, name })
 }

@@ -3,6 +3,7 @@ import { createWriteStream, existsSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { mintBackendToken, secretKey } from '@pp/contracts/tokens'
 
 const here = dirname(fileURLToPath(import.meta.url))
 export const BACKEND_SERVER = join(here, '..', '..', 'dist', 'server.js')
@@ -127,7 +128,10 @@ export async function spawnBackend(opts: {
       BACKEND_URL: url,
       COLLABORATION_SERVICE_URL: opts.relayUrls.join(','),
       ENABLE_COLLABORATION: 'true',
-      COLLAB_JWT_SECRET: TEST_SECRET,
+      COLLAB_TOKEN: await mintBackendToken(secretKey(TEST_SECRET), {
+        userId: opts.user.id,
+        name: opts.user.displayName,
+      }),
       USE_MOCK_SCHWAB_DATA: 'true',
       LOG_LEVEL: 'info',
       ...opts.env,

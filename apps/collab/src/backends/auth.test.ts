@@ -1,3 +1,14 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { DEV_JWT_SECRET, TokenAudience } from '@pp/contracts'
+import {
+  generateSigningKeyPair,
+  mintBackendToken,
+  mintSessionToken,
+  secretKey,
+  signingKeyFromPem,
+} from '@pp/contracts/tokens'
 import { SignJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connectBackend, refusedStatus, tokenFor, USER_A, USER_B } from '../test-support/backend-client.js'
@@ -39,22 +50,42 @@ describe('backend upgrade authorization', () => {
     expect(await refusedStatus(relay.wsUrl, bearer(hs512))).toBe(401)
   })
 
-  it('requires exp, sub (a user id) and name', async () => {
-    const noExp = await new SignJWT({ name: 'User A' })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject(USER_A.id)
-      .sign(key)
-    const noName = await new SignJWT({})
+  it('requires exp, sub (a user id), name and the backend audience', async () => {
+    const aud = TokenAudience.BACKEND
+    const noAud = await new SignJWT({ name: 'User A' })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(USER_A.id)
       .setExpirationTime(now() + 600)
       .sign(key)
-    const badSub = await new SignJWT({ name: 'X' })
+    const noExp = await new SignJWT({ name: 'User A', aud })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(USER_A.id)
+      .sign(key)
+    const noName = await new SignJWT({ aud })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(USER_A.id)
+      .setExpirationTime(now() + 600)
+      .sign(key)
+    const badSub = await new SignJWT({ name: 'X', aud })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject('alice')
       .setExpirationTime(now() + 600)
       .sign(key)
-    for (const t of [noExp, noName, badSub]) expect(await refusedStatus(relay.wsUrl, bearer(t))).toBe(401)
+    for (const t of [noAud, noExp, noName, badSub])
+      expect(await refusedStatus(relay.wsUrl, bearer(t))).toBe(401)
+    // The same claims with the audience are accepted: each refusal above is the one claim missing.
+    const good = await new SignJWT({ name: 'User A', aud })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(USER_A.id)
+      .setExpirationTime(now() + 600)
+      .sign(key)
+    const b = await connectBackend(relay.wsUrl, USER_A, { token: good })
+    b.close()
+  })
+
+  it('refuses a session-room token at the backend socket', async () => {
+    const session = await mintSessionToken(secretKey(TEST_SECRET), { userId: USER_A.id })
+    expect(await refusedStatus(relay.wsUrl, bearer(session))).toBe(401)
   })
 
   it('refuses a token expired beyond the 30 s leeway, accepts one inside it', async () => {
@@ -82,13 +113,48 @@ describe('backend upgrade authorization', () => {
     const metrics = await (await fetch(`${relay.url}/metrics`)).text()
     const accepted = Number(/^collab_backend_connections_total (\d+)/m.exec(metrics)?.[1])
     const refused = Number(/^collab_auth_failures_total\{status="401"\} (\d+)/m.exec(metrics)?.[1])
-    // Only the three connections accepted above, and every 401 counted.
-    expect(accepted).toBe(3)
-    expect(refused).toBeGreaterThanOrEqual(9)
+    // Only the four connections accepted above, and every 401 counted.
+    expect(accepted).toBe(4)
+    expect(refused).toBeGreaterThanOrEqual(11)
   })
 
   it('answers a plain GET on the socket path with 426', async () => {
     const res = await fetch(`${relay.url}/v1/backends`)
     expect(res.status).toBe(426)
+  })
+})
+
+describe('a relay verifying with a public key (COLLAB_JWT_PUBLIC_KEY)', () => {
+  let relay: Relay
+  const pair = generateSigningKeyPair()
+  const dir = mkdtempSync(join(tmpdir(), 'pp-relay-key-'))
+  beforeAll(async () => {
+    writeFileSync(join(dir, 'relay.pub'), pair.publicPem)
+    relay = await startRelay({ COLLAB_JWT_SECRET: '', COLLAB_JWT_PUBLIC_KEY: join(dir, 'relay.pub') })
+  })
+  afterAll(async () => {
+    await relay.stop()
+  })
+  const bearer = (t: string) => ({ authorization: `Bearer ${t}` })
+
+  it('accepts an EdDSA token signed with the private key', async () => {
+    const t = await mintBackendToken(signingKeyFromPem(pair.privatePem), {
+      userId: USER_A.id,
+      name: 'User A',
+    })
+    const b = await connectBackend(relay.wsUrl, USER_A, { token: t })
+    expect(b.frames[0]).toMatchObject({ type: 'welcome', user: { id: USER_A.id } })
+    b.close()
+  })
+
+  it('refuses HS256 tokens (the development secret too) and another key pair', async () => {
+    const dev = await mintBackendToken(secretKey(DEV_JWT_SECRET), { userId: USER_A.id, name: 'User A' })
+    expect(await refusedStatus(relay.wsUrl, bearer(dev))).toBe(401)
+    const other = generateSigningKeyPair()
+    const forged = await mintBackendToken(signingKeyFromPem(other.privatePem), {
+      userId: USER_A.id,
+      name: 'User A',
+    })
+    expect(await refusedStatus(relay.wsUrl, bearer(forged))).toBe(401)
   })
 })

@@ -22,7 +22,12 @@ export class BackendConnection {
   /** The user's `{id, displayName}` serialized once: it goes into every event this backend sends. */
   readonly userJson: string
   /** User ids this backend watches. */
-  watching: readonly string[] = []
+  watching: ReadonlySet<string> = new Set()
+  /**
+   * Users this backend tried to send to while they were offline (`undeliverable`): it hears once when
+   * each comes online, watched back or not (it could learn as much by sending again).
+   */
+  awaiting: Set<string> | undefined
   missedPongs = 0
   /** True once the relay decided to close it: nothing more is routed to it. */
   closing = false

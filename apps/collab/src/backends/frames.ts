@@ -1,6 +1,7 @@
 import {
   DOMAIN_EVENT_TYPES,
   type ErrorCode,
+  jsonBoundsProblem,
   MAX_RECIPIENTS,
   MAX_WATCH,
   PROTOCOL_VERSION,
@@ -80,6 +81,19 @@ export function parseInbound(text: string): InboundResult {
     data = JSON.parse(text)
   } catch {
     return { ok: false, code: 'invalid_json', message: 'frame is not valid JSON' }
+  }
+  // Bounded before anything serializes or validates it recursively (JSON.stringify of a value nested
+  // thousands deep throws).
+  const problem = jsonBoundsProblem(data)
+  if (problem !== undefined) {
+    const id = (data as { id?: unknown }).id
+    const ref = typeof id === 'string' && id.length <= 64 ? id : undefined
+    return {
+      ok: false,
+      code: 'invalid_frame',
+      message: `frame is ${problem}`,
+      ...(ref === undefined ? {} : { ref }),
+    }
   }
   if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
     if (fastCheck(data as Record<string, unknown>)) {

@@ -36,6 +36,8 @@ export type HubOptions = {
 const CLOSE_GRACE_MS = 1000
 /** A rate-limit episode ends after this long with no frame dropped. */
 const RATE_EPISODE_MS = 1000
+/** Offline users one backend can be waiting for (it hears once when each comes online). */
+const MAX_AWAITING = 10_000
 /** A slow consumer gets longer: its close frame waits behind everything already buffered. */
 const SLOW_CLOSE_GRACE_MS = 5000
 /** A connection is closed this long after its token's `exp` (the same leeway the upgrade allows). */
@@ -65,6 +67,8 @@ export class BackendHub implements ClusterInbox {
   #expiryCheck: NodeJS.Timeout | undefined
   /** Watched user id → the local connections watching it. */
   readonly #watchers = new Map<string, Set<BackendConnection>>()
+  /** Offline user id → connections that were told it was `undeliverable`. */
+  readonly #awaiting = new Map<string, Set<BackendConnection>>()
   readonly #opts: HubOptions
   readonly #log: Logger
   readonly #m: RelayMetrics
@@ -204,8 +208,45 @@ export class BackendHub implements ClusterInbox {
 
   #announce(conn: BackendConnection): void {
     const at = new Date().toISOString()
-    this.#notifyWatchers(conn.user.id, presenceFrame(conn.userJson, true, at))
+    // Its watch list is empty until its `watch` frame: watchers it watches back hear of it then. A
+    // replacement keeps the list of the connection it replaces.
+    this.#notifyWatchers(conn.user.id, presenceFrame(conn.userJson, true, at), conn.watching)
+    const waiting = this.#awaiting.get(conn.user.id)
+    if (waiting !== undefined) {
+      this.#awaiting.delete(conn.user.id)
+      const frame = presenceFrame(conn.userJson, true, at)
+      for (const sender of waiting) {
+        sender.awaiting?.delete(conn.user.id)
+        if (
+          !sender.closing &&
+          !(conn.watching.has(sender.user.id) && this.#watchers.get(conn.user.id)?.has(sender))
+        )
+          this.#sendTo(sender, frame)
+      }
+    }
     this.#cluster?.announce(conn.info, conn.connId)
+  }
+
+  /** `sender` got `undeliverable` for `userId`: it hears once when that user comes online. */
+  #await(sender: BackendConnection, userId: string): void {
+    sender.awaiting ??= new Set()
+    if (sender.awaiting.size >= MAX_AWAITING && !sender.awaiting.has(userId)) return
+    sender.awaiting.add(userId)
+    let set = this.#awaiting.get(userId)
+    if (set === undefined) {
+      set = new Set()
+      this.#awaiting.set(userId, set)
+    }
+    set.add(sender)
+  }
+
+  #forgetAwaiting(conn: BackendConnection): void {
+    for (const id of conn.awaiting ?? []) {
+      const set = this.#awaiting.get(id)
+      set?.delete(conn)
+      if (set?.size === 0) this.#awaiting.delete(id)
+    }
+    conn.awaiting = undefined
   }
 
   /** Closes (4001) every connection whose token expired more than the leeway ago. */
@@ -243,7 +284,10 @@ export class BackendHub implements ClusterInbox {
 
   /** Takes `conn` out of routing; watchers hear it went offline if it was the user's active one. */
   #detach(conn: BackendConnection): void {
+    // Who heard it was online (the watchers it watches back) hears it went: read before unwatching.
+    const watchedBack = conn.watching
     this.#unwatchAll(conn)
+    this.#forgetAwaiting(conn)
     const userId = conn.user.id
     if (this.#active.get(userId) !== conn) return
     this.#active.delete(userId)
@@ -252,7 +296,7 @@ export class BackendHub implements ClusterInbox {
     this.#cluster?.withdraw(conn.user, conn.connId)
     // Online on another node already (it moved): its watchers here keep seeing it online.
     if (this.#cluster?.locate(userId) !== undefined) return
-    this.#notifyWatchers(userId, presenceFrame(conn.userJson, false, new Date().toISOString()))
+    this.#notifyWatchers(userId, presenceFrame(conn.userJson, false, new Date().toISOString()), watchedBack)
   }
 
   /** @internal the socket's 'close' listener. */
@@ -309,16 +353,28 @@ export class BackendHub implements ClusterInbox {
       return
     }
     const frame = parsed.frame
-    switch (frame.type) {
-      case 'send':
-        this.#onSend(conn, frame, parsed.eventJson)
-        return
-      case 'ack':
-        this.#onAck(conn, frame)
-        return
-      case 'watch':
-        this.#onWatch(conn, frame)
-        return
+    try {
+      switch (frame.type) {
+        case 'send':
+          this.#onSend(conn, frame, parsed.eventJson)
+          return
+        case 'ack':
+          this.#onAck(conn, frame)
+          return
+        case 'watch':
+          this.#onWatch(conn, frame)
+          return
+      }
+    } catch (err) {
+      // No frame ends the process: whatever slipped past the edge's checks is refused like a bad frame,
+      // and the connection and its peers carry on.
+      this.#log.error({ err, user: conn.user.id, type: frame.type }, 'frame handling failed; refused')
+      this.#sendError(
+        conn,
+        'invalid_frame',
+        'frame could not be handled',
+        'id' in frame ? frame.id : undefined,
+      )
     }
   }
 
@@ -438,6 +494,7 @@ export class BackendHub implements ClusterInbox {
         continue
       }
       this.#sendTo(conn, undeliverableFrame(frame.id, recipient))
+      this.#await(conn, recipient)
       this.#m.undeliverable.inc()
       this.#routed(type, 'offline')
       if (this.#infoLogs) this.#logRouted(type, frame.id, conn.user, { id: recipient }, 'offline')
@@ -488,10 +545,18 @@ export class BackendHub implements ClusterInbox {
     // The sender is offline: it sends the event again later and the duplicate is acked again.
   }
 
+  /**
+   * Presence flows only between users who watch each other (friends, or a request pending either way):
+   * a backend hears of a user only if that user watches it back, so nobody learns the comings and
+   * goings of someone who has not listed them. Users on other relay nodes are the exception (their
+   * watch lists stay on their node): see SECURITY.md.
+   */
   #onWatch(conn: BackendConnection, frame: InboundWatch): void {
+    const before = conn.watching
     this.#unwatchAll(conn)
-    const ids = [...new Set(frame.userIds)]
+    const ids = new Set(frame.userIds)
     conn.watching = ids
+    const active = this.#active.get(conn.user.id) === conn
     const at = new Date().toISOString()
     for (const id of ids) {
       let set = this.#watchers.get(id)
@@ -500,6 +565,15 @@ export class BackendHub implements ClusterInbox {
         this.#watchers.set(id, set)
       }
       set.add(conn)
+      const local = this.#active.get(id)
+      if (local !== undefined) {
+        // Mutual now: each hears of the other.
+        if (local.watching.has(conn.user.id)) {
+          this.#sendTo(conn, presenceFrame(local.userJson, true, at))
+          if (active && !before.has(id)) this.#sendTo(local, presenceFrame(conn.userJson, true, at))
+        }
+        continue
+      }
       const there = this.#isOnline(id)
       if (there !== undefined) {
         this.#sendTo(
@@ -508,7 +582,7 @@ export class BackendHub implements ClusterInbox {
         )
       }
     }
-    this.#log.debug({ user: conn.user.id, watching: ids.length }, 'watch list set')
+    this.#log.debug({ user: conn.user.id, watching: ids.size }, 'watch list set')
   }
 
   #unwatchAll(conn: BackendConnection): void {
@@ -518,14 +592,22 @@ export class BackendHub implements ClusterInbox {
       set.delete(conn)
       if (set.size === 0) this.#watchers.delete(id)
     }
-    conn.watching = []
+    conn.watching = new Set()
   }
 
-  #notifyWatchers(userId: string, frame: string): void {
+  /**
+   * Tells `userId`'s watchers a presence change. `watchedBack` is the user's own watch list when it is
+   * on this node (only watchers it lists hear); undefined for a user on another node.
+   */
+  #notifyWatchers(userId: string, frame: string, watchedBack?: ReadonlySet<string>): void {
     const set = this.#watchers.get(userId)
     if (set === undefined) return
-    const wire = textFrame(frame)
-    for (const watcher of set) this.#sendTo(watcher, wire)
+    let wire: Buffer | undefined
+    for (const watcher of set) {
+      if (watchedBack !== undefined && !watchedBack.has(watcher.user.id)) continue
+      wire ??= textFrame(frame)
+      this.#sendTo(watcher, wire)
+    }
   }
 
   // ---- from other nodes ------------------------------------------------------

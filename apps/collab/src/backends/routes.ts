@@ -47,7 +47,6 @@ type UpgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) => v
  * session rooms) goes on to Fastify; a plain GET on the path gets 426.
  */
 export function registerBackendRoutes(app: FastifyInstance, config: RelayConfig, hub: BackendHub): void {
-  const secret = new TextEncoder().encode(config.jwtSecret)
   const allowedOrigins = new Set(config.ALLOWED_ORIGINS)
   const log = app.log.child({ component: 'backends' })
   const wss = new WebSocketServer({
@@ -77,7 +76,7 @@ export function registerBackendRoutes(app: FastifyInstance, config: RelayConfig,
       refuse(socket, 403, { error: 'forbidden', message: 'origin not allowed' })
       return
     }
-    const result = await verifyBackendToken(bearerToken(req.headers.authorization), secret)
+    const result = await verifyBackendToken(bearerToken(req.headers.authorization), config.verifyKeys)
     if (!result.ok) {
       authFailures.labels('401').inc()
       log.info({ reason: result.reason }, 'backend upgrade refused')

@@ -24,3 +24,38 @@ export class TokenBucket {
     return true
   }
 }
+
+/** What to do with one incoming message under a RateGate. */
+export type RateVerdict = 'pass' | 'warn' | 'drop' | 'close'
+
+/**
+ * A token bucket with the relay's policy on top: the first message over the rate in an episode is
+ * answered with a warning (`rate_limited`), later ones are dropped, and a sender that goes on (more
+ * than a second's worth dropped after the warning) is closed (1008). An episode ends after a second
+ * with nothing dropped.
+ */
+export class RateGate {
+  readonly #bucket: TokenBucket
+  readonly #closeAfter: number
+  #limited = false
+  #dropped = 0
+  #lastDropAt = 0
+
+  constructor(ratePerSec: number, burst: number, now = Date.now()) {
+    this.#bucket = new TokenBucket(ratePerSec, burst, now)
+    this.#closeAfter = Math.min(ratePerSec, burst)
+  }
+
+  check(now = Date.now()): RateVerdict {
+    if (this.#bucket.take(now)) return 'pass'
+    if (!this.#limited || now - this.#lastDropAt > 1000) {
+      this.#limited = true
+      this.#dropped = 0
+      this.#lastDropAt = now
+      return 'warn'
+    }
+    this.#lastDropAt = now
+    this.#dropped++
+    return this.#dropped >= this.#closeAfter ? 'close' : 'drop'
+  }
+}

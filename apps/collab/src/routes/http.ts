@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import type { BackendHub } from '../backends/hub.js'
 import type { Cluster } from '../cluster/cluster.js'
 import type { RelayConfig } from '../config.js'
+import { operatorGuard } from './operator.js'
 
 const ENDPOINTS = [
   { method: 'GET', path: '/health', description: 'status, uptime, users online, connections, events routed' },
@@ -29,6 +30,7 @@ export function registerHttpRoutes(
   cluster: Cluster | undefined,
 ): void {
   const startedAt = Date.now()
+  const operator = operatorGuard(config)
 
   app.get('/health', async () => {
     const status = cluster?.status() ?? { mode: 'embedded', redis: 'disabled', nodes: 1 }
@@ -57,7 +59,7 @@ export function registerHttpRoutes(
     }
   })
 
-  app.get('/api/users/online', async () =>
+  app.get('/api/users/online', { preHandler: operator }, async () =>
     hub.onlineUsers().map((u) => ({
       id: u.id,
       displayName: u.displayName,
@@ -66,7 +68,7 @@ export function registerHttpRoutes(
     })),
   )
 
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', { preHandler: operator }, async (_request, reply) => {
     const text = await app.metrics.registry.metrics()
     return reply.header('content-type', app.metrics.registry.contentType).send(text)
   })

@@ -22,6 +22,8 @@ export interface SessionMetricsSink {
   messageReceived(kind: 'ping' | 'broadcast' | 'sync' | 'error'): void
   messagesSent(n: number): void
   closed(code: number): void
+  /** A message dropped by the rate limit. */
+  rateLimited(): void
 }
 
 export type SessionHubOptions = {
@@ -99,6 +101,8 @@ export interface SessionHub {
    */
   remoteMember(member: MemberRef, joined: boolean, unannounced: boolean): void
   list(): SessionSummary[]
+  /** A connection of `userId` is a member of `sessionId` on this node. */
+  isConnected(sessionId: string, userId: string): boolean
   stats(): SessionStats
   /** Closes every connection (e.g. 1001 on shutdown). */
   closeAll(code: number, reason: string): void
@@ -107,6 +111,7 @@ export interface SessionHub {
 }
 
 const noMetrics: SessionMetricsSink = {
+  rateLimited() {},
   connectionOpened() {},
   messageReceived() {},
   messagesSent() {},
@@ -470,6 +475,9 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
     remoteText,
     localMembers,
     remoteMember,
+    isConnected(sessionId, userId) {
+      return rooms.get(sessionId, userId) !== undefined
+    },
     list() {
       const ids = new Set(rooms.sessionIds())
       for (const m of options.remote?.members() ?? []) ids.add(m.sessionId)

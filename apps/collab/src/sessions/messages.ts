@@ -1,4 +1,5 @@
 import {
+  jsonBoundsProblem,
   parseWith,
   SESSION_RESERVED_TYPES,
   SessionBroadcast,
@@ -25,6 +26,10 @@ export function classify(text: string): Incoming {
   } catch {
     return { kind: 'error', code: 'invalid_json', message: 'message is not valid JSON' }
   }
+  // Bounded before the room serializes it again for its members (JSON.stringify recurses).
+  const problem = jsonBoundsProblem(data)
+  if (problem !== undefined)
+    return { kind: 'error', code: 'invalid_message', message: `message is ${problem}` }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     return {
       kind: 'error',

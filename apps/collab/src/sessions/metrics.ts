@@ -45,7 +45,13 @@ export function createSessionMetrics(
     labelNames: ['code'] as const,
     registers,
   })
+  const limited = new Counter({
+    name: 'collab_session_rate_limited_total',
+    help: 'Session messages dropped by the per-connection rate limit',
+    registers,
+  })
   return {
+    rateLimited: () => limited.inc(),
     connectionOpened: () => opened.inc(),
     messageReceived: (kind) => received.inc({ kind }),
     messagesSent: (n) => {

@@ -1,7 +1,9 @@
 import { CloseCode, SESSION_PATH_PATTERN, SessionName } from '@pp/contracts'
 import type { FastifyInstance } from 'fastify'
 import type { RawData, WebSocket } from 'ws'
+import { RateGate } from '../backends/token-bucket.js'
 import type { RelayConfig } from '../config.js'
+import { operatorGuard } from '../routes/operator.js'
 import { verifySessionToken } from './auth.js'
 import {
   createSessionHub,
@@ -86,7 +88,8 @@ async function sessionsPlugin(app: FastifyInstance, { config }: SessionsPluginOp
     () => sessionHealthFields(sessions.stats()),
     () => sessions.openConnections(),
   )
-  const secret = new TextEncoder().encode(config.jwtSecret)
+
+  const allowedOrigins = new Set(config.ALLOWED_ORIGINS)
 
   const transportFor = (socket: WebSocket): SessionTransport => ({
     send(text) {
@@ -112,6 +115,15 @@ async function sessionsPlugin(app: FastifyInstance, { config }: SessionsPluginOp
         error: 'upgrade_required',
         message: 'connect with a WebSocket client: ws://HOST:PORT/ws/{session_id}/{user_id}',
       }),
+    // A browser page may open a session socket only from an origin in ALLOWED_ORIGINS (CORS does not
+    // apply to WebSockets); desktop clients send no Origin and pass. Refused before the upgrade: 403.
+    preValidation: async (request, reply) => {
+      const origin = request.headers.origin
+      if (origin === undefined || allowedOrigins.has(origin)) return
+      log.info({ origin }, 'session upgrade refused: origin not allowed')
+      app.metrics.authFailures.labels('403').inc()
+      await reply.code(403).send({ error: 'forbidden', message: 'origin not allowed' })
+    },
     wsHandler: (socket, request) => {
       sockets.add(socket)
       prepareSocket(socket, config.MAX_PAYLOAD_BYTES, (err) =>
@@ -124,10 +136,49 @@ async function sessionsPlugin(app: FastifyInstance, { config }: SessionsPluginOp
       const held: Array<{ data: RawData; isBinary: boolean }> = []
       let closedBeforeJoin = false
       const dispatch = (conn: SessionConnection, data: RawData, isBinary: boolean) => {
-        if (isBinary) conn.binary()
-        else conn.text(rawToString(data))
+        try {
+          if (isBinary) conn.binary()
+          else conn.text(rawToString(data))
+        } catch (err) {
+          // No message ends the process: one that slipped past the checks is refused, the room goes on.
+          log.error({ err, session: sessionId, user: userId }, 'session message handling failed; refused')
+          if (socket.readyState === socket.OPEN)
+            socket.send(
+              JSON.stringify({
+                type: 'error',
+                code: 'invalid_message',
+                message: 'message could not be handled',
+                timestamp: new Date().toISOString(),
+              }),
+            )
+        }
       }
+      // The same token bucket as backend sockets: a warning, then drops, then 1008 if it goes on.
+      const gate = new RateGate(config.RATE_LIMIT_PER_SEC, config.RATE_LIMIT_BURST)
       socket.on('message', (data, isBinary) => {
+        const verdict = gate.check()
+        if (verdict !== 'pass') {
+          metrics.rateLimited()
+          if (verdict === 'warn') {
+            log.info({ session: sessionId, user: userId }, 'session client over the rate limit')
+            socket.send(
+              JSON.stringify({
+                type: 'error',
+                code: 'rate_limited',
+                message: `over ${config.RATE_LIMIT_PER_SEC} messages/s: message dropped; slow down`,
+                timestamp: new Date().toISOString(),
+              }),
+            )
+          } else if (verdict === 'close') {
+            log.warn(
+              { session: sessionId, user: userId },
+              'session client kept exceeding the rate limit; closing',
+            )
+            metrics.closed(CloseCode.POLICY_VIOLATION)
+            closeSocket(socket, CloseCode.POLICY_VIOLATION, 'rate limit exceeded')
+          }
+          return
+        }
         if (connection === undefined) held.push({ data, isBinary })
         else dispatch(connection, data, isBinary)
       })
@@ -154,15 +205,21 @@ async function sessionsPlugin(app: FastifyInstance, { config }: SessionsPluginOp
         connection = conn
         for (const { data, isBinary } of held.splice(0)) dispatch(conn, data, isBinary)
       }
-      if (config.SESSION_AUTH === 'open') return join()
-      void verifySessionToken(request.query.token, userId, secret).then((result) => {
+      if (config.SESSION_AUTH === 'open') {
+        // Anyone may claim any user id here, so a claim never takes a connected member's place: only a
+        // token (SESSION_AUTH=required) proves the newcomer is that user.
+        if (sessions.isConnected(sessionId, userId))
+          return refuse('user id already connected to this session (open rooms never hand a connection over)')
+        return join()
+      }
+      void verifySessionToken(request.query.token, sessionId, userId, config.verifyKeys).then((result) => {
         if (result.ok) join()
         else refuse(result.reason)
       })
     },
   })
 
-  app.get('/api/sessions', async () => {
+  app.get('/api/sessions', { preHandler: operatorGuard(config) }, async () => {
     // With REDIS_URL, every node's members (a session is one room across the nodes).
     const list = sessions.list()
     const connections = list.reduce((n, s) => n + s.users.length, 0)

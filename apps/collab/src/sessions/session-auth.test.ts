@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process'
+import { TokenAudience } from '@pp/contracts'
+import { mintBackendToken, secretKey } from '@pp/contracts/tokens'
 import { SignJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEBIAN_PYTHON } from './test-support/python-script.js'
@@ -10,8 +12,8 @@ const SECRET = 'session-auth-test-secret-0123456789'
 let relay: RelayProcess
 const clients: SessionClient[] = []
 
-const token = (sub: string, secret = SECRET, expiresIn = '5m') =>
-  new SignJWT({ name: sub })
+const token = (sub: string, secret = SECRET, expiresIn = '5m', claims: Record<string, unknown> = {}) =>
+  new SignJWT({ aud: TokenAudience.SESSION, ...claims })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(sub)
     .setIssuedAt()
@@ -39,6 +41,15 @@ describe('SESSION_AUTH=required', () => {
     expect(ack.user_id).toBe('alice')
   })
 
+  it('admits a token scoped to the session joined', async () => {
+    const c = await open(
+      'erin',
+      `?token=${await token('erin', SECRET, '5m', { sessions: ['x', 'auth-room'] })}`,
+    )
+    const ack = await c.next((m) => m.type === 'connection:ack')
+    expect(ack.user_id).toBe('erin')
+  })
+
   it('holds messages sent while the token is checked and handles them in order', async () => {
     const c = new SessionClient(`${relay.wsUrl}/ws/auth-room/early?token=${await token('early')}`)
     clients.push(c)
@@ -57,6 +68,28 @@ describe('SESSION_AUTH=required', () => {
     ],
     ['an expired token', async () => `?token=${await token('bob', SECRET, '-10m')}`, /expired/],
     ['garbage', async () => '?token=not-a-jwt', /invalid token/],
+    [
+      'a backend token',
+      async () =>
+        `?token=${await mintBackendToken(secretKey(SECRET), { userId: '00000000-0000-0000-0000-00000000000b', name: 'bob' })}`,
+      /audience|does not match/,
+    ],
+    [
+      'a token without the session audience',
+      async () => `?token=${await token('bob', SECRET, '5m', { aud: undefined })}`,
+      /audience/,
+    ],
+    [
+      'a token without exp',
+      async () =>
+        `?token=${await new SignJWT({ aud: TokenAudience.SESSION }).setProtectedHeader({ alg: 'HS256' }).setSubject('bob').sign(new TextEncoder().encode(SECRET))}`,
+      /exp/,
+    ],
+    [
+      'a token for other sessions',
+      async () => `?token=${await token('bob', SECRET, '5m', { sessions: ['other-room'] })}`,
+      /does not allow this session/,
+    ],
   ])('closes a client with %s with 1008 and a reason', async (_name, query, reason) => {
     const c = await open('bob', await query())
     const closed = await c.closed

@@ -1,13 +1,16 @@
+import { mintSessionToken, secretKey } from '@pp/contracts/tokens'
 import { describe, expect, it } from 'vitest'
 import { useSessionRelay } from './test-support/session-room.js'
 
-const { relay, join } = useSessionRelay()
+const SECRET = 'session-replacement-secret-0123456789'
+const { relay, join } = useSessionRelay({ SESSION_AUTH: 'required', COLLAB_JWT_SECRET: SECRET })
+const token = async (user: string) => `?token=${await mintSessionToken(secretKey(SECRET), { userId: user })}`
 
-describe('a second connection of the same user in the same session', () => {
+describe('a second connection of the same user in the same session (SESSION_AUTH=required)', () => {
   it('replaces the first one with close 4000 instead of leaving a ghost', async () => {
-    const watcher = await join('replace', 'watcher')
-    const first = await join('replace', 'dana')
-    const second = await join('replace', 'dana')
+    const watcher = await join('replace', 'watcher', await token('watcher'))
+    const first = await join('replace', 'dana', await token('dana'))
+    const second = await join('replace', 'dana', await token('dana'))
     const closed = await first.closed
     expect(closed.code).toBe(4000)
     expect(closed.reason).toMatch(/replaced/)
@@ -29,8 +32,8 @@ describe('a second connection of the same user in the same session', () => {
   })
 
   it('keeps the same user id in another session as a separate member', async () => {
-    const a = await join('replace-a', 'erin')
-    const b = await join('replace-b', 'erin')
+    const a = await join('replace-a', 'erin', await token('erin'))
+    const b = await join('replace-b', 'erin', await token('erin'))
     a.send({ type: 'ping' })
     b.send({ type: 'ping' })
     await a.next((m) => m.type === 'pong')

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
+import { mintBackendToken, secretKey } from '@pp/contracts/tokens'
 import { WebSocket } from 'ws'
-import { mintToken } from '../mint-token.js'
 import { TEST_SECRET, until } from './relay.js'
 
 export const USER_A = { id: '00000000-0000-0000-0000-00000000000a', displayName: 'User A' }
@@ -13,8 +13,7 @@ export async function tokenFor(
   user: { id: string; displayName: string },
   opts: { ttlSeconds?: number; secret?: string; now?: number } = {},
 ): Promise<string> {
-  return mintToken({
-    secret: opts.secret ?? TEST_SECRET,
+  return mintBackendToken(secretKey(opts.secret ?? TEST_SECRET), {
     userId: user.id,
     name: user.displayName,
     ttlSeconds: opts.ttlSeconds ?? 3600,

@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { freePort, TEST_SECRET, until } from './relay.js'
+import { tokenFor } from './backend-client.js'
+import { freePort, until } from './relay.js'
 
 export const BACKEND_DIR = fileURLToPath(new URL('../../../backend/', import.meta.url))
 const BACKEND_SERVER = join(BACKEND_DIR, 'dist', 'server.js')
@@ -47,7 +48,7 @@ export async function startBackend(opts: {
       BACKEND_URL: url,
       COLLABORATION_SERVICE_URL: opts.relayUrls.join(','),
       ENABLE_COLLABORATION: 'true',
-      COLLAB_JWT_SECRET: TEST_SECRET,
+      COLLAB_TOKEN: await tokenFor(opts.user, { ttlSeconds: 86_400 }),
       USE_MOCK_SCHWAB_DATA: 'true',
       LOG_LEVEL: 'info',
     },

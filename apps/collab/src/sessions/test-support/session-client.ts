@@ -53,8 +53,8 @@ export class SessionClient {
   }
 
   /** Opens and waits for `connection:ack`. */
-  static async join(base: string, sessionId: string, userId: string): Promise<SessionClient> {
-    const client = await SessionClient.open(base, sessionId, userId)
+  static async join(base: string, sessionId: string, userId: string, query = ''): Promise<SessionClient> {
+    const client = await SessionClient.open(base, sessionId, userId, query)
     await client.next((m) => m.type === 'connection:ack')
     return client
   }

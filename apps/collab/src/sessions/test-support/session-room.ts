@@ -20,10 +20,16 @@ export function useSessionRelay(env: Record<string, string> = {}) {
     if (started === undefined) throw new Error('the relay has not started')
     return started
   }
-  const join = async (session: string, user: string): Promise<SessionClient> => {
-    const c = await SessionClient.join(relay().wsUrl, session, user)
+  const join = async (session: string, user: string, query = ''): Promise<SessionClient> => {
+    const c = await SessionClient.join(relay().wsUrl, session, user, query)
     clients.push(c)
     return c
   }
-  return { relay, join }
+  /** Opens a client without waiting for its ack (for one the relay refuses). */
+  const open = async (session: string, user: string, query = ''): Promise<SessionClient> => {
+    const c = await SessionClient.open(relay().wsUrl, session, user, query)
+    clients.push(c)
+    return c
+  }
+  return { relay, join, open }
 }
