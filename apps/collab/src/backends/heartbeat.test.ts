@@ -25,6 +25,7 @@ describe('heartbeat', () => {
     })
     const b = new TestBackend(ws)
     await b.next('welcome', (f) => f.type === 'welcome')
+    b.send({ type: 'watch', userIds: [USER_A.id] })
     await a.next('B online', (f) => f.type === 'presence' && f.online === true)
 
     const closed = await b.waitClosed()

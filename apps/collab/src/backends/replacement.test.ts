@@ -23,9 +23,11 @@ describe('a second connection of the same user replaces the first', () => {
     const a = await connectBackend(relay.wsUrl, USER_A)
     const b1 = await connectBackend(relay.wsUrl, USER_B)
     a.send({ type: 'watch', userIds: [USER_B.id] })
+    b1.send({ type: 'watch', userIds: [USER_A.id] })
     await a.next('B online', (f) => f.type === 'presence')
     const b2 = await connectBackend(relay.wsUrl, USER_B)
     expect(await b1.waitClosed()).toEqual({ code: 4000, reason: 'replaced' })
+    b2.send({ type: 'watch', userIds: [USER_A.id] })
 
     const id = eventId()
     a.send({ type: 'send', id, to: [USER_B.id], event: typing() })
