@@ -102,12 +102,14 @@ async def run(base, session):
             code, reason = await closed_with(big)
             checks["oversize_closes_1009"] = code == 1009 and "too big" in reason
 
+        # An open room never hands a member's connection to a second one claiming its user id.
         async with connect(base, session, "py-twin") as first:
             await recv_json(first)
             async with connect(base, session, "py-twin") as second:
-                await recv_json(second)
-                code, reason = await closed_with(first)
-                checks["replacement_closes_4000"] = code == 4000 and "replaced" in reason
+                code, reason = await closed_with(second)
+            await first.send(json.dumps({"type": "ping"}))
+            pong = await recv_until(first, "pong")
+            checks["open_room_keeps_member"] = code == 1008 and "already connected" in reason and pong["type"] == "pong"
 
         async with connect(base, f"{session}-other", "py-c") as c:
             await recv_json(c)

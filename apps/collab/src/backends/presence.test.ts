@@ -53,7 +53,10 @@ describe('watch → presence, only between users who watch each other', () => {
     // A round trip through the relay: everything about A and B has been sent by now.
     stranger.send({ type: 'watch', userIds: [USER_B.id] })
     b.send({ type: 'watch', userIds: [USER_A.id, USER_C.id] })
-    await b.next('C online (now mutual)', (f) => f.type === 'presence' && (f.user as { id: string }).id === USER_C.id)
+    await b.next(
+      'C online (now mutual)',
+      (f) => f.type === 'presence' && (f.user as { id: string }).id === USER_C.id,
+    )
     expect(stranger.of('presence').map((f) => (f.user as { id: string }).id)).toEqual([USER_B.id])
   })
 

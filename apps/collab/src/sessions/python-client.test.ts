@@ -13,7 +13,7 @@ afterAll(async () => {
 })
 
 describe('a Python websockets client (Debian python3-websockets)', () => {
-  it('passes the protocol check: ack, ping, presence, sync and fallback, broadcast, errors, 1009, 4000, isolation, 6 users', async () => {
+  it('passes the protocol check: ack, ping, presence, sync and fallback, broadcast, errors, 1009, no takeover in open rooms, isolation, 6 users', async () => {
     const script = runPython('python_protocol_check.py', ['--url', relay.wsUrl])
     const result = await script.result()
     expect(result, script.output()).toMatchObject({ ok: true, error: null })
@@ -27,7 +27,7 @@ describe('a Python websockets client (Debian python3-websockets)', () => {
       'errors_keep_connection',
       'user_left',
       'oversize_closes_1009',
-      'replacement_closes_4000',
+      'open_room_keeps_member',
       'isolation',
       'six_users_fan_out',
       'sync_fallback_to_next_member',
