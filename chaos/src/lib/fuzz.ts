@@ -1,3 +1,4 @@
+import { jsonBoundsProblem } from '@pp/contracts'
 import fc from 'fast-check'
 
 /**
@@ -236,6 +237,8 @@ const SESSION_RESERVED = ['connection:ack', 'pong', 'user:joined', 'user:left', 
 function sessionOracle(text: string): Expect | undefined {
   const k = jsonKind(text)
   if (k === 'invalid') return { error: 'invalid_json' }
+  // Nested deeper than the wire bound (32 levels): refused before its shape is looked at.
+  if (jsonBoundsProblem(JSON.parse(text)) !== undefined) return { error: 'invalid_message' }
   if (k === 'non-object' || k === 'no-type') return { error: 'missing_type' }
   if (
     SESSION_RESERVED.includes(k.type) ||
