@@ -90,6 +90,7 @@ describe('two relay nodes over Redis', () => {
     const a = await on(node1, USER_A)
     const b1 = await on(node1, USER_B)
     a.send({ type: 'watch', userIds: [USER_B.id] })
+    b1.send({ type: 'watch', userIds: [USER_A.id] })
     await a.next('B online', (f) => f.type === 'presence')
     const b2 = await on(node2, USER_B)
     expect((await b1.waitClosed()).code).toBe(4000)
@@ -171,6 +172,8 @@ describe('node failure and Redis outage', () => {
     expect(await onlineIds(node2)).toEqual([USER_B.id])
 
     const a2 = await connectBackend(node2.wsUrl, USER_A)
+    // On one node now: presence flows between users who watch each other.
+    a2.send({ type: 'watch', userIds: [USER_B.id] })
     await until('A online again', () => b.of('presence').filter((f) => f.online === true).length === 2)
     const id = eventId()
     a2.send({ type: 'send', id, to: [USER_B.id], event: typing() })
