@@ -53,6 +53,43 @@ describe('backend env', () => {
     }
   })
 
+  it('signs in with a token by default and takes the sign-in settings', () => {
+    const env = loadEnv(BackendEnv, guideEnv)
+    expect(env.BACKEND_AUTH).toBe('token')
+    expect(env.BACKEND_API_TOKEN).toBeUndefined()
+    expect(env.ALLOWED_HOSTS).toEqual([])
+    const set = loadEnv(BackendEnv, {
+      ...guideEnv,
+      BACKEND_AUTH: 'none',
+      BACKEND_API_TOKEN: 'a-long-enough-api-token',
+      ALLOWED_HOSTS: 'pp.example, backend-a',
+      BACKEND_WEB_URL: 'http://localhost:3000',
+    })
+    expect(set).toMatchObject({
+      BACKEND_AUTH: 'none',
+      BACKEND_API_TOKEN: 'a-long-enough-api-token',
+      ALLOWED_HOSTS: ['pp.example', 'backend-a'],
+      BACKEND_WEB_URL: 'http://localhost:3000',
+    })
+    expect(() => loadEnv(BackendEnv, { ...guideEnv, BACKEND_AUTH: 'off' })).toThrow(
+      'BACKEND_AUTH: must be token or none',
+    )
+    expect(() => loadEnv(BackendEnv, { ...guideEnv, BACKEND_API_TOKEN: 'short' })).toThrow(
+      'BACKEND_API_TOKEN: must be at least 16 characters',
+    )
+  })
+
+  it('keeps CORS origins as origins and refuses what is not one', () => {
+    const env = loadEnv(BackendEnv, {
+      ...guideEnv,
+      CORS_ORIGINS: 'http://LOCALHOST:3000/, https://a.example',
+    })
+    expect(env.CORS_ORIGINS).toEqual(['http://localhost:3000', 'https://a.example'])
+    expect(() => loadEnv(BackendEnv, { ...guideEnv, CORS_ORIGINS: '*' })).toThrow(
+      /^[\s\S]*CORS_ORIGINS: must list/,
+    )
+  })
+
   it('says a missing required variable is required', () => {
     const { BACKEND_USER_ID: _, ...rest } = guideEnv
     expect(() => loadEnv(BackendEnv, rest)).toThrow('BACKEND_USER_ID: is required')

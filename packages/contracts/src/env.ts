@@ -36,6 +36,15 @@ const csv = z
       .filter((s) => s.length > 0),
   )
 
+/** Comma-separated browser origins (`http://localhost:3000`), each kept as its normalized origin. */
+const origins = csv
+  .pipe(
+    z.array(
+      z.url({ protocol: /^https?$/, message: 'must list http(s) origins, e.g. http://localhost:3000' }),
+    ),
+  )
+  .transform((list) => list.map((o) => new URL(o).origin))
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 /** Accepts the guide's `INFO` as well as pino's `info`; `warning` means `warn`. */
 export const LogLevel = z
@@ -105,7 +114,8 @@ export const BackendEnv = z.object({
   DATABASE_URL: DatabaseUrl,
   SECRET_KEY: z.string().optional(),
   ENCRYPTION_KEY: z.string().optional(),
-  CORS_ORIGINS: csv,
+  /** Browser origins, besides the backend's own, that may call it with credentials (REST and socket.io). */
+  CORS_ORIGINS: origins,
   USE_MOCK_SCHWAB_DATA: bool(true),
   LOG_LEVEL: LogLevel,
   ENABLE_COLLABORATION: bool(true),
@@ -134,6 +144,17 @@ export const BackendEnv = z.object({
   COLLAB_JWT_SECRET: z.string().optional(),
   /** Folder of a built web app to serve at / (production-style start). */
   WEB_DIST: z.string().optional(),
+  /**
+   * `token` (default): every REST route but /health, and the live channel, want the API token or a
+   * session cookie. `none` turns sign-in off; allowed on a loopback HOST only.
+   */
+  BACKEND_AUTH: z.enum(['token', 'none'], { message: 'must be token or none' }).default('token'),
+  /** The API token (Bearer). Unset: one is generated at first start into a 0600 file beside the database. */
+  BACKEND_API_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').max(512).optional(),
+  /** Extra `Host` names the backend answers to (besides localhost, loopback, HOST and the configured URLs). */
+  ALLOWED_HOSTS: csv,
+  /** The web app's URL for this user, used to print a sign-in link (`<url>/?code=…`) at start. */
+  BACKEND_WEB_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s):// URL' }).optional(),
 })
 export type BackendEnv = z.infer<typeof BackendEnv>
 

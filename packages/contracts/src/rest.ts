@@ -144,3 +144,32 @@ export type OnlineUser = UserRef
 
 export const IdParams = z.strictObject({ id: Id })
 export const UserIdParams = z.strictObject({ userId: Id })
+
+/**
+ * Sign-in (like Jupyter's): a one-time code in a link (`<web url>/?code=…`) is exchanged for a session
+ * cookie; scripts send `Authorization: Bearer <api token>` instead.
+ */
+export const SignInCodeResponse = z.object({
+  /** Single use, valid until `expiresAt` (24 h). */
+  code: z.string(),
+  expiresAt: IsoTime,
+  /** The web app's URL with the code, when the backend knows its web URL. */
+  signInUrl: z.string().optional(),
+})
+export type SignInCodeResponse = z.infer<typeof SignInCodeResponse>
+export const CreateSessionBody = z.strictObject({ code: z.string().min(1).max(256) })
+export type CreateSessionBody = z.infer<typeof CreateSessionBody>
+export const SessionStatus = z.object({
+  signedIn: z.boolean(),
+  /** False when the backend runs with BACKEND_AUTH=none. */
+  authRequired: z.boolean(),
+})
+export type SessionStatus = z.infer<typeof SessionStatus>
+
+/**
+ * The session cookie's name. Cookies are not kept apart by port, so each user's backend on one host
+ * has its own name: signing in to one never signs another in or out.
+ */
+export function sessionCookieName(userId: string): string {
+  return `pp_session_${userId.replace(/[^0-9a-zA-Z]/g, '')}`
+}
