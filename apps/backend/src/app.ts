@@ -1,9 +1,8 @@
 import { resolve } from 'node:path'
-import cors from '@fastify/cors'
 import fastifyStatic from '@fastify/static'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import { type ErrorResponse, parseJsonBounded } from '@pp/contracts'
+import { parseJsonBounded } from '@pp/contracts'
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyError,
@@ -11,36 +10,31 @@ import Fastify, {
   LogController,
 } from 'fastify'
 import { type Logger, pino } from 'pino'
-import { type Config, databasePath } from './config.js'
+import { loadApiToken } from './auth/api-token.js'
+import { BrowserPolicy } from './auth/browser-policy.js'
+import { Authenticator } from './auth/credentials.js'
+import { SignInStore } from './auth/sign-in-store.js'
+import { type Config, databasePath, webUrlOf } from './config.js'
 import { type Db, openDatabase } from './db/client.js'
 import { HttpError } from './domain/errors.js'
 import { seedMockPositions } from './domain/positions.js'
 import { Hub } from './hub.js'
 import { attachLiveChannel } from './live/live-channel.js'
+import { DOCS_CSP, registerSecurity } from './plugins/security.js'
+import { authRoutes, signInUrl } from './routes/auth.js'
+import { errorBody } from './routes/error-body.js'
 import { friendRoutes } from './routes/friends.js'
 import { ideaRoutes } from './routes/ideas.js'
 import { notificationRoutes } from './routes/notifications.js'
 import { systemRoutes } from './routes/system.js'
 
-export type BackendApp = { app: FastifyInstance; hub: Hub; db: Db; log: Logger }
-
-const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request',
-  403: 'Forbidden',
-  404: 'Not Found',
-  409: 'Conflict',
-  413: 'Payload Too Large',
-  415: 'Unsupported Media Type',
-  500: 'Internal Server Error',
-}
-
-function errorBody(statusCode: number, message: string, field?: string): ErrorResponse {
-  return {
-    statusCode,
-    error: STATUS_TEXT[statusCode] ?? 'Error',
-    message,
-    ...(field === undefined ? {} : { field }),
-  }
+export type BackendApp = {
+  app: FastifyInstance
+  hub: Hub
+  db: Db
+  log: Logger
+  /** Sign-in: the API token's check, the session cookie's name, codes and sessions. */
+  auth: Authenticator
 }
 
 export function createLogger(config: Config): Logger {
@@ -48,7 +42,8 @@ export function createLogger(config: Config): Logger {
 }
 
 /**
- * Builds one user's backend from its config: opens (and migrates) the database, registers REST under
+ * Builds one user's backend from its config: opens (and migrates) the database, reads (or creates) the
+ * API token, registers the HTTP boundary (headers, CORS, browser checks, rate limits, sign-in), REST under
  * /api/v1 with OpenAPI at /docs, the socket.io live channel and the relay link. Nothing listens here;
  * the relay link starts when the app is ready.
  */
@@ -56,6 +51,14 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
   const { db, migrations } = await openDatabase(databasePath(config.DATABASE_URL))
   if (migrations.applied.length > 0) log.info({ applied: migrations.applied }, 'database migrated')
   if (config.USE_MOCK_SCHWAB_DATA) await seedMockPositions(db)
+  const required = config.BACKEND_AUTH === 'token'
+  const apiToken = required ? loadApiToken(config) : { token: '', source: 'env' as const, path: null }
+  if (apiToken.source === 'generated') log.info({ file: apiToken.path }, 'API token generated')
+  if (!required)
+    log.warn('BACKEND_AUTH=none: sign-in is off; anyone who can reach this port acts as this user')
+  const auth = new Authenticator(apiToken.token, new SignInStore(db), config.BACKEND_USER_ID, required)
+  const policy = new BrowserPolicy(config)
+  const webUrl = webUrlOf(config)
 
   const app: FastifyInstance = Fastify({
     loggerInstance: log as FastifyBaseLogger,
@@ -96,11 +99,7 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
     return reply.code(status).send(errorBody(status, status >= 500 ? 'Internal Server Error' : err.message))
   })
 
-  await app.register(cors, {
-    origin: config.CORS_ORIGINS.length > 0 ? config.CORS_ORIGINS : true,
-    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-  })
-  if (config.CORS_ORIGINS.length === 0) log.warn('CORS_ORIGINS not set: any browser origin is allowed')
+  await registerSecurity(app, { config, auth, policy })
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -109,15 +108,32 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
         version: '1.0.0',
         description: 'One user’s service: positions, trade ideas, friends, shares, comments, notifications.',
       },
+      components: {
+        securitySchemes: {
+          apiToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'BACKEND_API_TOKEN or the generated token file',
+          },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: auth.cookieName,
+            description: 'Set by POST /auth/session',
+          },
+        },
+      },
+      security: [{ apiToken: [] }, { session: [] }],
     },
   })
-  await app.register(swaggerUi, { routePrefix: '/docs' })
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP })
 
   const hub = new Hub(config, db, log)
   systemRoutes(app, hub, config.USE_MOCK_SCHWAB_DATA)
   friendRoutes(app, hub.ctx)
   ideaRoutes(app, hub.ctx)
   notificationRoutes(app, hub.ctx)
+  authRoutes(app, auth, webUrl)
 
   const webDist = config.WEB_DIST ? resolve(config.WEB_DIST) : null
   if (webDist) await app.register(fastifyStatic, { root: webDist, wildcard: false })
@@ -129,8 +145,16 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
     return reply.code(404).send(errorBody(404, `Route ${req.method} ${path} not found`))
   })
 
-  const io = attachLiveChannel(app.server, hub, config.CORS_ORIGINS, log)
-  app.addHook('onReady', async () => hub.start())
+  const io = attachLiveChannel(app.server, hub, { corsOrigins: config.CORS_ORIGINS, auth, policy }, log)
+  app.addHook('onReady', async () => {
+    hub.start()
+    // Like Jupyter: one line with a link that signs the browser in (the code works once, for 24 h).
+    if (required && webUrl !== undefined) {
+      const { code } = await auth.store.createCode()
+      const url = signInUrl(webUrl, code)
+      log.info({ signInUrl: url }, `sign in at ${url}`)
+    }
+  })
   app.addHook('preClose', async () => {
     io.disconnectSockets(true)
     io.engine.close()
@@ -139,5 +163,5 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
     await hub.stop()
     await db.$disconnect()
   })
-  return { app, hub, db, log }
+  return { app, hub, db, log, auth }
 }

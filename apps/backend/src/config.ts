@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { BackendEnv, EnvError, isProduction, loadEnv } from '@pp/contracts'
+import { BackendEnv, EnvError, isLoopbackAddress, isProduction, loadEnv } from '@pp/contracts'
 
 export type Config = BackendEnv & {
   /** No COLLAB_TOKEN: the backend signs its own relay token with the public development secret. */
@@ -26,7 +26,18 @@ export function configFrom(env: Record<string, string | undefined>): Config {
   if (usesDevSecret && production && parsed.ENABLE_COLLABORATION) {
     throw new EnvError(['COLLAB_TOKEN: is required when NODE_ENV=production'])
   }
+  if (parsed.BACKEND_AUTH === 'none' && !isLoopbackAddress(parsed.HOST)) {
+    // Without sign-in, whoever reaches the port is the user: only this machine may reach it.
+    throw new EnvError([
+      `BACKEND_AUTH: none is allowed only on a loopback HOST (HOST is ${parsed.HOST}); remove BACKEND_AUTH or bind 127.0.0.1`,
+    ])
+  }
   return { ...parsed, usesDevSecret, production }
+}
+
+/** The web app's URL for sign-in links: BACKEND_WEB_URL, or BACKEND_URL when this backend serves WEB_DIST. */
+export function webUrlOf(config: Config): string | undefined {
+  return config.BACKEND_WEB_URL ?? (config.WEB_DIST ? config.BACKEND_URL : undefined)
 }
 
 function unreadable(file: string): string | undefined {

@@ -8,7 +8,12 @@ import { openDatabase } from './client.js'
 import { applyMigrations, MIGRATIONS_DIR } from './migrate.js'
 
 const INIT = '20261122025500_init'
-const ALL = [INIT, '20261207023000_inbox_keyed_by_sender', '20261207030000_names_from_friend_records']
+const ALL = [
+  INIT,
+  '20261207023000_inbox_keyed_by_sender',
+  '20261207030000_names_from_friend_records',
+  '20261210090000_sign_in',
+]
 
 describe('migrations at start', () => {
   let cleanup = () => {}

@@ -6,7 +6,7 @@ import type { Comment, Idea } from './helpers.js'
 
 describe('a backend killed (SIGKILL) mid-write', () => {
   const t = tempDir()
-  let a: Proc & { api: string }
+  let a: Proc & { api: string; token: string }
 
   beforeAll(async () => {
     a = await spawnBackend({
@@ -24,7 +24,7 @@ describe('a backend killed (SIGKILL) mid-write', () => {
   })
 
   it('keeps every write it answered with a 2xx', async () => {
-    const A = rest(a.api)
+    const A = rest(a.api, a.token)
     const ideas: Idea[] = []
     for (const symbol of ['AAPL', 'MSFT'])
       ideas.push(await A.ok<Idea>('POST', '/ideas', { symbol, strategy: 'Stock', status: 'Open' }))

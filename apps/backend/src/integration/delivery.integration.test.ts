@@ -18,10 +18,10 @@ type Stats = {
 describe('delivery: nothing lost, nothing applied twice', () => {
   const t = tempDir()
   let relay: RelayHandle
-  let a: Proc & { api: string }
-  let b: Proc & { api: string }
-  const A = () => rest(a.api)
-  const B = () => rest(b.api)
+  let a: Proc & { api: string; token: string }
+  let b: Proc & { api: string; token: string }
+  const A = () => rest(a.api, a.token)
+  const B = () => rest(b.api, b.token)
   const pendingFor = async (userId: string) =>
     (await A().get<Status>('/collab/status')).peers.find((p) => p.user.id === userId)?.pending ?? 0
 

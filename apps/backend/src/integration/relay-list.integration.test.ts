@@ -10,7 +10,7 @@ describe('a list of relay URLs (COLLABORATION_SERVICE_URL=a,b)', () => {
   const t = tempDir()
   let first: RelayHandle
   let second: RelayHandle
-  let a: Proc & { api: string }
+  let a: Proc & { api: string; token: string }
 
   beforeAll(async () => {
     first = await startRelay(t.dir, 'relay-1')
@@ -25,7 +25,7 @@ describe('a list of relay URLs (COLLABORATION_SERVICE_URL=a,b)', () => {
   })
 
   it('moves to the next relay when its relay drains, and back when that one goes', async () => {
-    const status = () => rest(a.api).get<Status>('/collab/status')
+    const status = () => rest(a.api, a.token).get<Status>('/collab/status')
     await waitFor(async () => (await status()).connected, 'connected to the first relay')
     expect((await status()).relayUrl).toBe(first.url)
     await first.stop()

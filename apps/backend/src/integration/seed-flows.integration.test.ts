@@ -9,14 +9,14 @@ import { type Comment, type Idea, makeFriends, type Note } from './helpers.js'
 describe('the testing guide’s flows (real relay, three real backends)', () => {
   const t = tempDir()
   let relay: RelayHandle
-  let a: Proc & { api: string }
-  let b: Proc & { api: string }
-  let c: Proc & { api: string }
+  let a: Proc & { api: string; token: string }
+  let b: Proc & { api: string; token: string }
+  let c: Proc & { api: string; token: string }
   let liveA: Awaited<ReturnType<typeof liveClient>>
   let liveB: Awaited<ReturnType<typeof liveClient>>
-  const A = () => rest(a.api)
-  const B = () => rest(b.api)
-  const C = () => rest(c.api)
+  const A = () => rest(a.api, a.token)
+  const B = () => rest(b.api, b.token)
+  const C = () => rest(c.api, c.token)
   let aapl: Idea
 
   beforeAll(async () => {
@@ -28,8 +28,8 @@ describe('the testing guide’s flows (real relay, three real backends)', () => 
     ])
     await makeFriends(A(), B(), USER_A.id, USER_B.id)
     await makeFriends(A(), C(), USER_A.id, USER_C.id)
-    liveA = await liveClient(a.url)
-    liveB = await liveClient(b.url)
+    liveA = await liveClient(a.url, a.token)
+    liveB = await liveClient(b.url, b.token)
   })
   afterAll(async () => {
     await stopAll()

@@ -1,5 +1,5 @@
 import { parseWith, toJsonSchema } from '@pp/contracts'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { z } from 'zod'
 import { HttpError } from '../domain/errors.js'
 
@@ -15,7 +15,12 @@ export type RouteDef<B extends z.ZodType | undefined, P extends z.ZodType | unde
   /** Success status (default 200) and the answer's schema (omitted for 204). */
   status?: number
   response?: z.ZodType
-  handler: (input: { body: Infer<B>; params: Infer<P> }) => Promise<unknown>
+  /** Answers without sign-in (the health check, the sign-in exchange); every other route needs it. */
+  public?: boolean
+  handler: (
+    input: { body: Infer<B>; params: Infer<P> },
+    http: { req: FastifyRequest; reply: FastifyReply },
+  ) => Promise<unknown>
 }
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
@@ -53,9 +58,11 @@ export function defineRoute<B extends z.ZodType | undefined, P extends z.ZodType
   app.route({
     method: def.method,
     url: def.url,
+    config: { public: def.public === true },
     schema: {
       summary: def.summary,
       tags: def.tags,
+      ...(def.public === true ? { security: [] } : {}),
       ...(def.body ? { body: jsonSchema(def.body, 'input') } : {}),
       ...(def.params ? { params: jsonSchema(def.params, 'input') } : {}),
       response: {
@@ -68,7 +75,7 @@ export function defineRoute<B extends z.ZodType | undefined, P extends z.ZodType
     handler: async (req, reply) => {
       const params = (def.params ? parseOr400(def.params, req.params, 'params') : undefined) as Infer<P>
       const body = (def.body ? parseOr400(def.body, req.body, 'body') : undefined) as Infer<B>
-      const out = await def.handler({ body, params })
+      const out = await def.handler({ body, params }, { req, reply })
       reply.code(status)
       return status === 204 ? reply.send() : out
     },

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { BackendApp } from '../app.js'
-import { localBackend, tempDir, USER_B } from '../test-support/temp.js'
+import { AUTH_HEADER, localBackend, tempDir, USER_B } from '../test-support/temp.js'
 
 const RECEIVED = '01900000-0000-7000-8000-0000000000b1'
 
@@ -39,6 +39,7 @@ describe('REST /api/v1 (local, no relay)', () => {
     b.app.inject({
       method,
       url: `/api/v1${url}`,
+      headers: AUTH_HEADER,
       ...(payload === undefined ? {} : { payload: payload as object }),
     })
 
@@ -99,7 +100,7 @@ describe('REST /api/v1 (local, no relay)', () => {
     const raw = await b.app.inject({
       method: 'POST',
       url: '/api/v1/ideas',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...AUTH_HEADER, 'content-type': 'application/json' },
       payload: '{oops',
     })
     expect(raw.json()).toMatchObject({ statusCode: 400, field: 'body' })

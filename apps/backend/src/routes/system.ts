@@ -38,6 +38,7 @@ export function systemRoutes(app: FastifyInstance, hub: Hub, useMock: boolean): 
       url,
       summary: 'Service health and relay link',
       tags: ['system'],
+      public: true,
       response: HealthResponse,
       handler: async () => health(hub),
     })

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { BackendApp } from '../app.js'
-import { localBackend, tempDir } from '../test-support/temp.js'
+import { AUTH_HEADER, localBackend, tempDir } from '../test-support/temp.js'
 
 describe('WEB_DIST: the built web app served at /', () => {
   let b: BackendApp | null = null
@@ -27,7 +27,7 @@ describe('WEB_DIST: the built web app served at /', () => {
     const deep = await b.app.inject({ method: 'GET', url: '/collaboration/shared' })
     expect(deep.statusCode).toBe(200)
     expect(deep.body).toContain('Portfolio Planner')
-    const api = await b.app.inject({ method: 'GET', url: '/api/v1/nope' })
+    const api = await b.app.inject({ method: 'GET', url: '/api/v1/nope', headers: AUTH_HEADER })
     expect(api.statusCode).toBe(404)
     expect(api.json()).toMatchObject({ statusCode: 404, error: 'Not Found' })
   })

@@ -2,12 +2,13 @@ import { io, type Socket } from 'socket.io-client'
 
 export type Answer = { status: number; body: unknown }
 
-/** A tiny REST client for a backend's /api/v1. */
-export function rest(api: string) {
+/** A tiny REST client for a backend's /api/v1, signed in with its API token (Bearer) when given one. */
+export function rest(api: string, token?: string) {
+  const auth: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` }
   const call = async (method: string, path: string, body?: unknown): Promise<Answer> => {
     const res = await fetch(`${api}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: body === undefined ? auth : { ...auth, 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     })
     const text = await res.text()
@@ -32,11 +33,17 @@ export function rest(api: string) {
 
 export type LiveEvent = { name: string; payload: unknown }
 
-/** A socket.io client recording every live event it receives. */
+/**
+ * A socket.io client recording every live event it receives, signed in with the API token (a string) or
+ * with other handshake headers (e.g. `{ cookie }`).
+ */
 export async function liveClient(
   origin: string,
+  credentials?: string | Record<string, string>,
 ): Promise<{ socket: Socket; events: LiveEvent[]; close: () => void }> {
-  const socket = io(origin, { transports: ['websocket'], reconnection: false })
+  const extraHeaders =
+    typeof credentials === 'string' ? { authorization: `Bearer ${credentials}` } : (credentials ?? {})
+  const socket = io(origin, { transports: ['websocket'], reconnection: false, extraHeaders })
   const events: LiveEvent[] = []
   socket.onAny((name: string, payload: unknown) => events.push({ name, payload }))
   await new Promise<void>((resolve, reject) => {

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { createWriteStream, existsSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
@@ -114,9 +115,11 @@ export async function spawnBackend(opts: {
   relayUrls: string[]
   port?: number
   env?: Record<string, string>
-}): Promise<Proc & { port: number; api: string }> {
+}): Promise<Proc & { port: number; api: string; token: string }> {
   const port = opts.port ?? (await freePort())
   const url = `http://127.0.0.1:${port}`
+  // The API token REST and socket.io clients sign in with (opts.env may set another, or '' for the file).
+  const token = randomBytes(24).toString('base64url')
   const proc = new Proc(
     [BACKEND_SERVER],
     {
@@ -134,6 +137,7 @@ export async function spawnBackend(opts: {
       }),
       USE_MOCK_SCHWAB_DATA: 'true',
       LOG_LEVEL: 'info',
+      BACKEND_API_TOKEN: token,
       ...opts.env,
     },
     opts.dir,
@@ -141,7 +145,7 @@ export async function spawnBackend(opts: {
     url,
   )
   await proc.start()
-  return Object.assign(proc, { port, api: `${url}/api/v1` })
+  return Object.assign(proc, { port, api: `${url}/api/v1`, token: opts.env?.BACKEND_API_TOKEN ?? token })
 }
 
 export function relayAvailable(): boolean {

@@ -20,6 +20,10 @@ export function tempDir(): { dir: string; cleanup: () => void } {
   }
 }
 
+/** The API token of in-process test backends (testConfig), and the header that carries it. */
+export const TEST_API_TOKEN = 'test-api-token-0123456789abcdef'
+export const AUTH_HEADER = { authorization: `Bearer ${TEST_API_TOKEN}` }
+
 export function testConfig(dbPath: string, env: Record<string, string> = {}): Config {
   return configFrom({
     DATABASE_URL: `file:${dbPath}`,
@@ -27,6 +31,7 @@ export function testConfig(dbPath: string, env: Record<string, string> = {}): Co
     BACKEND_DISPLAY_NAME: USER_A.displayName,
     ENABLE_COLLABORATION: 'false',
     LOG_LEVEL: 'silent',
+    BACKEND_API_TOKEN: TEST_API_TOKEN,
     ...env,
   })
 }
