@@ -148,3 +148,15 @@ export function loadConfigOrExit(
     throw err
   }
 }
+
+/**
+ * The WebSocket Origin rule for both socket kinds: a browser page may connect only from an origin in
+ * ALLOWED_ORIGINS (CORS does not apply to WebSockets); clients that send no Origin (backends, desktop
+ * clients) pass.
+ */
+export function originAllowed(
+  config: Pick<RelayEnv, 'ALLOWED_ORIGINS'>,
+): (origin: string | undefined) => boolean {
+  const allowed = new Set(config.ALLOWED_ORIGINS)
+  return (origin) => origin === undefined || allowed.has(origin)
+}

@@ -4,7 +4,7 @@ import type { UserRef } from '@pp/contracts'
 import type { WebSocket } from 'ws'
 import type { OnlineUser } from '../cluster/cluster.js'
 import type { BackendHub } from './hub.js'
-import { TokenBucket } from './token-bucket.js'
+import { RateGate } from './token-bucket.js'
 
 /** Options `ws` is given for every text frame (allocated once). */
 const TEXT = { binary: false } as const
@@ -37,13 +37,8 @@ export class BackendConnection {
   closed = false
   /** Corked by the hub for the rest of this turn of the event loop. */
   corked = false
-  /** True after a `rate_limited` error, until a second passes with no frame dropped. */
-  limited = false
-  /** Frames dropped since the `rate_limited` error. */
-  dropped = 0
-  /** When the last frame was dropped (ms since the epoch). */
-  lastDropAt = 0
-  readonly bucket: TokenBucket
+  /** Its frame rate: pass, warn (`rate_limited`), drop, or close. */
+  readonly rate: RateGate
   readonly #connectedAt = Date.now()
 
   constructor(
@@ -58,7 +53,7 @@ export class BackendConnection {
     rate: { perSec: number; burst: number },
   ) {
     this.userJson = JSON.stringify(user)
-    this.bucket = new TokenBucket(rate.perSec, rate.burst)
+    this.rate = new RateGate(rate.perSec, rate.burst)
   }
 
   /** Unique among every connection of every relay node. */

@@ -19,6 +19,7 @@ import {
   undeliverableFrame,
   welcomeFrame,
 } from './frames.js'
+import type { RateVerdict } from './token-bucket.js'
 import { textFrame } from './wire.js'
 
 export type HubOptions = {
@@ -34,8 +35,6 @@ export type HubOptions = {
 
 /** A replaced or refused socket that does not finish its closing handshake is dropped after this. */
 const CLOSE_GRACE_MS = 1000
-/** A rate-limit episode ends after this long with no frame dropped. */
-const RATE_EPISODE_MS = 1000
 /** Offline users one backend can be waiting for (it hears once when each comes online). */
 const MAX_AWAITING = 10_000
 /** A slow consumer gets longer: its close frame waits behind everything already buffered. */
@@ -207,21 +206,15 @@ export class BackendHub implements ClusterInbox {
   }
 
   #announce(conn: BackendConnection): void {
-    const at = new Date().toISOString()
-    // Its watch list is empty until its `watch` frame: watchers it watches back hear of it then. A
-    // replacement keeps the list of the connection it replaces.
-    this.#notifyWatchers(conn.user.id, presenceFrame(conn.userJson, true, at), conn.watching)
+    const frame = presenceFrame(conn.userJson, true, new Date().toISOString())
+    // A new connection watches no one until its `watch` frame, so only the watchers it watched before it
+    // was replaced would be mutual: they hear of it again when its `watch` frame names them.
     const waiting = this.#awaiting.get(conn.user.id)
     if (waiting !== undefined) {
       this.#awaiting.delete(conn.user.id)
-      const frame = presenceFrame(conn.userJson, true, at)
       for (const sender of waiting) {
         sender.awaiting?.delete(conn.user.id)
-        if (
-          !sender.closing &&
-          !(conn.watching.has(sender.user.id) && this.#watchers.get(conn.user.id)?.has(sender))
-        )
-          this.#sendTo(sender, frame)
+        if (!sender.closing) this.#sendTo(sender, frame)
       }
     }
     this.#cluster?.announce(conn.info, conn.connId)
@@ -342,8 +335,9 @@ export class BackendHub implements ClusterInbox {
       this.#close(conn, CloseCode.UNSUPPORTED_DATA, 'text frames only', CLOSE_GRACE_MS)
       return
     }
-    if (!conn.bucket.take()) {
-      this.#rateLimited(conn)
+    const verdict = conn.rate.check()
+    if (verdict !== 'pass') {
+      this.#rateLimited(conn, verdict)
       return
     }
     const text = typeof data === 'string' ? data : data.toString()
@@ -378,25 +372,14 @@ export class BackendHub implements ClusterInbox {
     }
   }
 
-  #rateLimited(conn: BackendConnection): void {
-    const now = Date.now()
-    // An episode ends after a second with nothing dropped, not at the first frame the bucket lets
-    // through: a flood over the rate gets a frame through every few refills and would never be closed.
-    if (!conn.limited || now - conn.lastDropAt > RATE_EPISODE_MS) {
-      conn.limited = true
-      conn.dropped = 0
-      conn.lastDropAt = now
+  #rateLimited(conn: BackendConnection, verdict: Exclude<RateVerdict, 'pass'>): void {
+    if (verdict === 'warn')
       this.#sendError(
         conn,
         'rate_limited',
         `over ${this.#opts.ratePerSec} frames/s: frame dropped; slow down`,
       )
-      return
-    }
-    conn.lastDropAt = now
-    conn.dropped++
-    // It goes on: more than a second's worth of frames dropped after the warning.
-    if (conn.dropped >= Math.min(this.#opts.ratePerSec, this.#opts.rateBurst)) {
+    else if (verdict === 'close') {
       this.#log.warn(
         { user: conn.user.id },
         `${conn.user.displayName} kept exceeding the rate limit; closing`,

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream'
 import { BACKEND_SOCKET_PATH } from '@pp/contracts'
 import type { FastifyInstance } from 'fastify'
 import { WebSocketServer } from 'ws'
-import type { RelayConfig } from '../config.js'
+import { originAllowed, type RelayConfig } from '../config.js'
 import { bearerToken, verifyBackendToken } from './auth.js'
 import type { BackendHub } from './hub.js'
 
@@ -47,7 +47,7 @@ type UpgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) => v
  * session rooms) goes on to Fastify; a plain GET on the path gets 426.
  */
 export function registerBackendRoutes(app: FastifyInstance, config: RelayConfig, hub: BackendHub): void {
-  const allowedOrigins = new Set(config.ALLOWED_ORIGINS)
+  const allowedOrigin = originAllowed(config)
   const log = app.log.child({ component: 'backends' })
   const wss = new WebSocketServer({
     noServer: true,
@@ -70,7 +70,7 @@ export function registerBackendRoutes(app: FastifyInstance, config: RelayConfig,
       return
     }
     const origin = req.headers.origin
-    if (origin !== undefined && !allowedOrigins.has(origin)) {
+    if (!allowedOrigin(origin)) {
       authFailures.labels('403').inc()
       log.info({ origin }, 'backend upgrade refused: origin not allowed')
       refuse(socket, 403, { error: 'forbidden', message: 'origin not allowed' })

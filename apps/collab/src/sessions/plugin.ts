@@ -2,7 +2,7 @@ import { CloseCode, SESSION_PATH_PATTERN, SessionName } from '@pp/contracts'
 import type { FastifyInstance } from 'fastify'
 import type { RawData, WebSocket } from 'ws'
 import { RateGate } from '../backends/token-bucket.js'
-import type { RelayConfig } from '../config.js'
+import { originAllowed, type RelayConfig } from '../config.js'
 import { operatorGuard } from '../routes/operator.js'
 import { verifySessionToken } from './auth.js'
 import {
@@ -89,7 +89,7 @@ async function sessionsPlugin(app: FastifyInstance, { config }: SessionsPluginOp
     () => sessions.openConnections(),
   )
 
-  const allowedOrigins = new Set(config.ALLOWED_ORIGINS)
+  const allowedOrigin = originAllowed(config)
 
   const transportFor = (socket: WebSocket): SessionTransport => ({
     send(text) {
@@ -119,7 +119,7 @@ async function sessionsPlugin(app: FastifyInstance, { config }: SessionsPluginOp
     // apply to WebSockets); desktop clients send no Origin and pass. Refused before the upgrade: 403.
     preValidation: async (request, reply) => {
       const origin = request.headers.origin
-      if (origin === undefined || allowedOrigins.has(origin)) return
+      if (allowedOrigin(origin)) return
       log.info({ origin }, 'session upgrade refused: origin not allowed')
       app.metrics.authFailures.labels('403').inc()
       await reply.code(403).send({ error: 'forbidden', message: 'origin not allowed' })
@@ -135,6 +135,10 @@ async function sessionsPlugin(app: FastifyInstance, { config }: SessionsPluginOp
       let connection: SessionConnection | undefined
       const held: Array<{ data: RawData; isBinary: boolean }> = []
       let closedBeforeJoin = false
+      const sendError = (code: 'invalid_message' | 'rate_limited', message: string) => {
+        if (socket.readyState === socket.OPEN)
+          socket.send(JSON.stringify({ type: 'error', code, message, timestamp: new Date().toISOString() }))
+      }
       const dispatch = (conn: SessionConnection, data: RawData, isBinary: boolean) => {
         try {
           if (isBinary) conn.binary()
@@ -142,15 +146,7 @@ async function sessionsPlugin(app: FastifyInstance, { config }: SessionsPluginOp
         } catch (err) {
           // No message ends the process: one that slipped past the checks is refused, the room goes on.
           log.error({ err, session: sessionId, user: userId }, 'session message handling failed; refused')
-          if (socket.readyState === socket.OPEN)
-            socket.send(
-              JSON.stringify({
-                type: 'error',
-                code: 'invalid_message',
-                message: 'message could not be handled',
-                timestamp: new Date().toISOString(),
-              }),
-            )
+          sendError('invalid_message', 'message could not be handled')
         }
       }
       // The same token bucket as backend sockets: a warning, then drops, then 1008 if it goes on.
@@ -161,13 +157,9 @@ async function sessionsPlugin(app: FastifyInstance, { config }: SessionsPluginOp
           metrics.rateLimited()
           if (verdict === 'warn') {
             log.info({ session: sessionId, user: userId }, 'session client over the rate limit')
-            socket.send(
-              JSON.stringify({
-                type: 'error',
-                code: 'rate_limited',
-                message: `over ${config.RATE_LIMIT_PER_SEC} messages/s: message dropped; slow down`,
-                timestamp: new Date().toISOString(),
-              }),
+            sendError(
+              'rate_limited',
+              `over ${config.RATE_LIMIT_PER_SEC} messages/s: message dropped; slow down`,
             )
           } else if (verdict === 'close') {
             log.warn(
