@@ -1,3 +1,4 @@
+import { type IncomingHttpHeaders, request } from 'node:http'
 import { io, type Socket } from 'socket.io-client'
 
 export type Answer = { status: number; body: unknown }
@@ -51,4 +52,49 @@ export async function liveClient(
     socket.once('connect_error', reject)
   })
   return { socket, events, close: () => socket.close() }
+}
+
+export type RawAnswer = { status: number; headers: IncomingHttpHeaders; body: string }
+
+/** One HTTP request with exactly the headers given (Host, Origin, Sec-Fetch-Site included). */
+export function rawRequest(
+  url: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<RawAnswer> {
+  const u = new URL(url)
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: u.hostname,
+        port: u.port,
+        path: `${u.pathname}${u.search}`,
+        method: opts.method ?? 'GET',
+        headers: {
+          ...(opts.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(opts.body)) }),
+          ...opts.headers,
+        },
+      },
+      (res) => {
+        let body = ''
+        res.setEncoding('utf8')
+        res.on('data', (chunk: string) => {
+          body += chunk
+        })
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
+      },
+    )
+    req.on('error', reject)
+    req.end(opts.body)
+  })
+}
+
+/** Whether a socket.io client with these handshake headers is let in (true) or refused (false). */
+export async function liveAdmitted(origin: string, extraHeaders: Record<string, string>): Promise<boolean> {
+  try {
+    const c = await liveClient(origin, extraHeaders)
+    c.close()
+    return true
+  } catch {
+    return false
+  }
 }

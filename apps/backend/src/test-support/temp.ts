@@ -41,3 +41,13 @@ export async function localBackend(dbPath: string, env: Record<string, string> =
   const config = testConfig(dbPath, env)
   return buildApp(config, pino({ level: 'silent' }))
 }
+
+/** An in-process backend listening on 127.0.0.1 at a free port (where real HTTP headers matter). */
+export async function listeningBackend(dbPath: string, env: Record<string, string> = {}) {
+  const b = await localBackend(dbPath, env)
+  await b.app.listen({ port: 0, host: '127.0.0.1' })
+  const address = b.app.server.address()
+  const port = typeof address === 'object' && address !== null ? address.port : 0
+  const url = `http://127.0.0.1:${port}`
+  return Object.assign(b, { port, url, api: `${url}/api/v1` })
+}
