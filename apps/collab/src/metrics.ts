@@ -29,6 +29,12 @@ export function createMetrics() {
       help: 'Backend sockets accepted on this node',
       registers,
     }),
+    replacements: new Counter({
+      name: 'collab_backend_replacements_total',
+      help: "New connections that replaced a user's live link (replaced) or were refused for replacing it too often (refused)",
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
     authFailures: new Counter({
       name: 'collab_auth_failures_total',
       help: 'Refused backend upgrades by HTTP status',

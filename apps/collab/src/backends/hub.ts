@@ -19,7 +19,7 @@ import {
   undeliverableFrame,
   welcomeFrame,
 } from './frames.js'
-import type { RateVerdict } from './token-bucket.js'
+import { type RateVerdict, TokenBucket } from './token-bucket.js'
 import { textFrame } from './wire.js'
 
 export type HubOptions = {
@@ -35,6 +35,12 @@ export type HubOptions = {
 
 /** A replaced or refused socket that does not finish its closing handshake is dropped after this. */
 const CLOSE_GRACE_MS = 1000
+/**
+ * How often one user's link may be replaced by a new connection: a backend that reconnects over a
+ * half-open link replaces it once; two holders of one user's token taking turns do it all the time.
+ */
+const REPLACEMENTS_BURST = 6
+const REPLACEMENTS_PER_SEC = 1 / 10
 /** Offline users one backend can be waiting for (it hears once when each comes online). */
 const MAX_AWAITING = 10_000
 /** A slow consumer gets longer: its close frame waits behind everything already buffered. */
@@ -59,6 +65,8 @@ export class BackendHub implements ClusterInbox {
   readonly #lingering = new Set<BackendConnection>()
   /** Per user, how many of `#lingering` are theirs (users with none have no entry). */
   readonly #lingeringPerUser = new Map<string, number>()
+  /** User id → its replacement budget, while it has an active connection here. */
+  readonly #replacements = new Map<string, TokenBucket>()
   /** Sockets corked this turn of the event loop: their frames go out in one write when it ends. */
   #corked: BackendConnection[] = []
   /** The earliest token expiry (ms since the epoch) among the connections; a check before it is skipped. */
@@ -133,10 +141,27 @@ export class BackendHub implements ClusterInbox {
   }
 
   /** False when the user already holds as many sockets as allowed plus the one that may replace them. */
-  canAccept(userId: string): boolean {
-    if (this.#draining) return false
-    const n = (this.#active.has(userId) ? 1 : 0) + (this.#lingeringPerUser.get(userId) ?? 0)
-    return n <= this.#opts.maxConnectionsPerUser
+  /**
+   * Whether a new connection of `userId` may be attached now: not while draining, not over the
+   * per-user limit, and not when it would replace the user's link more often than the budget allows.
+   */
+  admit(userId: string): 'ok' | 'too_many_connections' | 'replaced_too_often' {
+    if (this.#draining) return 'too_many_connections'
+    const active = this.#active.has(userId)
+    const n = (active ? 1 : 0) + (this.#lingeringPerUser.get(userId) ?? 0)
+    if (n > this.#opts.maxConnectionsPerUser) return 'too_many_connections'
+    if (!active) return 'ok'
+    let budget = this.#replacements.get(userId)
+    if (budget === undefined) {
+      budget = new TokenBucket(REPLACEMENTS_PER_SEC, REPLACEMENTS_BURST)
+      this.#replacements.set(userId, budget)
+    }
+    if (budget.take()) {
+      this.#m.replacements.labels('replaced').inc()
+      return 'ok'
+    }
+    this.#m.replacements.labels('refused').inc()
+    return 'replaced_too_often'
   }
 
   // ---- connections ---------------------------------------------------------
@@ -284,6 +309,7 @@ export class BackendHub implements ClusterInbox {
     const userId = conn.user.id
     if (this.#active.get(userId) !== conn) return
     this.#active.delete(userId)
+    this.#replacements.delete(userId)
     this.#linger(conn)
     this.#log.info({ user: userId }, `${conn.user.displayName} disconnected`)
     this.#cluster?.withdraw(conn.user, conn.connId)
@@ -623,6 +649,7 @@ export class BackendHub implements ClusterInbox {
     this.#log.info({ user: userId }, `${conn.user.displayName} connected to another node; replacing`)
     // Detach without telling watchers it went offline: the user is online elsewhere.
     this.#active.delete(userId)
+    this.#replacements.delete(userId)
     this.#close(conn, CloseCode.REPLACED, CloseReason[CloseCode.REPLACED], CLOSE_GRACE_MS)
   }
 

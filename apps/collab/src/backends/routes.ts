@@ -84,10 +84,15 @@ export function registerBackendRoutes(app: FastifyInstance, config: RelayConfig,
       return
     }
     const identity = result.identity
-    if (!hub.canAccept(identity.user.id)) {
+    const admitted = hub.admit(identity.user.id)
+    if (admitted !== 'ok') {
       authFailures.labels('429').inc()
-      log.warn({ user: identity.user.id }, 'backend upgrade refused: too many connections')
-      refuse(socket, 429, { error: 'too_many_connections', message: 'too many connections for this user' })
+      const message =
+        admitted === 'too_many_connections'
+          ? 'too many connections for this user'
+          : "this user's link was replaced too often; retry later"
+      log.warn({ user: identity.user.id, reason: admitted }, `backend upgrade refused: ${message}`)
+      refuse(socket, 429, { error: admitted, message })
       return
     }
     if (socket.destroyed) return
