@@ -1,6 +1,7 @@
 import react from '@vitejs/plugin-react'
 import { defineConfig, loadEnv } from 'vite'
 import { resolveApiUrl } from './src/config'
+import { securityHeaders } from './src/security-headers'
 
 // VITE_API_URL, or REACT_APP_API_URL as the testing guide writes it in `.env.local`.
 const ENV_PREFIXES = ['VITE_', 'REACT_APP_']
@@ -25,7 +26,9 @@ export default defineConfig(({ mode }) => {
       host: 'localhost',
       ...port,
       proxy: { '/api': backend, '/socket.io': { target: backend, ws: true } },
+      headers: securityHeaders(backend),
     },
-    build: { outDir: 'dist', sourcemap: true },
+    // No source maps in the production bundle: nothing to serve, nothing to leak.
+    build: { outDir: 'dist', sourcemap: false },
   }
 })

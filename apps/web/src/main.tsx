@@ -6,6 +6,7 @@ import { liveOrigin, resolveApiUrl } from './config'
 import { useStore } from './store/store'
 import { createLiveSocket } from './transport/live-socket'
 import { createRestApi } from './transport/rest-client'
+import { signInFromLocation } from './transport/sign-in'
 import './styles.css'
 
 const apiUrl = resolveApiUrl(
@@ -21,7 +22,11 @@ const live = createLiveSocket(liveOrigin(apiUrl), (event, message) => {
 })
 const firstPage = pageFromHash(window.location.hash)
 if (firstPage) useStore.getState().setPage(firstPage)
-void start({ api: createRestApi(apiUrl), live })
+// A sign-in link (`/?code=…`) sets the session cookie first; the code leaves the address bar either way.
+void signInFromLocation(apiUrl).then((problem) => {
+  if (problem !== null) useStore.getState().setSignIn(true, problem)
+  return start({ api: createRestApi(apiUrl), live })
+})
 
 const root = document.getElementById('root')
 if (root) {

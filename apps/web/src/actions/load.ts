@@ -1,18 +1,21 @@
 import { useStore } from '../store/store'
 import type { LoadKey } from '../store/types'
 import { transport } from '../transport/current'
+import { ApiError } from '../transport/types'
 import { errorText } from './errors'
 
 /** Runs one REST read, tracking its loading/error state under `key`. */
 async function track<T>(key: LoadKey, read: () => Promise<T>, apply: (value: T) => void): Promise<boolean> {
-  const { setLoad } = useStore.getState()
+  const { setLoad, setSignIn } = useStore.getState()
   setLoad(key, 'loading')
   try {
     apply(await read())
     setLoad(key, 'ready')
+    if (useStore.getState().signInRequired) setSignIn(false, null)
     return true
   } catch (err) {
     setLoad(key, 'error', errorText(err))
+    if (err instanceof ApiError && err.status === 401) setSignIn(true)
     return false
   }
 }

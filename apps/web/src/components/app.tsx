@@ -6,6 +6,7 @@ import { Collaboration } from './collaboration'
 import { Dashboard } from './dashboard'
 import { Friends } from './friends'
 import { Header } from './header'
+import { SignInRequired } from './sign-in-required'
 import { Toasts } from './toasts'
 
 export function pageFromHash(hash: string): Page | null {
@@ -35,9 +36,11 @@ export function App({ apiUrl }: { apiUrl: string }) {
   const page = useStore((s) => s.page)
   const meLoad = useStore((s) => s.loads.me)
   const me = useStore((s) => s.me)
+  const signInRequired = useStore((s) => s.signInRequired)
 
   let content: React.ReactNode
-  if (!me && meLoad.status === 'error') {
+  if (signInRequired) content = <SignInRequired />
+  else if (!me && meLoad.status === 'error') {
     content = (
       <div className="page">
         <div className="error-box" role="alert">

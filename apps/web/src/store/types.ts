@@ -30,6 +30,11 @@ export type SessionSlice = {
   /** The Collaboration page's tab: My Ideas or Shared With Me. */
   collabTab: CollabTab
   loads: Record<LoadKey, Load>
+  /** The backend answered 401: the user has to open a sign-in link. */
+  signInRequired: boolean
+  /** Why the sign-in link of this page did not work (used, expired), when it did not. */
+  signInProblem: string | null
+  setSignIn: (required: boolean, problem?: string | null) => void
   setMe: (me: Me) => void
   setPage: (page: Page) => void
   setCollabTab: (tab: CollabTab) => void

@@ -6,9 +6,14 @@ import { useStore } from '../store/store'
 import { createFakeTransport, type FakeApi, type FakeLive } from './fake-transport'
 
 /** Starts the app against a fake backend; `prepare` seeds it first. */
-export async function renderApp(prepare?: (api: FakeApi) => void, opts: { connected?: boolean } = {}) {
+export async function renderApp(
+  prepare?: (api: FakeApi) => void,
+  opts: { connected?: boolean; signInProblem?: string } = {},
+) {
   const fake = createFakeTransport()
   prepare?.(fake.api)
+  // What main.tsx records when the page's sign-in link did not work.
+  if (opts.signInProblem) useStore.getState().setSignIn(true, opts.signInProblem)
   const user = userEvent.setup()
   await start(fake.transport)
   if (opts.connected !== false) fake.live.setConnected(true)

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import { makeIdea } from '../test/fake-transport'
-import { dispatch } from './live-socket'
+import { dispatch, SOCKET_OPTIONS } from './live-socket'
 import type { LiveHandlers } from './types'
 
 function handlers() {
@@ -12,6 +12,10 @@ function handlers() {
 }
 
 describe('live events at the edge', () => {
+  it('connects with credentials, so the handshake carries the session cookie', () => {
+    expect(SOCKET_OPTIONS.withCredentials).toBe(true)
+  })
+
   it('hands a valid event to its handler', () => {
     const { h, upserted } = handlers()
     const idea = makeIdea()

@@ -13,6 +13,8 @@ export const SOCKET_OPTIONS: Partial<ManagerOptions & SocketOptions> = {
   reconnectionDelayMax: 800,
   randomizationFactor: 0.25,
   timeout: 3000,
+  // The handshake carries the session cookie, also when the backend is another origin (development).
+  withCredentials: true,
 }
 
 /** After the backend closed the socket itself (it is shutting down), try again after this long. */

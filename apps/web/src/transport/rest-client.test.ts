@@ -3,7 +3,7 @@ import { USER_A } from '../test/fake-transport'
 import { createRestApi } from './rest-client'
 import { ApiError } from './types'
 
-type Seen = { url: string; method: string; body: string | null }
+type Seen = { url: string; method: string; body: string | null; credentials?: RequestCredentials | undefined }
 
 function fakeFetch(status: number, answer: unknown, seen: Seen[]): typeof fetch {
   return async (input, init) => {
@@ -11,6 +11,7 @@ function fakeFetch(status: number, answer: unknown, seen: Seen[]): typeof fetch 
       url: String(input),
       method: init?.method ?? 'GET',
       body: (init?.body as string | undefined) ?? null,
+      ...(init?.credentials === undefined ? {} : { credentials: init.credentials }),
     })
     return new Response(answer === undefined ? null : JSON.stringify(answer), {
       status,
@@ -28,7 +29,13 @@ describe('REST client', () => {
     )
     await api.putShares('idea 1', [])
     expect(seen).toEqual([
-      { url: 'http://localhost:8001/api/v1/ideas/idea%201/shares', method: 'PUT', body: '{"userIds":[]}' },
+      {
+        url: 'http://localhost:8001/api/v1/ideas/idea%201/shares',
+        method: 'PUT',
+        body: '{"userIds":[]}',
+        // The session cookie goes along, also to a backend on another port.
+        credentials: 'include',
+      },
     ])
   })
 

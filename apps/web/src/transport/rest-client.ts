@@ -25,7 +25,8 @@ export function createRestApi(baseUrl: string, fetchImpl: typeof fetch = (...a) 
   async function call(method: Method, path: string, body?: unknown): Promise<unknown> {
     let res: Response
     try {
-      const init: RequestInit = { method, headers: { accept: 'application/json' } }
+      // The session cookie goes along (the backend may be another origin of the same site in development).
+      const init: RequestInit = { method, credentials: 'include', headers: { accept: 'application/json' } }
       if (body !== undefined) {
         init.headers = { accept: 'application/json', 'content-type': 'application/json' }
         init.body = JSON.stringify(body)

@@ -18,6 +18,10 @@ export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = 
   page: 'dashboard',
   collabTab: 'mine',
   loads: initialLoads(),
+  signInRequired: false,
+  signInProblem: null,
+  setSignIn: (signInRequired, problem) =>
+    set((s) => ({ signInRequired, signInProblem: problem === undefined ? s.signInProblem : problem })),
   setMe: (me) => set({ me }),
   setPage: (page) => set({ page }),
   setCollabTab: (collabTab) => set({ collabTab }),
