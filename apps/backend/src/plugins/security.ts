@@ -94,6 +94,8 @@ export async function registerSecurity(
     },
     // The app and the relay are separate origins on purpose; nothing here is embedded cross-origin.
     crossOriginEmbedderPolicy: false,
+    // Served over plain http on localhost today; HSTS for `localhost` would stick to every local port.
+    hsts: false,
   })
   await app.register(cors, {
     // Same-origin only unless CORS_ORIGINS lists more; credentials (the session cookie) for those.
