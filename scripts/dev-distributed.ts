@@ -45,6 +45,29 @@ const onExit = (service: Service, code: number | null, signal: NodeJS.Signals | 
 
 const stack = new Stack(root, opts, onExit)
 
+/**
+ * A service whose process lives on but no longer answers (under `tsx watch` the watcher survives its
+ * child's crash) is restarted, so its port never stays closed unnoticed.
+ */
+const onUnhealthy = (service: Service) => {
+  if (shuttingDown) return
+  fail(
+    `\n✗ ${service.spec.name} stopped answering ${service.spec.readyUrl} while its process kept running — restarting it (see ${rel(service.spec.logFile)})`,
+  )
+  void (async () => {
+    await service.stop()
+    if (shuttingDown) return
+    service.start(false)
+    await service.waitReady(120_000)
+    stack.writeState()
+    say(`${service.spec.name} restarted and answering again`)
+    service.watchHealth(onUnhealthy)
+  })().catch((err: Error) => {
+    fail(`✗ ${service.spec.name} could not be restarted: ${err.message}`)
+    void shutdown(1)
+  })
+}
+
 async function shutdown(code: number): Promise<never> {
   if (shuttingDown) return new Promise<never>(() => {})
   shuttingDown = true
@@ -153,7 +176,10 @@ function startControl(port: number): Promise<void> {
     }
     if (route === 'POST /relay/start') {
       return void serial(async () => {
-        if (!stack.relay.running) await stack.startRelay(false)
+        if (!stack.relay.running) {
+          await stack.startRelay(false)
+          stack.relay.watchHealth(onUnhealthy)
+        }
         stack.writeState()
         say('relay started (control API)')
       }).then(
@@ -184,7 +210,10 @@ function startConsole(): void {
     } else if (cmd === 'start relay') {
       if (stack.relay.running) return say('relay is already running')
       void stack.startRelay(false).then(
-        () => say('relay started'),
+        () => {
+          stack.relay.watchHealth(onUnhealthy)
+          say('relay started')
+        },
         (err: Error) => fail(err.message),
       )
     } else if (cmd === 'status') {
@@ -217,9 +246,11 @@ async function main(): Promise<void> {
   await stack.startAll(say)
   stack.status = 'ready'
   stack.writeState()
+  for (const service of stack.services()) service.watchHealth(onUnhealthy)
   await printStatus()
   for (const u of stack.users) {
-    if (u.webUrl) say(`  ${u.displayName}: open ${u.webUrl}`)
+    if (u.webUrl) say(`  ${u.displayName}: open ${u.signInUrl ?? u.webUrl}`)
+    else say(`  ${u.displayName}: ${u.apiUrl} (Authorization: Bearer <users[].apiToken in the state file>)`)
   }
   say(`  Relay: ${stack.relayUrl}/health · ${stack.relayUrl}/api/users/online`)
   say(`  Logs: ${rel(opts.logDir)}/ · state: ${rel(opts.stateFile)}`)

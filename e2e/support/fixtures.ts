@@ -1,6 +1,6 @@
 import { type Browser, test as base, expect, type Page, type TestInfo } from '@playwright/test'
 import { appendLatency, type LatencySample } from './latency'
-import { type StackState, stack } from './stack'
+import { freshSignInLink, type StackState, stack } from './stack'
 
 export { expect }
 
@@ -44,8 +44,10 @@ async function openUser(browser: Browser, state: StackState, key: string, testIn
   if (!user?.webUrl) throw new Error(`user ${key} has no web app in this stack`)
   const context = await browser.newContext()
   const page = await context.newPage()
-  await page.goto(user.webUrl)
+  // Signed in as a user is: by opening a sign-in link (a fresh one: each link signs in once).
+  await page.goto(await freshSignInLink(user))
   await expect(page.getByTestId('user-name')).toHaveText(user.displayName)
+  expect(new URL(page.url()).searchParams.has('code')).toBe(false)
   // Every test starts from a fully connected stack: browser ↔ backend ↔ relay.
   await expect(page.getByTestId('connection-badge')).toHaveText('Live')
   const session: UserSession = {

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 export interface StackState {
   status: 'starting' | 'ready' | 'stopping' | 'stopped' | 'failed'
   controlUrl: string | null
-  relay: { url: string; running: boolean; log: string }
+  relay: { url: string; pid: number | null; running: boolean; log: string }
   users: Array<{
     key: string
     id: string
@@ -12,6 +12,9 @@ export interface StackState {
     apiUrl: string
     webUrl: string | null
     backendLog: string
+    /** The printed sign-in link (one use). */
+    signInUrl: string | null
+    apiToken: string | null
   }>
 }
 
@@ -43,4 +46,25 @@ export function logOf(service: 'relay' | string): string {
   } catch {
     return ''
   }
+}
+
+/** A fresh sign-in link for a user, made as a script would: with its API token. */
+export async function freshSignInLink(user: StackState['users'][number]): Promise<string> {
+  if (!user.webUrl || !user.apiToken) throw new Error(`user ${user.key} has no web app or API token`)
+  const res = await fetch(`${user.apiUrl}/auth/sign-in-codes`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${user.apiToken}` },
+  })
+  if (!res.ok) throw new Error(`sign-in code for ${user.key}: ${res.status} ${await res.text()}`)
+  const { code } = (await res.json()) as { code: string }
+  const url = new URL(user.webUrl)
+  url.searchParams.set('code', code)
+  return url.toString()
+}
+
+/** `Authorization` for a user's REST API. */
+export function authOf(apiUrl: string): Record<string, string> {
+  const user = stack().users.find((u) => u.apiUrl === apiUrl)
+  if (!user?.apiToken) throw new Error(`no API token for ${apiUrl}`)
+  return { authorization: `Bearer ${user.apiToken}` }
 }

@@ -1,4 +1,5 @@
 import { expect, test } from '../support/fixtures'
+import { authOf } from '../support/stack'
 import {
   appears,
   card,
@@ -75,7 +76,7 @@ test('three users: C sees only what A shares with C, B only what A shares with B
   await expect(card(userC.page, forB)).toHaveCount(0)
   await expect(card(userB.page, forC)).toHaveCount(0)
   const shared = async (apiUrl: string) => {
-    const res = await fetch(`${apiUrl}/shared`)
+    const res = await fetch(`${apiUrl}/shared`, { headers: authOf(apiUrl) })
     return ((await res.json()) as Array<{ symbol: string }>).map((i) => i.symbol)
   }
   const onBackendC = await shared(userC.apiUrl)

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -92,10 +92,15 @@ test.describe('launcher', () => {
         displayName: string
       }>
       expect(online.map((u) => u.displayName).sort()).toEqual(['User A', 'User B'])
-      const friends = (await (await fetch(`http://localhost:${base + 1}/api/v1/friends`)).json()) as Array<{
-        displayName: string
-        status: string
-      }>
+      // A bare request is refused; the API token from the state file (0600) is what scripts use.
+      const friendsUrl = `http://localhost:${base + 1}/api/v1/friends`
+      expect((await fetch(friendsUrl)).status).toBe(401)
+      const userA = readState(stateFile)?.users.find((u) => u.key === 'a')
+      expect(userA?.apiToken).toEqual(expect.any(String))
+      expect(statSync(stateFile).mode & 0o077).toBe(0)
+      const friends = (await (
+        await fetch(friendsUrl, { headers: { authorization: `Bearer ${userA?.apiToken}` } })
+      ).json()) as Array<{ displayName: string; status: string }>
       expect(friends).toEqual([expect.objectContaining({ displayName: 'User B', status: 'accepted' })])
 
       const state = JSON.parse(readFileSync(stateFile, 'utf8')) as {
@@ -123,5 +128,36 @@ test.describe('launcher', () => {
     } finally {
       await new Promise<void>((done) => squatter.close(() => done()))
     }
+  })
+
+  test('a relay that stops answering while its process lives on is noticed and restarted', async () => {
+    test.setTimeout(180_000)
+    const stateFile = join(dir, 'state.json')
+    running = launch(args)
+    const run = running
+    await expect.poll(() => readState(stateFile)?.status ?? run.output(), { timeout: 90_000 }).toBe('ready')
+    const before = readState(stateFile)?.relay.pid
+    expect(before).toBeGreaterThan(0)
+    // Frozen, not dead: the process (like a watcher whose child crashed) is there, the port answers nothing.
+    process.kill(before as number, 'SIGSTOP')
+    await expect.poll(() => run.output(), { timeout: 60_000 }).toContain('relay stopped answering')
+    await expect
+      .poll(() => run.output(), { timeout: 60_000 })
+      .toContain('relay restarted and answering again')
+    const after = readState(stateFile)?.relay.pid
+    expect(after).not.toBe(before)
+    expect(alive(before as number)).toBe(false)
+    // Both backends find the new relay by themselves.
+    await expect
+      .poll(
+        async () => {
+          const res = await fetch(`http://localhost:${base}/api/users/online`).catch(() => null)
+          const rows = res?.ok ? ((await res.json()) as Array<{ displayName: string }>) : []
+          return rows.map((u) => u.displayName).sort()
+        },
+        { timeout: 60_000 },
+      )
+      .toEqual(['User A', 'User B'])
+    expect(run.child.exitCode).toBe(null)
   })
 })

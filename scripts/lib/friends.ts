@@ -5,6 +5,8 @@ export interface FriendTarget {
   displayName: string
   /** e.g. http://localhost:8000/api/v1 */
   apiUrl: string
+  /** The backend's API token (Authorization: Bearer). */
+  apiToken: string
 }
 
 interface FriendRow {
@@ -12,10 +14,13 @@ interface FriendRow {
   status: 'accepted' | 'incoming' | 'outgoing'
 }
 
-async function api(method: string, url: string, body?: unknown): Promise<unknown> {
+async function api(as: FriendTarget, method: string, url: string, body?: unknown): Promise<unknown> {
   const res = await fetch(url, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: {
+      authorization: `Bearer ${as.apiToken}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? null : JSON.stringify(body),
     signal: AbortSignal.timeout(10_000),
   })
@@ -25,7 +30,7 @@ async function api(method: string, url: string, body?: unknown): Promise<unknown
 }
 
 async function friendStatus(of: FriendTarget, other: FriendTarget): Promise<FriendRow['status'] | 'none'> {
-  const rows = (await api('GET', `${of.apiUrl}/friends`)) as FriendRow[]
+  const rows = (await api(of, 'GET', `${of.apiUrl}/friends`)) as FriendRow[]
   return rows.find((r) => r.id === other.id)?.status ?? 'none'
 }
 
@@ -40,6 +45,14 @@ async function poll<T>(what: string, timeoutMs: number, check: () => Promise<T |
 }
 
 /** Befriends `a` and `b`: a request from `a` (unless one is already on its way), accepted by `b`. */
+/** A fresh one-time sign-in code for `as`'s web app, as its link (the web URL with `?code=`). */
+export async function signInLink(as: FriendTarget, webUrl: string): Promise<string> {
+  const { code } = (await api(as, 'POST', `${as.apiUrl}/auth/sign-in-codes`)) as { code: string }
+  const url = new URL(webUrl)
+  url.searchParams.set('code', code)
+  return url.toString()
+}
+
 export async function befriend(
   a: FriendTarget,
   b: FriendTarget,
@@ -49,14 +62,14 @@ export async function befriend(
   if (fromA === 'accepted') return 'already'
   if (fromA === 'incoming') {
     // b asked a earlier: a accepts.
-    await api('POST', `${a.apiUrl}/friends/${b.id}/accept`)
+    await api(a, 'POST', `${a.apiUrl}/friends/${b.id}/accept`)
   } else {
-    if (fromA === 'none') await api('POST', `${a.apiUrl}/friends`, { userId: b.id })
+    if (fromA === 'none') await api(a, 'POST', `${a.apiUrl}/friends`, { userId: b.id })
     await poll(`${b.displayName} to receive the friend request of ${a.displayName}`, timeoutMs, async () => {
       const s = await friendStatus(b, a)
       return s === 'incoming' || s === 'accepted' ? s : undefined
     }).then(async (s) => {
-      if (s === 'incoming') await api('POST', `${b.apiUrl}/friends/${a.id}/accept`)
+      if (s === 'incoming') await api(b, 'POST', `${b.apiUrl}/friends/${a.id}/accept`)
     })
   }
   await poll(`${a.displayName} and ${b.displayName} to be friends on both sides`, timeoutMs, async () => {

@@ -85,6 +85,30 @@ export class Service {
     throw new Error(`${this.spec.name} did not answer ${this.spec.readyUrl} within ${timeoutMs / 1000} s`)
   }
 
+  /**
+   * Polls `readyUrl` every `everyMs` while the service runs; after `misses` failed polls in a row with
+   * the process still alive (a watcher whose child died, a hung process), calls `onUnhealthy` once. Stops
+   * when the service stops or exits (an exit is reported by the exit listener).
+   */
+  watchHealth(onUnhealthy: (service: Service) => void, everyMs = 2000, misses = 3): void {
+    const child = this.child
+    let failed = 0
+    const poll = async () => {
+      if (this.child !== child || this.stopping || !this.running) return
+      try {
+        const res = await fetch(this.spec.readyUrl, { signal: AbortSignal.timeout(everyMs) })
+        await res.arrayBuffer()
+        failed = res.ok ? 0 : failed + 1
+      } catch {
+        failed++
+      }
+      if (this.child !== child || this.stopping || !this.running) return
+      if (failed >= misses) return onUnhealthy(this)
+      setTimeout(() => void poll(), everyMs).unref()
+    }
+    setTimeout(() => void poll(), everyMs).unref()
+  }
+
   exitText(): string {
     const c = this.child
     if (!c) return 'not started'

@@ -1,6 +1,6 @@
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { befriendAll } from './friends.js'
+import { befriendAll, signInLink } from './friends.js'
 import { Issuer } from './jwt.js'
 import type { LauncherOptions } from './options.js'
 import { isPortFree } from './ports.js'
@@ -14,6 +14,10 @@ export interface StackUser extends UserSpec {
   db: string
   backend: Service
   web: Service | undefined
+  /** The backend's API token (its 0600 token file, written by the backend at first start). */
+  apiToken: string
+  /** The web URL with a one-time sign-in code (null without a web app). */
+  signInUrl: string | null
 }
 
 export interface StackState {
@@ -34,6 +38,10 @@ export interface StackState {
     webPid: number | null
     backendLog: string
     webLog: string | null
+    /** Opening it signs the browser in (one use). */
+    signInUrl: string | null
+    /** For scripts: `Authorization: Bearer <apiToken>`. */
+    apiToken: string | null
   }>
 }
 
@@ -51,6 +59,9 @@ const OWN_ENV = [
   'COLLAB_TOKEN_FILE',
   'WEB_DIST',
   'VITE_API_URL',
+  'BACKEND_WEB_URL',
+  'BACKEND_AUTH',
+  'BACKEND_API_TOKEN',
   'NODE_ENV',
 ]
 
@@ -143,6 +154,7 @@ export class Stack {
           BACKEND_USER_ID: u.id,
           BACKEND_URL: backendUrl,
           BACKEND_DISPLAY_NAME: u.displayName,
+          ...(webUrl === null ? {} : { BACKEND_WEB_URL: webUrl }),
           // Its own token only, in a 0600 file minted afresh at every start (never in its environment).
           COLLAB_TOKEN_FILE: tokenFile,
           ...(opts.prod && opts.web ? { WEB_DIST: webDist } : {}),
@@ -173,7 +185,17 @@ export class Stack {
             },
             onExit,
           )
-      return { ...u, backendUrl, apiUrl, webUrl, db, backend: new Service(backendSpec, onExit), web }
+      return {
+        ...u,
+        backendUrl,
+        apiUrl,
+        webUrl,
+        db,
+        backend: new Service(backendSpec, onExit),
+        web,
+        apiToken: '',
+        signInUrl: null,
+      }
     })
   }
 
@@ -267,6 +289,8 @@ export class Stack {
     for (const u of this.users) u.backend.start(true)
     await Promise.all(this.users.map((u) => u.backend.waitReady(this.opts.prod ? 60_000 : 120_000)))
     log(`${this.users.length} backends are up`)
+    // Each backend wrote its API token beside its database at first start (0600); the launcher reads it.
+    for (const u of this.users) u.apiToken = readFileSync(apiTokenFile(u.db), 'utf8').trim()
     for (const u of this.users) u.web?.start(true)
     await Promise.all(this.users.map((u) => u.web?.waitReady(120_000)))
     if (this.users.some((u) => u.web))
@@ -274,6 +298,7 @@ export class Stack {
     await this.waitAllOnline(30_000)
     const { made } = await befriendAll(this.users)
     log(made > 0 ? `made ${made} friendship${made === 1 ? '' : 's'}` : 'all users are already friends')
+    for (const u of this.users) u.signInUrl = u.webUrl ? await signInLink(u, u.webUrl) : null
   }
 
   /** Until every backend says its relay link is up and the relay lists every user. */
@@ -325,13 +350,17 @@ export class Stack {
         webPid: u.web?.running ? (u.web.pid ?? null) : null,
         backendLog: u.backend.spec.logFile,
         webLog: u.web?.spec.logFile ?? null,
+        signInUrl: u.signInUrl,
+        apiToken: u.apiToken === '' ? null : u.apiToken,
       })),
     }
   }
 
   writeState(): void {
     mkdirSync(resolve(this.opts.stateFile, '..'), { recursive: true })
-    writeFileSync(this.opts.stateFile, `${JSON.stringify(this.state(), null, 2)}\n`)
+    // It holds each user's API token: readable by the launcher's user only.
+    writeFileSync(this.opts.stateFile, `${JSON.stringify(this.state(), null, 2)}\n`, { mode: 0o600 })
+    chmodSync(this.opts.stateFile, 0o600)
   }
 
   /** Files a start needs, by mode; names what to run when one is missing. */
@@ -355,4 +384,9 @@ function completeBundle(dir: string): boolean {
     (m) => m[1] ?? '',
   )
   return assets.every((a) => existsSync(join(dir, a)))
+}
+
+/** Where a backend keeps its generated API token: beside its database (`portfolio_user_a.api-token`). */
+function apiTokenFile(db: string): string {
+  return db.replace(/\.db$/, '') + '.api-token'
 }
