@@ -366,7 +366,12 @@ async function stormWait(timeoutMs: number): Promise<StormResult> {
 
 /** Posts comments to backend A at a fixed rate; B's browser socket receives `comment:upserted`. */
 async function e2e(c: Extract<DriverCommand, { cmd: 'e2e' }>): Promise<E2eResult> {
-  const socket = ioClient(c.urlB, { forceNew: true, reconnection: true })
+  const socket = ioClient(c.urlB, {
+    forceNew: true,
+    reconnection: true,
+    transports: ['websocket'],
+    extraHeaders: { authorization: `Bearer ${c.tokenB}` },
+  })
   const total = Math.max(1, Math.round((c.rate * c.durationMs) / 1000))
   const s: Session = {
     session: c.session,
@@ -399,7 +404,7 @@ async function e2e(c: Extract<DriverCommand, { cmd: 'e2e' }>): Promise<E2eResult
     inflight.push(
       fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${c.tokenA}` },
         body: JSON.stringify({ body }),
       }).then(
         async (r) => {

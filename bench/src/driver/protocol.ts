@@ -42,8 +42,11 @@ export type DriverCommand =
       cmd: 'e2e'
       session: number
       apiA: string
+      /** A's API token (REST comments) and B's (its browser channel). */
+      tokenA: string
       ideaId: string
       urlB: string
+      tokenB: string
       rate: number
       durationMs: number
       drainMs: number

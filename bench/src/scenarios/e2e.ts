@@ -5,6 +5,7 @@
  * ours or the raw forwarder (it speaks the same protocol); Socket.IO cannot stand in (backends speak ws).
  */
 import type { ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -36,6 +37,8 @@ interface Backend {
   proc: ChildProcess
   url: string
   api: string
+  /** Its API token (BACKEND_API_TOKEN). */
+  token: string
   log: () => string
 }
 
@@ -47,6 +50,7 @@ async function startBackend(
 ): Promise<Backend> {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
+  const token = randomBytes(24).toString('base64url')
   const flags =
     profileDir === undefined
       ? []
@@ -65,6 +69,7 @@ async function startBackend(
       BACKEND_USER_ID: user.id,
       BACKEND_DISPLAY_NAME: user.name,
       BACKEND_URL: url,
+      BACKEND_API_TOKEN: token,
       COLLABORATION_SERVICE_URL: relayUrl,
       COLLAB_TOKEN: await mintUserToken(user.id, user.name),
       ENABLE_COLLABORATION: 'true',
@@ -81,7 +86,7 @@ async function startBackend(
   }
   proc.stdout?.on('data', keep)
   proc.stderr?.on('data', keep)
-  const b = { proc, url, api: `${url}/api/v1`, log: () => log }
+  const b = { proc, url, api: `${url}/api/v1`, token, log: () => log }
   await until(
     async () => {
       if (proc.exitCode !== null) throw new Error(`backend ${user.name} exited: ${log.slice(-2000)}`)
@@ -94,6 +99,8 @@ async function startBackend(
   return b
 }
 
+const auth = (b: Backend): RequestInit => ({ headers: { authorization: `Bearer ${b.token}` } })
+
 async function getJson<T>(url: string, init?: RequestInit): Promise<T | undefined> {
   try {
     const r = await fetch(url, { ...init, signal: AbortSignal.timeout(5000) })
@@ -104,10 +111,10 @@ async function getJson<T>(url: string, init?: RequestInit): Promise<T | undefine
   }
 }
 
-async function send<T>(method: string, url: string, body: unknown): Promise<T> {
+async function send<T>(method: string, url: string, body: unknown, token: string): Promise<T> {
   const r = await fetch(url, {
     method,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(5000),
   })
@@ -134,34 +141,40 @@ async function stopProc(p: ChildProcess): Promise<void> {
 
 /** Friends, one idea of A's shared with B, B holding it. Returns the idea id. */
 async function setup(a: Backend, b: Backend): Promise<string> {
-  await send('POST', `${a.api}/friends`, { userId: B.id })
+  await send('POST', `${a.api}/friends`, { userId: B.id }, a.token)
   await until(
     async () =>
-      ((await getJson<{ id: string; status: string }[]>(`${b.api}/friends`)) ?? []).some(
+      ((await getJson<{ id: string; status: string }[]>(`${b.api}/friends`, auth(b))) ?? []).some(
         (f) => f.id === A.id,
       ),
     10_000,
     'the friend request at B',
   )
-  await send('POST', `${b.api}/friends/${A.id}/accept`, {})
+  await send('POST', `${b.api}/friends/${A.id}/accept`, {}, b.token)
   await until(
     async () =>
-      ((await getJson<{ id: string; status: string }[]>(`${a.api}/friends`)) ?? []).some(
+      ((await getJson<{ id: string; status: string }[]>(`${a.api}/friends`, auth(a))) ?? []).some(
         (f) => f.id === B.id && f.status === 'accepted',
       ),
     10_000,
     'the friendship at A',
   )
-  const idea = await send<{ id: string }>('POST', `${a.api}/ideas`, {
-    symbol: 'AAPL',
-    strategy: 'Covered Call',
-    status: 'Planned',
-    tags: ['bench'],
-    notes: 'end-to-end benchmark',
-  })
-  await send('PUT', `${a.api}/ideas/${idea.id}/shares`, { userIds: [B.id] })
+  const idea = await send<{ id: string }>(
+    'POST',
+    `${a.api}/ideas`,
+    {
+      symbol: 'AAPL',
+      strategy: 'Covered Call',
+      status: 'Planned',
+      tags: ['bench'],
+      notes: 'end-to-end benchmark',
+    },
+    a.token,
+  )
+  await send('PUT', `${a.api}/ideas/${idea.id}/shares`, { userIds: [B.id] }, a.token)
   await until(
-    async () => ((await getJson<{ id: string }[]>(`${b.api}/shared`)) ?? []).some((i) => i.id === idea.id),
+    async () =>
+      ((await getJson<{ id: string }[]>(`${b.api}/shared`, auth(b))) ?? []).some((i) => i.id === idea.id),
     10_000,
     'the shared idea at B',
   )
@@ -191,8 +204,10 @@ export async function e2e(ctx: Ctx): Promise<E2eResultTable> {
           cmd: 'e2e',
           session: ctx.session(),
           apiA: a.api,
+          tokenA: a.token,
           ideaId,
           urlB: b.url,
+          tokenB: b.token,
           rate: 20,
           durationMs: ctx.quick ? 800 : 1500,
           drainMs: 15_000,
@@ -202,8 +217,10 @@ export async function e2e(ctx: Ctx): Promise<E2eResultTable> {
             cmd: 'e2e',
             session: ctx.session(),
             apiA: a.api,
+            tokenA: a.token,
             ideaId,
             urlB: b.url,
+            tokenB: b.token,
             rate,
             durationMs: ctx.quick ? (rate > 50 ? 1000 : 2000) : rate > 50 ? 2000 : 8000,
             drainMs: 30_000,

@@ -116,7 +116,7 @@ async function prismaSide(path: string): Promise<Side & { eventIds: string[] }> 
       const eventId = uuidv7()
       const commentId = uuidv7()
       await db.$transaction(async (tx) => {
-        const seen = await tx.inbox.findUnique({ where: { eventId } })
+        const seen = await tx.inbox.findUnique({ where: { fromId_eventId: { fromId: PEER, eventId } } })
         if (seen !== null) return
         await tx.idea.findUnique({ where: { id: RECEIVED_IDEA } })
         const existing = await tx.comment.findUnique({ where: { id: commentId } })
@@ -182,7 +182,7 @@ function rawSide(path: string): Side {
   const ackOutbox = db.prepare(
     'UPDATE "Outbox" SET ackedAt = ? WHERE eventId = ? AND recipientId = ? AND ackedAt IS NULL',
   )
-  const findInbox = db.prepare('SELECT * FROM "Inbox" WHERE eventId = ? LIMIT 1')
+  const findInbox = db.prepare('SELECT * FROM "Inbox" WHERE fromId = ? AND eventId = ? LIMIT 1')
   const findComment = db.prepare('SELECT * FROM "Comment" WHERE id = ? LIMIT 1')
   const insertNotification = db.prepare(
     'INSERT INTO "Notification" (id, kind, text, ideaId, createdAt) VALUES (?, ?, ?, ?, ?)',
@@ -205,7 +205,7 @@ function rawSide(path: string): Side {
   const apply = db.transaction(() => {
     const eventId = uuidv7()
     const commentId = uuidv7()
-    if (findInbox.get(eventId) !== undefined) return
+    if (findInbox.get(PEER, eventId) !== undefined) return
     findIdea.get(RECEIVED_IDEA)
     const now = Date.now()
     if (findComment.get(commentId) === undefined) {

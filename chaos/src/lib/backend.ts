@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { freePort, getJson, HOST, sendJson } from './net.js'
@@ -114,20 +114,33 @@ export class Backend {
     )
   }
 
+  #apiToken: string | undefined
+  /**
+   * Its API token, as a script finds it: the 0600 file the backend wrote beside its database at first
+   * start (the same on every restart).
+   */
+  get apiToken(): string {
+    this.#apiToken ??= readFileSync(this.dbFile.replace(/\.db$/, '.api-token'), 'utf8').trim()
+    return this.#apiToken
+  }
+  get auth(): Record<string, string> {
+    return { authorization: `Bearer ${this.apiToken}` }
+  }
+
   get<T = unknown>(path: string) {
-    return getJson<T>(`${this.base}/api/v1${path}`)
+    return getJson<T>(`${this.base}/api/v1${path}`, { headers: this.auth })
   }
   post<T = unknown>(path: string, body?: unknown) {
-    return sendJson<T>('POST', `${this.base}/api/v1${path}`, body)
+    return sendJson<T>('POST', `${this.base}/api/v1${path}`, body, this.auth)
   }
   patch<T = unknown>(path: string, body: unknown) {
-    return sendJson<T>('PATCH', `${this.base}/api/v1${path}`, body)
+    return sendJson<T>('PATCH', `${this.base}/api/v1${path}`, body, this.auth)
   }
   put<T = unknown>(path: string, body: unknown) {
-    return sendJson<T>('PUT', `${this.base}/api/v1${path}`, body)
+    return sendJson<T>('PUT', `${this.base}/api/v1${path}`, body, this.auth)
   }
   del<T = unknown>(path: string) {
-    return sendJson<T>('DELETE', `${this.base}/api/v1${path}`)
+    return sendJson<T>('DELETE', `${this.base}/api/v1${path}`, undefined, this.auth)
   }
 
   async delivery(): Promise<Delivery> {
