@@ -108,6 +108,19 @@ test.describe('launcher', () => {
         users: Array<{ backendPid: number }>
       }
       const pids = [state.relay.pid, ...state.users.map((u) => u.backendPid)]
+      // No secret in any service's environment: no token, key or secret, by name or by value.
+      const secrets = [
+        userA?.apiToken ?? '',
+        ...['a', 'b'].map((k) => readFileSync(join(dir, `collab-token-${k}`), 'utf8').trim()),
+      ]
+      for (const pid of pids) {
+        const environ = readFileSync(`/proc/${pid}/environ`, 'utf8')
+        expect(environ).not.toMatch(
+          /(^|\0)(COLLAB_TOKEN|COLLAB_JWT_SECRET|COLLAB_JWT_PRIVATE_KEY|BACKEND_API_TOKEN|OPERATOR_TOKEN)=/,
+        )
+        expect(environ).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/)
+        for (const secret of secrets) expect(environ.includes(secret)).toBe(false)
+      }
       run.child.kill('SIGTERM')
       expect(await run.exited).toBe(0)
       expect(pids.filter(alive)).toEqual([])

@@ -135,6 +135,23 @@ const wrongTypedBackend: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
 const deep = (n: number, open: string, close: string, inner: string) =>
   open.repeat(n) + inner + close.repeat(n)
 
+/**
+ * A valid frame or message with a value nested `n` deep inside it (in a `send`, inside its event), its
+ * keys in the given order or reversed: the shape that once got past the edge and threw in a serializer.
+ */
+function deepInside(valid: Record<string, unknown>, n: number, arr: boolean, reversed: boolean): string {
+  const slot = '\u0000deep-slot'
+  const inner = arr ? deep(n, '[', ']', '0') : deep(n, '{"a":', '}', '0')
+  const withSlot =
+    typeof valid.event === 'object' && valid.event !== null
+      ? { ...valid, event: { ...(valid.event as Record<string, unknown>), payload: slot } }
+      : { ...valid, payload: slot }
+  const entries = Object.entries(withSlot)
+  if (reversed) entries.reverse()
+  return JSON.stringify(Object.fromEntries(entries)).replace(JSON.stringify(slot), inner)
+}
+const deepInsideArgs = fc.tuple(fc.integer({ min: 1000, max: 12_000 }), fc.boolean(), fc.boolean())
+
 const randomText = fc.string({ unit: 'binary', maxLength: 300 })
 const nonObjectJson = fc
   .jsonValue({ maxDepth: 3 })
@@ -204,6 +221,13 @@ export function backendHostile(maxPayload: number): fc.Arbitrary<Hostile> {
         .tuple(fc.integer({ min: 1000, max: 12_000 }), fc.boolean())
         .map(([n, arr]) => (arr ? deep(n, '[', ']', '0') : deep(n, '{"a":', '}', '0')))
         .map(t('deep-nesting')),
+    },
+    {
+      weight: 3,
+      arbitrary: fc
+        .tuple(validBackendFrame, deepInsideArgs)
+        .map(([f, [n, arr, rev]]) => deepInside(f, n, arr, rev))
+        .map(t('deep-inside-valid')),
     },
     {
       weight: 1,
@@ -320,6 +344,15 @@ export function sessionHostile(maxPayload: number): fc.Arbitrary<Hostile> {
           .tuple(fc.integer({ min: 1000, max: 12_000 }), fc.boolean())
           .map(([n, arr]) => (arr ? deep(n, '[', ']', '0') : deep(n, '{"a":', '}', '0')))
           .map(t('deep-nesting')),
+      ),
+    },
+    {
+      weight: 3,
+      arbitrary: bad(
+        fc
+          .tuple(broadcast, deepInsideArgs)
+          .map(([m, [n, arr, rev]]) => deepInside(m, n, arr, rev))
+          .map(t('deep-inside-valid')),
       ),
     },
     {
