@@ -48,7 +48,10 @@ export function createLogger(config: Config): Logger {
  * the relay link starts when the app is ready.
  */
 export async function buildApp(config: Config, log: Logger = createLogger(config)): Promise<BackendApp> {
-  const { db, migrations } = await openDatabase(databasePath(config.DATABASE_URL))
+  const { db, migrations } = await openDatabase(databasePath(config.DATABASE_URL), {
+    key: config.ENCRYPTION_KEY,
+    log,
+  })
   if (migrations.applied.length > 0) log.info({ applied: migrations.applied }, 'database migrated')
   if (config.USE_MOCK_SCHWAB_DATA) await seedMockPositions(db)
   const required = config.BACKEND_AUTH === 'token'

@@ -63,4 +63,22 @@ describe('config from env', () => {
     expect(configFrom(good).HOST).toBe('127.0.0.1')
     expect(configFrom({ ...good, HOST: '0.0.0.0' }).HOST).toBe('0.0.0.0')
   })
+
+  it('takes any ENCRYPTION_KEY in development; production wants 16 characters or more', () => {
+    expect(configFrom({ ...good, ENCRYPTION_KEY: 'k' }).ENCRYPTION_KEY).toBe('k')
+    expect(configFrom({ ...good, ENCRYPTION_KEY: '' }).ENCRYPTION_KEY).toBeUndefined()
+    const prod = { ...good, NODE_ENV: 'Production', COLLAB_TOKEN: 'x.y.z' }
+    try {
+      configFrom({ ...prod, ENCRYPTION_KEY: 'dev-encryption' })
+      expect.unreachable()
+    } catch (err) {
+      expect((err as EnvError).lines).toEqual([
+        'ENCRYPTION_KEY: must be at least 16 characters when NODE_ENV=production',
+      ])
+    }
+    expect(configFrom({ ...prod, ENCRYPTION_KEY: 'dev-encryption-key-user-a' }).ENCRYPTION_KEY).toBe(
+      'dev-encryption-key-user-a',
+    )
+    expect(configFrom(prod).ENCRYPTION_KEY).toBeUndefined()
+  })
 })

@@ -8,6 +8,9 @@ export type Config = BackendEnv & {
   production: boolean
 }
 
+/** Shortest ENCRYPTION_KEY production accepts (development takes any non-empty key). */
+export const MIN_PRODUCTION_KEY = 16
+
 /** Env (already merged with .env) → typed config; throws EnvError with one line per bad variable. */
 export function configFrom(env: Record<string, string | undefined>): Config {
   const parsed = loadEnv(BackendEnv, env)
@@ -21,6 +24,15 @@ export function configFrom(env: Record<string, string | undefined>): Config {
   if (parsed.COLLAB_TOKEN_FILE !== undefined) {
     const problem = unreadable(parsed.COLLAB_TOKEN_FILE)
     if (problem !== undefined) throw new EnvError([`COLLAB_TOKEN_FILE: ${problem}`])
+  }
+  if (
+    production &&
+    parsed.ENCRYPTION_KEY !== undefined &&
+    parsed.ENCRYPTION_KEY.length < MIN_PRODUCTION_KEY
+  ) {
+    throw new EnvError([
+      `ENCRYPTION_KEY: must be at least ${MIN_PRODUCTION_KEY} characters when NODE_ENV=production`,
+    ])
   }
   const usesDevSecret = parsed.COLLAB_TOKEN === undefined && parsed.COLLAB_TOKEN_FILE === undefined
   if (usesDevSecret && production && parsed.ENABLE_COLLABORATION) {

@@ -5,10 +5,8 @@ import { type Config, configFrom } from './config.js'
 
 dotenv.config({ quiet: true })
 
-let config: Config
-try {
-  config = configFrom(process.env)
-} catch (err) {
+/** A configuration problem (bad variable, wrong ENCRYPTION_KEY): its lines, exit 1, no stack. */
+function exitOnEnvError(err: unknown): never {
   if (err instanceof EnvError) {
     for (const line of err.lines) process.stderr.write(`${line}\n`)
     process.exit(1)
@@ -16,7 +14,14 @@ try {
   throw err
 }
 
-const { app, log } = await buildApp(config)
+let config: Config
+try {
+  config = configFrom(process.env)
+} catch (err) {
+  exitOnEnvError(err)
+}
+
+const { app, log } = await buildApp(config).catch(exitOnEnvError)
 let closing = false
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {
