@@ -70,6 +70,8 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
     // Any path id reaches its route, whose own check answers 400 naming it (the default, 100, answers a
     // longer one with a bare 414 before the route runs). A URL cannot outgrow Node's 16 KiB of headers.
     routerOptions: { maxParamLength: 16 * 1024 },
+    // TLS_CERT_FILE + TLS_KEY_FILE: REST and socket.io (same server) over HTTPS/WSS.
+    ...(config.tls ? { https: config.tls } : {}),
   })
   app.setValidatorCompiler(() => (data) => ({ value: data }))
   app.setSerializerCompiler(() => (data) => JSON.stringify(data))

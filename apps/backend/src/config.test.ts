@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { EnvError } from '@pp/contracts'
 import { describe, expect, it } from 'vitest'
 import { configFrom, databasePath } from './config.js'
@@ -80,5 +83,30 @@ describe('config from env', () => {
       'dev-encryption-key-user-a',
     )
     expect(configFrom(prod).ENCRYPTION_KEY).toBeUndefined()
+  })
+
+  it('TLS_CERT_FILE and TLS_KEY_FILE both or neither; COLLAB_CA_FILE read at start; one line each', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pp-backend-tls-'))
+    const pem = join(dir, 'x.pem')
+    writeFileSync(pem, '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n')
+    const linesOf = (env: Record<string, string>) => {
+      try {
+        configFrom({ ...good, ...env })
+        return []
+      } catch (err) {
+        expect(err).toBeInstanceOf(EnvError)
+        return (err as EnvError).lines
+      }
+    }
+    const c = configFrom({ ...good, TLS_CERT_FILE: pem, TLS_KEY_FILE: pem, COLLAB_CA_FILE: pem })
+    expect(c.tls?.cert).toContain('BEGIN CERTIFICATE')
+    expect(c.collabCa).toContain('BEGIN CERTIFICATE')
+    expect(configFrom(good).tls).toBeUndefined()
+    expect(linesOf({ TLS_KEY_FILE: pem })).toEqual([
+      'TLS_CERT_FILE: is required when TLS_KEY_FILE is set (set both or neither)',
+    ])
+    expect(linesOf({ COLLAB_CA_FILE: join(dir, 'none.pem') })).toEqual([
+      `COLLAB_CA_FILE: cannot read ${join(dir, 'none.pem')} (ENOENT)`,
+    ])
   })
 })

@@ -1,11 +1,23 @@
 import { readFileSync } from 'node:fs'
-import { BackendEnv, EnvError, isLoopbackAddress, isProduction, loadEnv } from '@pp/contracts'
+import {
+  BackendEnv,
+  EnvError,
+  isLoopbackAddress,
+  isProduction,
+  loadEnv,
+  readPem,
+  tlsFilesOf,
+} from '@pp/contracts'
 
 export type Config = BackendEnv & {
   /** No COLLAB_TOKEN: the backend signs its own relay token with the public development secret. */
   usesDevSecret: boolean
   /** NODE_ENV names production (any case). */
   production: boolean
+  /** TLS_CERT_FILE and TLS_KEY_FILE's PEM text: the backend serves HTTPS (REST and socket.io). */
+  tls: { cert: string; key: string } | undefined
+  /** COLLAB_CA_FILE's PEM text: trusted (besides the system's CAs) for wss:// and https:// relays. */
+  collabCa: string | undefined
 }
 
 /** Shortest ENCRYPTION_KEY production accepts (development takes any non-empty key). */
@@ -44,7 +56,14 @@ export function configFrom(env: Record<string, string | undefined>): Config {
       `BACKEND_AUTH: none is allowed only on a loopback HOST (HOST is ${parsed.HOST}); remove BACKEND_AUTH or bind 127.0.0.1`,
     ])
   }
-  return { ...parsed, usesDevSecret, production }
+  const read = (file: string) => readFileSync(file, 'utf8')
+  const { tls, lines } = tlsFilesOf(parsed, read)
+  const collabCa =
+    parsed.COLLAB_CA_FILE === undefined
+      ? undefined
+      : readPem('COLLAB_CA_FILE', parsed.COLLAB_CA_FILE, read, lines)
+  if (lines.length > 0) throw new EnvError(lines)
+  return { ...parsed, usesDevSecret, production, tls, collabCa }
 }
 
 /** The web app's URL for sign-in links: BACKEND_WEB_URL, or BACKEND_URL when this backend serves WEB_DIST. */

@@ -15,7 +15,7 @@ import { type Config, relayTokenOf } from './config.js'
 import type { Db } from './db/client.js'
 import { collabStatus } from './delivery/collab-status.js'
 import { Dispatcher } from './delivery/dispatcher.js'
-import { RelayClient } from './delivery/relay-client.js'
+import { RelayClient, relayGetJson } from './delivery/relay-client.js'
 import { mintDevRelayToken } from './delivery/token.js'
 import type { Ctx } from './domain/context.js'
 import type { EffectSink, Effects, LiveEmit } from './domain/effects.js'
@@ -65,6 +65,7 @@ export class Hub implements EffectSink {
       ? new RelayClient({
           urls: config.COLLABORATION_SERVICE_URL,
           backendUrl: config.BACKEND_URL,
+          ca: config.collabCa,
           log,
           token: async () => relayTokenOf(config) ?? mintDevRelayToken(me.id, me.displayName),
           handlers: {
@@ -302,14 +303,12 @@ export class Hub implements EffectSink {
   async onlineUsers(): Promise<OnlineUser[]> {
     if (!this.relay || !this.linkUp) return []
     try {
-      const res = await fetch(`${this.relay.currentBase}/api/users/online`, {
-        signal: AbortSignal.timeout(3000),
-      })
-      if (!res.ok) throw new Error(`HTTP ${res.status}`)
-      const parsed = parseWith(
-        z.array(z.looseObject({ id: z.string(), displayName: z.string() })),
-        await res.json(),
+      const body = await relayGetJson(
+        `${this.relay.currentBase}/api/users/online`,
+        this.config.collabCa,
+        3000,
       )
+      const parsed = parseWith(z.array(z.looseObject({ id: z.string(), displayName: z.string() })), body)
       if (!parsed.ok) throw new Error(parsed.message)
       const users: OnlineUser[] = []
       for (const u of parsed.value) {

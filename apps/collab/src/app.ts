@@ -1,4 +1,5 @@
 import { createServer } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
 import websocket from '@fastify/websocket'
 import Fastify, {
   type FastifyBaseLogger,
@@ -80,17 +81,21 @@ export async function buildApp(config: RelayConfig, options: BuildOptions = {}):
     // default (100) answers longer path parameters with 414 instead of letting the session route refuse them.
     routerOptions: { maxParamLength: 256 },
     frameworkErrors: refuseRouting,
-    // Half-open or never-upgrading TCP connections are dropped after AUTH_TIMEOUT_MS.
-    serverFactory: (handler) =>
-      createServer(
-        {
-          headersTimeout: config.AUTH_TIMEOUT_MS,
-          requestTimeout: config.AUTH_TIMEOUT_MS,
-          connectionsCheckingInterval: Math.min(1000, config.AUTH_TIMEOUT_MS),
-          keepAliveTimeout: 5000,
-        },
-        handler,
-      ),
+    // Half-open or never-upgrading TCP connections are dropped after AUTH_TIMEOUT_MS. With TLS_CERT_FILE
+    // and TLS_KEY_FILE the same server speaks HTTPS, and WebSocket upgrades on it are WSS.
+    serverFactory: (handler) => {
+      const options = {
+        headersTimeout: config.AUTH_TIMEOUT_MS,
+        requestTimeout: config.AUTH_TIMEOUT_MS,
+        connectionsCheckingInterval: Math.min(1000, config.AUTH_TIMEOUT_MS),
+        keepAliveTimeout: 5000,
+      }
+      return config.tls
+        ? (createHttpsServer({ ...options, ...config.tls }, handler) as unknown as ReturnType<
+            typeof createServer
+          >)
+        : createServer(options, handler)
+    },
   })
 
   app.decorate('metrics', createMetrics())

@@ -89,4 +89,39 @@ describe('configuration', () => {
       'PORT',
     ])
   })
+
+  it('TLS_CERT_FILE and TLS_KEY_FILE: both or neither, readable PEM files, one line each', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pp-collab-tls-'))
+    const cert = join(dir, 'cert.pem')
+    const key = join(dir, 'key.pem')
+    writeFileSync(cert, '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n')
+    writeFileSync(key, '-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----\n')
+    const lines = (env: Record<string, string>) => {
+      try {
+        loadConfig([], env)
+        return []
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError)
+        return (err as ConfigError).lines
+      }
+    }
+    expect(loadConfig([], {}).tls).toBeUndefined()
+    expect(loadConfig([], { TLS_CERT_FILE: cert, TLS_KEY_FILE: key }).tls).toEqual({
+      cert: expect.stringContaining('BEGIN CERTIFICATE'),
+      key: expect.stringContaining('BEGIN PRIVATE KEY'),
+    })
+    expect(lines({ TLS_CERT_FILE: cert })).toEqual([
+      'TLS_KEY_FILE: is required when TLS_CERT_FILE is set (set both or neither)',
+    ])
+    expect(lines({ TLS_KEY_FILE: key })).toEqual([
+      'TLS_CERT_FILE: is required when TLS_KEY_FILE is set (set both or neither)',
+    ])
+    expect(lines({ TLS_CERT_FILE: join(dir, 'missing.pem'), TLS_KEY_FILE: key })).toEqual([
+      `TLS_CERT_FILE: cannot read ${join(dir, 'missing.pem')} (ENOENT)`,
+    ])
+    writeFileSync(join(dir, 'empty.pem'), '')
+    expect(lines({ TLS_CERT_FILE: cert, TLS_KEY_FILE: join(dir, 'empty.pem') })).toEqual([
+      `TLS_KEY_FILE: ${join(dir, 'empty.pem')} is not a PEM file`,
+    ])
+  })
 })

@@ -11,6 +11,7 @@ import {
   loadEnv,
   MIN_PRODUCTION_SECRET_BYTES,
   RelayEnv,
+  tlsFilesOf,
 } from '@pp/contracts'
 import { KeyError, secretKey, type VerifyKey, verifyKeysFromText } from '@pp/contracts/tokens'
 
@@ -28,6 +29,8 @@ export type RelayConfig = RelayEnv & {
   loopbackOnly: boolean
   /** This node's id in a cluster (NODE_ID, else host name + random suffix). */
   nodeId: string
+  /** TLS_CERT_FILE and TLS_KEY_FILE's PEM text: the relay serves HTTPS/WSS. Undefined: plain HTTP/WS. */
+  tls: { cert: string; key: string } | undefined
 }
 
 export class ConfigError extends Error {
@@ -74,6 +77,8 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
 
   const production = isProduction(parsed.NODE_ENV)
   const loopbackOnly = isLoopbackAddress(parsed.HOST)
+  const tlsFiles = tlsFilesOf(parsed, (file) => readFileSync(file, 'utf8'))
+  lines.push(...tlsFiles.lines)
   const verifyKeys: VerifyKey[] = []
   if (parsed.COLLAB_JWT_PUBLIC_KEY !== undefined) {
     try {
@@ -120,6 +125,7 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
     usingDevSecret,
     production,
     loopbackOnly,
+    tls: tlsFiles.tls,
     nodeId: parsed.NODE_ID ?? `${hostname()}-${randomUUID().slice(0, 8)}`,
   }
 }

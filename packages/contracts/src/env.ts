@@ -62,6 +62,9 @@ export const RelayEnv = z.object({
   /** Loopback by default: exposing the relay is a choice (`HOST=0.0.0.0`). */
   HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: LogLevel,
+  /** PEM certificate chain and private key: both set, the relay serves HTTPS/WSS (read at start). */
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
   /**
    * Public key(s) tokens are verified with (EdDSA or ES256): a PEM or JWKS file, or its text. The
    * private key stays with the issuer.
@@ -155,6 +158,11 @@ export const BackendEnv = z.object({
   ALLOWED_HOSTS: csv,
   /** The web app's URL for this user, used to print a sign-in link (`<url>/?code=…`) at start. */
   BACKEND_WEB_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s):// URL' }).optional(),
+  /** PEM certificate chain and private key: both set, the backend serves HTTPS (REST and socket.io). */
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
+  /** PEM CA certificate(s) trusted, besides the system's, for `wss://`/`https://` relays. */
+  COLLAB_CA_FILE: z.string().min(1).optional(),
 })
 export type BackendEnv = z.infer<typeof BackendEnv>
 
@@ -163,6 +171,54 @@ export class EnvError extends Error {
     super(`invalid configuration:\n${lines.join('\n')}`)
     this.name = 'EnvError'
   }
+}
+
+/**
+ * TLS_CERT_FILE and TLS_KEY_FILE: both or neither. Returns the files' contents (or undefined), or the
+ * problems as EnvError lines; `read` reads a file (node:fs readFileSync, kept out of this module).
+ */
+export function tlsFilesOf(
+  env: { TLS_CERT_FILE?: string | undefined; TLS_KEY_FILE?: string | undefined },
+  read: (file: string) => string,
+): { tls: { cert: string; key: string } | undefined; lines: string[] } {
+  const { TLS_CERT_FILE: certFile, TLS_KEY_FILE: keyFile } = env
+  if (certFile === undefined && keyFile === undefined) return { tls: undefined, lines: [] }
+  if (certFile === undefined)
+    return {
+      tls: undefined,
+      lines: ['TLS_CERT_FILE: is required when TLS_KEY_FILE is set (set both or neither)'],
+    }
+  if (keyFile === undefined)
+    return {
+      tls: undefined,
+      lines: ['TLS_KEY_FILE: is required when TLS_CERT_FILE is set (set both or neither)'],
+    }
+  const lines: string[] = []
+  const cert = readPem('TLS_CERT_FILE', certFile, read, lines)
+  const key = readPem('TLS_KEY_FILE', keyFile, read, lines)
+  if (cert === undefined || key === undefined) return { tls: undefined, lines }
+  return { tls: { cert, key }, lines }
+}
+
+/** A PEM file's text, or undefined with one line in `lines` (unreadable, empty, not PEM). */
+export function readPem(
+  name: string,
+  file: string,
+  read: (file: string) => string,
+  lines: string[],
+): string | undefined {
+  let text: string
+  try {
+    text = read(file)
+  } catch (err) {
+    lines.push(`${name}: cannot read ${file} (${(err as { code?: string }).code ?? 'error'})`)
+    return undefined
+  }
+  if (!text.includes('-----BEGIN')) {
+    lines.push(`${name}: ${file} is not a PEM file`)
+    return undefined
+  }
+  return text
 }
 
 /** Validates env once; on failure throws an EnvError with one line per bad variable. */

@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http'
+import { request as httpsRequest } from 'node:https'
 import {
   BACKEND_SOCKET_PATH,
   type BackendFrame,
@@ -21,6 +23,9 @@ const RELAY_FRAME_TYPES: ReadonlySet<string> = new Set([
   'drain',
 ])
 
+/** Node's codes for a TLS peer certificate the client does not trust or that does not match. */
+const TLS_ERROR = /CERT|SELF_SIGNED|ERR_TLS|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/
+
 /** No frame and no ping for this long: the link is presumed dead and replaced. */
 export const SILENCE_TIMEOUT_MS = 60_000
 
@@ -40,6 +45,8 @@ export type RelayClientOptions = {
   log: Logger
   handlers: RelayHandlers
   silenceTimeoutMs?: number
+  /** Extra CA certificate(s) (PEM) trusted for wss:// relays (COLLAB_CA_FILE). */
+  ca?: string | undefined
 }
 
 /** `http://host:9000` → `ws://host:9000/v1/backends`. */
@@ -55,6 +62,41 @@ export function relayHttpBase(base: string): string {
   const u = new URL(base)
   u.protocol = u.protocol === 'wss:' || u.protocol === 'https:' ? 'https:' : 'http:'
   return `${u.protocol}//${u.host}`
+}
+
+/**
+ * GET a relay's JSON over http or https, trusting `ca` (COLLAB_CA_FILE) besides the system CAs; global
+ * fetch has no CA option. Throws on a non-2xx answer, bad JSON, a network error or the timeout.
+ */
+export function relayGetJson(url: string, ca: string | undefined, timeoutMs: number): Promise<unknown> {
+  const u = new URL(url)
+  const secure = u.protocol === 'https:'
+  return new Promise((resolve, reject) => {
+    const options = {
+      method: 'GET',
+      headers: { accept: 'application/json' },
+      timeout: timeoutMs,
+      ...(secure && ca !== undefined ? { ca } : {}),
+    }
+    const onResponse = (res: import('node:http').IncomingMessage) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('error', reject)
+      res.on('end', () => {
+        const status = res.statusCode ?? 0
+        if (status < 200 || status > 299) return reject(new Error(`HTTP ${status}`))
+        try {
+          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')))
+        } catch (err) {
+          reject(err)
+        }
+      })
+    }
+    const req = secure ? httpsRequest(u, options, onResponse) : httpRequest(u, options, onResponse)
+    req.on('timeout', () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)))
+    req.on('error', reject)
+    req.end()
+  })
 }
 
 /**
@@ -75,6 +117,8 @@ export class RelayClient {
   private reconnectTimer: NodeJS.Timeout | null = null
   private silenceTimer: NodeJS.Timeout | null = null
   private readonly silenceMs: number
+  /** The last certificate error's code, logged once until the link comes up. */
+  private lastTlsError: string | undefined
 
   constructor(private readonly opts: RelayClientOptions) {
     this.silenceMs = opts.silenceTimeoutMs ?? SILENCE_TIMEOUT_MS
@@ -136,7 +180,12 @@ export class RelayClient {
     if (this.stopped) return
     const headers: Record<string, string> = { Authorization: `Bearer ${token}` }
     if (this.opts.backendUrl) headers['X-Backend-Url'] = this.opts.backendUrl
-    const ws = new WebSocket(url, { headers, perMessageDeflate: false, handshakeTimeout: 10_000 })
+    const ws = new WebSocket(url, {
+      headers,
+      perMessageDeflate: false,
+      handshakeTimeout: 10_000,
+      ...(this.opts.ca === undefined ? {} : { ca: this.opts.ca }),
+    })
     this.ws = ws
     this.draining = false
     this.opts.log.debug({ url }, 'connecting to relay')
@@ -156,6 +205,17 @@ export class RelayClient {
       ws.terminate()
     })
     ws.on('error', (err) => {
+      const code = (err as NodeJS.ErrnoException).code
+      if (code !== undefined && TLS_ERROR.test(code)) {
+        // Retrying cannot fix a certificate the backend does not trust: say so (once per distinct error).
+        if (this.lastTlsError !== code)
+          this.opts.log.error(
+            { url, code, err: err.message },
+            `relay certificate error (${code}): set COLLAB_CA_FILE to the CA that signed the relay's certificate`,
+          )
+        this.lastTlsError = code
+        return
+      }
       this.opts.log.debug({ url, err: err.message }, 'relay socket error')
     })
     ws.on('close', (code) => {
@@ -188,6 +248,7 @@ export class RelayClient {
           )
         }
         this.welcomed = true
+        this.lastTlsError = undefined
         this.attempt = 0
         this.drainedAt = 0
         this.opts.log.info(

@@ -1,12 +1,44 @@
 import { type IncomingHttpHeaders, request } from 'node:http'
+import { request as httpsRequest } from 'node:https'
 import { io, type Socket } from 'socket.io-client'
 
 export type Answer = { status: number; body: unknown }
 
-/** A tiny REST client for a backend's /api/v1, signed in with its API token (Bearer) when given one. */
-export function rest(api: string, token?: string) {
+/** One https request trusting `ca` (global fetch has no CA option): status and body text. */
+function httpsCall(
+  url: string,
+  ca: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(url, { method, headers, ca }, (res) => {
+      let text = ''
+      res.setEncoding('utf8')
+      res.on('data', (chunk: string) => {
+        text += chunk
+      })
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }))
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
+/**
+ * A tiny REST client for a backend's /api/v1, signed in with its API token (Bearer) when given one;
+ * `ca` (PEM) is trusted for an https:// backend.
+ */
+export function rest(api: string, token?: string, ca?: string) {
   const auth: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` }
   const call = async (method: string, path: string, body?: unknown): Promise<Answer> => {
+    if (ca !== undefined && api.startsWith('https:')) {
+      const json = body === undefined ? undefined : JSON.stringify(body)
+      const headers = json === undefined ? auth : { ...auth, 'content-type': 'application/json' }
+      const res = await httpsCall(`${api}${path}`, ca, method, headers, json)
+      return { status: res.status, body: res.text === '' ? null : (JSON.parse(res.text) as unknown) }
+    }
     const res = await fetch(`${api}${path}`, {
       method,
       headers: body === undefined ? auth : { ...auth, 'content-type': 'application/json' },
@@ -41,10 +73,17 @@ export type LiveEvent = { name: string; payload: unknown }
 export async function liveClient(
   origin: string,
   credentials?: string | Record<string, string>,
+  /** CA (PEM) trusted for an https:// backend (its socket.io runs over wss://). */
+  ca?: string,
 ): Promise<{ socket: Socket; events: LiveEvent[]; close: () => void }> {
   const extraHeaders =
     typeof credentials === 'string' ? { authorization: `Bearer ${credentials}` } : (credentials ?? {})
-  const socket = io(origin, { transports: ['websocket'], reconnection: false, extraHeaders })
+  const socket = io(origin, {
+    transports: ['websocket'],
+    reconnection: false,
+    extraHeaders,
+    ...(ca === undefined ? {} : { ca }),
+  })
   const events: LiveEvent[] = []
   socket.onAny((name: string, payload: unknown) => events.push({ name, payload }))
   await new Promise<void>((resolve, reject) => {

@@ -1,10 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { createWriteStream, existsSync } from 'node:fs'
+import { request as httpsRequest } from 'node:https'
 import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { mintBackendToken, secretKey } from '@pp/contracts/tokens'
+import type { TestTls } from './tls.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 export const BACKEND_SERVER = join(here, '..', '..', 'dist', 'server.js')
@@ -43,7 +45,19 @@ export async function waitFor<T>(
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`)
 }
 
-async function healthy(url: string): Promise<boolean> {
+async function healthy(url: string, ca?: string): Promise<boolean> {
+  if (url.startsWith('https:')) {
+    // Global fetch cannot trust a test CA: node:https with `ca`.
+    return new Promise((resolve) => {
+      const req = httpsRequest(`${url}/health`, { ca, timeout: 1000 }, (res) => {
+        res.resume()
+        resolve(res.statusCode === 200)
+      })
+      req.on('timeout', () => req.destroy())
+      req.on('error', () => resolve(false))
+      req.end()
+    })
+  }
   try {
     const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) })
     return res.ok
@@ -68,6 +82,8 @@ export class Proc {
     private readonly cwd: string,
     private readonly logFile: string,
     readonly url: string,
+    /** CA (PEM) trusted for an https:// url's health check. */
+    private readonly ca?: string,
   ) {}
 
   get running(): boolean {
@@ -87,7 +103,7 @@ export class Proc {
     started.add(this)
     await waitFor(async () => {
       if (!this.running) throw new Error(`process exited (see ${this.logFile})`)
-      return healthy(this.url)
+      return healthy(this.url, this.ca)
     }, `${this.url}/health`)
   }
 
@@ -115,9 +131,14 @@ export async function spawnBackend(opts: {
   relayUrls: string[]
   port?: number
   env?: Record<string, string>
+  /** Serve HTTPS with this certificate and trust its CA for wss:// relays (COLLAB_CA_FILE). */
+  tls?: TestTls
 }): Promise<Proc & { port: number; api: string; token: string }> {
   const port = opts.port ?? (await freePort())
-  const url = `http://127.0.0.1:${port}`
+  const url = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`
+  const tlsEnv: Record<string, string> = opts.tls
+    ? { TLS_CERT_FILE: opts.tls.certFile, TLS_KEY_FILE: opts.tls.keyFile, COLLAB_CA_FILE: opts.tls.caFile }
+    : {}
   // The API token REST and socket.io clients sign in with (opts.env may set another, or '' for the file).
   const token = randomBytes(24).toString('base64url')
   const proc = new Proc(
@@ -138,11 +159,13 @@ export async function spawnBackend(opts: {
       USE_MOCK_SCHWAB_DATA: 'true',
       LOG_LEVEL: 'info',
       BACKEND_API_TOKEN: token,
+      ...tlsEnv,
       ...opts.env,
     },
     opts.dir,
     join(opts.dir, `${opts.name}.log`),
     url,
+    opts.tls?.ca,
   )
   await proc.start()
   return Object.assign(proc, { port, api: `${url}/api/v1`, token: opts.env?.BACKEND_API_TOKEN ?? token })
@@ -156,14 +179,21 @@ export async function spawnRelay(
   dir: string,
   name = 'relay',
   port?: number,
+  /** Serve HTTPS/WSS with this certificate (TLS_CERT_FILE, TLS_KEY_FILE). */
+  tls?: TestTls,
 ): Promise<Proc & { port: number }> {
   const p = port ?? (await freePort())
   const proc = new Proc(
     [RELAY_SERVER, '--port', String(p), '--host', '127.0.0.1'],
-    { COLLAB_JWT_SECRET: TEST_SECRET, LOG_LEVEL: 'info' },
+    {
+      COLLAB_JWT_SECRET: TEST_SECRET,
+      LOG_LEVEL: 'info',
+      ...(tls ? { TLS_CERT_FILE: tls.certFile, TLS_KEY_FILE: tls.keyFile } : {}),
+    },
     dir,
     join(dir, `${name}.log`),
-    `http://127.0.0.1:${p}`,
+    `${tls ? 'https' : 'http'}://127.0.0.1:${p}`,
+    tls?.ca,
   )
   await proc.start()
   return Object.assign(proc, { port: p })

@@ -5,7 +5,7 @@ const RULE = '='.repeat(70)
 
 /** The startup banner, in the shape of the session-server guide's (endpoints and configuration). */
 export function startupBanner(config: RelayConfig, port: number): string {
-  const base = `ws://${config.HOST}:${port}`
+  const base = `${config.tls ? 'wss' : 'ws'}://${config.HOST}:${port}`
   return [
     RULE,
     'PORTFOLIO PLANNER COLLABORATION RELAY',
