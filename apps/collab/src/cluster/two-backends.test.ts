@@ -19,8 +19,8 @@ describe('two real backends on two relay nodes: share, comment, update, revoke',
   let node2: Relay
   let a: BackendProcess
   let b: BackendProcess
-  const A = () => rest(a.api)
-  const B = () => rest(b.api)
+  const A = () => rest(a.api, a.apiToken)
+  const B = () => rest(b.api, b.apiToken)
   let idea: Idea
 
   beforeAll(async () => {

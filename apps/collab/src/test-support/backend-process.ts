@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -22,6 +22,8 @@ export function ensureBackendBuilt(): void {
 
 export type BackendProcess = {
   api: string
+  /** Its API token, from the 0600 file it writes beside its database at first start. */
+  apiToken: string
   url: string
   output: () => string
   stop: () => Promise<void>
@@ -88,15 +90,19 @@ export async function startBackend(opts: {
     await stop()
     throw err
   }
-  return { api: `${url}/api/v1`, url, output: () => out, stop }
+  const apiToken = readFileSync(join(dir, 'user.api-token'), 'utf8').trim()
+  return { api: `${url}/api/v1`, apiToken, url, output: () => out, stop }
 }
 
 /** A small REST client for a backend's `/api/v1`. */
-export function rest(api: string) {
+export function rest(api: string, apiToken: string) {
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const res = await fetch(`${api}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${apiToken}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     })
     const text = await res.text()
