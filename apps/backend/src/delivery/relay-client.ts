@@ -6,6 +6,7 @@ import {
   type EventFrame,
   PROTOCOL_VERSION,
   parseFrame,
+  parseJsonBounded,
   RelayFrame,
   type UserRef,
 } from '@pp/contracts'
@@ -64,6 +65,9 @@ export function relayHttpBase(base: string): string {
   return `${u.protocol}//${u.host}`
 }
 
+/** The largest relay HTTP answer read (the online list of a busy relay is well under this). */
+const MAX_RELAY_ANSWER_BYTES = 8 * 1024 * 1024
+
 /**
  * GET a relay's JSON over http or https, trusting `ca` (COLLAB_CA_FILE) besides the system CAs; global
  * fetch has no CA option. Throws on a non-2xx answer, bad JSON, a network error or the timeout.
@@ -80,16 +84,20 @@ export function relayGetJson(url: string, ca: string | undefined, timeoutMs: num
     }
     const onResponse = (res: import('node:http').IncomingMessage) => {
       const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
+      let size = 0
+      res.on('data', (c: Buffer) => {
+        size += c.length
+        // A relay's answer is bounded like any other input: a runaway body ends the request, not the process.
+        if (size > MAX_RELAY_ANSWER_BYTES) return req.destroy(new Error('relay answer too large'))
+        chunks.push(c)
+      })
       res.on('error', reject)
       res.on('end', () => {
         const status = res.statusCode ?? 0
         if (status < 200 || status > 299) return reject(new Error(`HTTP ${status}`))
-        try {
-          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')))
-        } catch (err) {
-          reject(err)
-        }
+        const parsed = parseJsonBounded(Buffer.concat(chunks).toString('utf8'))
+        if (parsed.ok) resolve(parsed.value)
+        else reject(new Error(`relay answer ${parsed.message}`))
       })
     }
     const req = secure ? httpsRequest(u, options, onResponse) : httpRequest(u, options, onResponse)
