@@ -150,13 +150,31 @@ async function printStatus(): Promise<void> {
   say('')
 }
 
+// The relay's stop and start, one at a time, for the control API and the console alike.
+let relayJobs = Promise.resolve()
+const serial = (job: () => Promise<void>) => {
+  const next = relayJobs.then(job)
+  relayJobs = next.catch(() => {})
+  return next
+}
+const stopRelay = () =>
+  serial(async () => {
+    await stack.stopRelay()
+    stack.writeState()
+  })
+/** Resolves true when it started the relay, false when it was already running. */
+const startRelay = () => {
+  let started = false
+  return serial(async () => {
+    if (stack.relay.running) return
+    await stack.startRelay(false)
+    stack.relay.watchHealth(onUnhealthy)
+    started = true
+    stack.writeState()
+  }).then(() => started)
+}
+
 function startControl(port: number): Promise<void> {
-  let busy = Promise.resolve()
-  const serial = (job: () => Promise<void>) => {
-    const next = busy.then(job)
-    busy = next.catch(() => {})
-    return next
-  }
   control = createServer((req, res) => {
     const reply = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' })
@@ -165,25 +183,20 @@ function startControl(port: number): Promise<void> {
     const route = `${req.method} ${req.url}`
     if (route === 'GET /status') return reply(200, stack.state())
     if (route === 'POST /relay/stop') {
-      return void serial(async () => {
-        await stack.stopRelay()
-        stack.writeState()
-        say('relay stopped (control API)')
-      }).then(
-        () => reply(200, stack.state().relay),
+      return void stopRelay().then(
+        () => {
+          say('relay stopped (control API)')
+          reply(200, stack.state().relay)
+        },
         (err: Error) => reply(500, { error: err.message }),
       )
     }
     if (route === 'POST /relay/start') {
-      return void serial(async () => {
-        if (!stack.relay.running) {
-          await stack.startRelay(false)
-          stack.relay.watchHealth(onUnhealthy)
-        }
-        stack.writeState()
-        say('relay started (control API)')
-      }).then(
-        () => reply(200, stack.state().relay),
+      return void startRelay().then(
+        () => {
+          say('relay started (control API)')
+          reply(200, stack.state().relay)
+        },
         (err: Error) => reply(500, { error: err.message }),
       )
     }
@@ -200,20 +213,22 @@ function startControl(port: number): Promise<void> {
   })
 }
 
+/**
+ * Commands typed in the terminal, or written to stdin by a script (`stop relay` piped in works as typed);
+ * a stdin that ends (`< /dev/null`, a closed pipe) leaves the stack running.
+ */
 function startConsole(): void {
-  if (!process.stdin.isTTY) return
   const rl = createInterface({ input: process.stdin })
   rl.on('line', (line) => {
     const cmd = line.trim().toLowerCase()
     if (cmd === 'stop relay') {
-      void stack.stopRelay().then(() => say('relay stopped; type `start relay` to bring it back'))
+      void stopRelay().then(
+        () => say('relay stopped; type `start relay` to bring it back'),
+        (err: Error) => fail(err.message),
+      )
     } else if (cmd === 'start relay') {
-      if (stack.relay.running) return say('relay is already running')
-      void stack.startRelay(false).then(
-        () => {
-          stack.relay.watchHealth(onUnhealthy)
-          say('relay started')
-        },
+      void startRelay().then(
+        (started) => say(started ? 'relay started' : 'relay is already running'),
         (err: Error) => fail(err.message),
       )
     } else if (cmd === 'status') {

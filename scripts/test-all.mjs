@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// `pnpm test`: builds everything, runs every package's tests one package at a time (they start real
-// processes and share two cores), then prints one line of totals: "N passed, N failed".
+// `pnpm test`: checks (as root with apt: installs) the system packages the suites need, builds
+// everything, runs every package's tests one package at a time (they start real processes and share two
+// cores), then prints one line of totals: "N passed, N failed".
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { ensureSystemPackages } from './system-packages.mjs'
 
 const root = resolve(import.meta.dirname, '..')
 const reports = join(root, 'reports')
@@ -16,6 +18,7 @@ const suites = [
   ['@pp/collab', 'apps/collab'],
   ['@pp/backend', 'apps/backend'],
   ['@pp/web', 'apps/web'],
+  ['@pp/docker', 'docker'],
   ['@pp/chaos', 'chaos'],
   ['@pp/e2e', 'e2e'],
 ].filter(([, dir]) => {
@@ -26,6 +29,12 @@ const suites = [
 const only = process.argv.slice(2)
 const run = (cmd, args, env = {}) =>
   spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1
+
+if (!ensureSystemPackages()) {
+  console.log('system packages missing')
+  console.log('0 passed, 1 failed')
+  process.exit(1)
+}
 
 if (run('pnpm', ['build']) !== 0) {
   console.log('build failed')

@@ -8,7 +8,8 @@ import { isFree, spareRange } from '../support/ports'
 import { readState } from '../support/stack'
 
 // The launcher itself (scripts/dev-distributed.ts), API-only (--no-web) on spare ports: friends on first
-// start, idempotent on the next, nothing left behind on SIGTERM, and a busy port named with its service.
+// start, idempotent on the next, nothing left behind on SIGTERM, a busy port named with its service,
+// console commands from a pipe, and users up to Z.
 const root = resolve(import.meta.dirname, '..', '..')
 
 interface Run {
@@ -17,11 +18,11 @@ interface Run {
   exited: Promise<number | null>
 }
 
-function launch(args: string[]): Run {
+function launch(args: string[], stdin: 'ignore' | 'pipe' = 'ignore'): Run {
   let out = ''
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/dev-distributed.ts', ...args], {
     cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [stdin, 'pipe', 'pipe'],
   })
   child.stdout?.on('data', (d: Buffer) => {
     out += d.toString()
@@ -172,5 +173,69 @@ test.describe('launcher', () => {
       )
       .toEqual(['User A', 'User B'])
     expect(run.child.exitCode).toBe(null)
+  })
+
+  test('`stop relay` and `start relay` written to a piped stdin stop and restart the relay', async () => {
+    test.setTimeout(180_000)
+    const stateFile = join(dir, 'state.json')
+    running = launch(args, 'pipe')
+    const run = running
+    await expect.poll(() => readState(stateFile)?.status ?? run.output(), { timeout: 90_000 }).toBe('ready')
+    const relayConnected = async (backendPort: number) => {
+      const res = await fetch(`http://localhost:${backendPort}/health`).catch(() => null)
+      const body = res?.ok ? ((await res.json()) as { collaboration?: { connected?: boolean } }) : {}
+      return body.collaboration?.connected ?? null
+    }
+    await expect.poll(() => relayConnected(base + 1), { timeout: 30_000 }).toBe(true)
+
+    run.child.stdin?.write('stop relay\n')
+    await expect.poll(() => run.output(), { timeout: 30_000 }).toContain('relay stopped')
+    expect(await isFree(base)).toBe(true)
+    expect(readState(stateFile)?.relay.running).toBe(false)
+    await expect.poll(() => relayConnected(base + 1), { timeout: 30_000 }).toBe(false)
+    await expect.poll(() => relayConnected(base + 2), { timeout: 30_000 }).toBe(false)
+
+    run.child.stdin?.write('start relay\n')
+    await expect.poll(() => run.output(), { timeout: 60_000 }).toContain('relay started')
+    expect(readState(stateFile)?.relay.running).toBe(true)
+    await expect.poll(() => relayConnected(base + 1), { timeout: 60_000 }).toBe(true)
+    await expect.poll(() => relayConnected(base + 2), { timeout: 60_000 }).toBe(true)
+
+    // A stdin that ends leaves the stack running.
+    run.child.stdin?.end()
+    expect(await relayConnected(base + 1)).toBe(true)
+    expect(run.child.exitCode).toBe(null)
+  })
+
+  test('up to 26 users: User Z is the 26th backend, a 27th is refused', async () => {
+    const range = await spareRange(27)
+    const many = [
+      '--prod',
+      '--no-build',
+      '--no-web',
+      '--users',
+      '26',
+      '--relay-port',
+      String(range),
+      '--backend-port',
+      String(range + 1),
+      '--data-dir',
+      dir,
+      '--log-dir',
+      join(dir, 'logs'),
+    ]
+    // Ports are checked before anything starts: a busy 26th backend port names User Z's backend.
+    const squatter: Server = createServer()
+    await new Promise<void>((done) => squatter.listen(range + 26, '127.0.0.1', done))
+    try {
+      running = launch(many)
+      expect(await running.exited).toBe(1)
+      expect(running.output()).toContain(`backend-z: port ${range + 26} is already in use`)
+    } finally {
+      await new Promise<void>((done) => squatter.close(() => done()))
+    }
+    const tooMany = launch(['--users', '27', '--no-build'])
+    expect(await tooMany.exited).toBe(2)
+    expect(tooMany.output()).toContain('--users must be a whole number from 2 to 26 (got "27")')
   })
 })

@@ -49,7 +49,8 @@ Options:
                       POST /relay/stop, POST /relay/start
   -h, --help          show this help
 
-While it runs, type \`stop relay\`, \`start relay\` or \`status\` (then Enter) in its terminal.`
+While it runs, type \`stop relay\`, \`start relay\`, \`status\` or \`quit\` (then Enter) in its terminal,
+or write them to its stdin from a script (\`{ sleep 60; echo stop relay; sleep 600; } | pnpm dev:distributed\`).`
 
 function int(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback

@@ -1,4 +1,4 @@
-/** The users a launcher can start: A = …0001 "User A", B = …0002 "User B", … H. */
+/** The users a launcher can start: A = …0001 "User A", B = …0002 "User B", … Z = …0026 "User Z". */
 export interface UserSpec {
   /** Lower-case letter used in file and log names: a, b, c… */
   key: string
@@ -6,7 +6,7 @@ export interface UserSpec {
   displayName: string
 }
 
-export const MAX_USERS = 8
+export const MAX_USERS = 26
 export const MIN_USERS = 2
 
 export function userSpecs(count: number): UserSpec[] {

@@ -7,11 +7,11 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { openDatabase } from '@pp/backend/db/client'
+import { applyMigrations } from '@pp/backend/db/migrate'
 import Database from 'better-sqlite3'
 import * as hdr from 'hdr-histogram-js'
 import { uuidv7 } from 'uuidv7'
-import { openDatabase } from '../../../apps/backend/dist/db/client.js'
-import { applyMigrations } from '../../../apps/backend/dist/db/migrate.js'
 
 const ME = '00000000-0000-0000-0000-000000000001'
 const PEER = '00000000-0000-0000-0000-000000000002'
