@@ -78,7 +78,7 @@ describe('soak', () => {
         await sleep(Math.min(every, knobs.soakSeconds * 1000 - (Date.now() - started)))
         const m = await relay.metrics()
         const lag = await readLag()
-        const line = `t=${Math.round((Date.now() - started) / 1000)}s rss ${((metric(m, 'collab_process_resident_memory_bytes') ?? 0) / 1e6).toFixed(1)} MB heap ${((metric(m, 'collab_nodejs_heap_size_used_bytes') ?? 0) / 1e6).toFixed(1)} MB event-loop lag mean ${lag.meanMs.toFixed(2)} ms max ${lag.maxMs.toFixed(0)} ms, ${sent.size} sent, ${acked.size} acked`
+        const line = `t=${Math.round((Date.now() - started) / 1000)}s rss ${((metric(m, 'process_resident_memory_bytes') ?? 0) / 1e6).toFixed(1)} MB heap ${((metric(m, 'nodejs_heap_size_used_bytes') ?? 0) / 1e6).toFixed(1)} MB event-loop lag mean ${lag.meanMs.toFixed(2)} ms max ${lag.maxMs.toFixed(0)} ms, ${sent.size} sent, ${acked.size} acked`
         samples.push(line)
         console.log(`soak ${line}`)
       }

@@ -7,6 +7,7 @@ import {
   loadEnv,
   readPem,
   tlsFilesOf,
+  tokenOf,
 } from '@pp/contracts'
 
 export type Config = BackendEnv & {
@@ -18,6 +19,8 @@ export type Config = BackendEnv & {
   tls: { cert: string; key: string } | undefined
   /** COLLAB_CA_FILE's PEM text: trusted (besides the system's CAs) for wss:// and https:// relays. */
   collabCa: string | undefined
+  /** METRICS_TOKEN, or METRICS_TOKEN_FILE's content: a Bearer token that opens /metrics only. */
+  metricsToken: string | undefined
 }
 
 /** Shortest ENCRYPTION_KEY production accepts (development takes any non-empty key). */
@@ -62,8 +65,9 @@ export function configFrom(env: Record<string, string | undefined>): Config {
     parsed.COLLAB_CA_FILE === undefined
       ? undefined
       : readPem('COLLAB_CA_FILE', parsed.COLLAB_CA_FILE, read, lines)
+  const metricsToken = tokenOf('METRICS_TOKEN', parsed.METRICS_TOKEN, parsed.METRICS_TOKEN_FILE, read, lines)
   if (lines.length > 0) throw new EnvError(lines)
-  return { ...parsed, usesDevSecret, production, tls, collabCa }
+  return { ...parsed, usesDevSecret, production, tls, collabCa, metricsToken }
 }
 
 /** The web app's URL for sign-in links: BACKEND_WEB_URL, or BACKEND_URL when this backend serves WEB_DIST. */

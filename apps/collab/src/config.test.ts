@@ -8,6 +8,17 @@ import { describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig } from './config.js'
 import { COLLAB_DIR } from './test-support/relay.js'
 
+/** The lines a configuration is refused with ([] when it is accepted). */
+const lines = (env: Record<string, string>) => {
+  try {
+    loadConfig([], env)
+    return []
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError)
+    return (err as ConfigError).lines
+  }
+}
+
 describe('configuration', () => {
   it('uses the defaults, flags over env, and the development secret without COLLAB_JWT_SECRET', () => {
     const c = loadConfig(['--port', '9100', '--host', '127.0.0.1', '--debug'], { PORT: '9200' })
@@ -96,15 +107,6 @@ describe('configuration', () => {
     const key = join(dir, 'key.pem')
     writeFileSync(cert, '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n')
     writeFileSync(key, '-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----\n')
-    const lines = (env: Record<string, string>) => {
-      try {
-        loadConfig([], env)
-        return []
-      } catch (err) {
-        expect(err).toBeInstanceOf(ConfigError)
-        return (err as ConfigError).lines
-      }
-    }
     expect(loadConfig([], {}).tls).toBeUndefined()
     expect(loadConfig([], { TLS_CERT_FILE: cert, TLS_KEY_FILE: key }).tls).toEqual({
       cert: expect.stringContaining('BEGIN CERTIFICATE'),
@@ -122,6 +124,26 @@ describe('configuration', () => {
     writeFileSync(join(dir, 'empty.pem'), '')
     expect(lines({ TLS_CERT_FILE: cert, TLS_KEY_FILE: join(dir, 'empty.pem') })).toEqual([
       `TLS_KEY_FILE: ${join(dir, 'empty.pem')} is not a PEM file`,
+    ])
+  })
+
+  it('OPERATOR_TOKEN_FILE: the operator token from a file (a compose secret), not both, 16+ characters', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pp-collab-op-'))
+    const file = join(dir, 'operator-token')
+    writeFileSync(file, 'operator-token-from-a-file\n')
+    expect(loadConfig([], { OPERATOR_TOKEN_FILE: file }).OPERATOR_TOKEN).toBe('operator-token-from-a-file')
+    expect(loadConfig([], { OPERATOR_TOKEN: 'operator-token-from-env' }).OPERATOR_TOKEN).toBe(
+      'operator-token-from-env',
+    )
+    expect(lines({ OPERATOR_TOKEN: 'operator-token-from-env', OPERATOR_TOKEN_FILE: file })).toEqual([
+      'OPERATOR_TOKEN_FILE: set OPERATOR_TOKEN or OPERATOR_TOKEN_FILE, not both',
+    ])
+    expect(lines({ OPERATOR_TOKEN_FILE: join(dir, 'missing') })).toEqual([
+      `OPERATOR_TOKEN_FILE: cannot read ${join(dir, 'missing')} (ENOENT)`,
+    ])
+    writeFileSync(join(dir, 'short'), 'short\n')
+    expect(lines({ OPERATOR_TOKEN_FILE: join(dir, 'short') })).toEqual([
+      `OPERATOR_TOKEN_FILE: ${join(dir, 'short')} must hold at least 16 characters`,
     ])
   })
 })

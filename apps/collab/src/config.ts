@@ -12,6 +12,7 @@ import {
   MIN_PRODUCTION_SECRET_BYTES,
   RelayEnv,
   tlsFilesOf,
+  tokenOf,
 } from '@pp/contracts'
 import { KeyError, secretKey, type VerifyKey, verifyKeysFromText } from '@pp/contracts/tokens'
 
@@ -79,6 +80,13 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
   const loopbackOnly = isLoopbackAddress(parsed.HOST)
   const tlsFiles = tlsFilesOf(parsed, (file) => readFileSync(file, 'utf8'))
   lines.push(...tlsFiles.lines)
+  const operatorToken = tokenOf(
+    'OPERATOR_TOKEN',
+    parsed.OPERATOR_TOKEN,
+    parsed.OPERATOR_TOKEN_FILE,
+    (file) => readFileSync(file, 'utf8'),
+    lines,
+  )
   const verifyKeys: VerifyKey[] = []
   if (parsed.COLLAB_JWT_PUBLIC_KEY !== undefined) {
     try {
@@ -126,6 +134,7 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
     production,
     loopbackOnly,
     tls: tlsFiles.tls,
+    OPERATOR_TOKEN: operatorToken,
     nodeId: parsed.NODE_ID ?? `${hostname()}-${randomUUID().slice(0, 8)}`,
   }
 }

@@ -77,6 +77,8 @@ export const RelayEnv = z.object({
    * Unset: they answer loopback clients only.
    */
   OPERATOR_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** A file holding OPERATOR_TOKEN (a compose secret), instead of the variable. */
+  OPERATOR_TOKEN_FILE: z.string().min(1).optional(),
   /** Browser origins allowed to open a socket; requests without Origin (backends) always pass. */
   ALLOWED_ORIGINS: csv,
   MAX_CONNECTIONS_PER_USER: int(1, 1),
@@ -163,6 +165,13 @@ export const BackendEnv = z.object({
   TLS_KEY_FILE: z.string().min(1).optional(),
   /** PEM CA certificate(s) trusted, besides the system's, for `wss://`/`https://` relays. */
   COLLAB_CA_FILE: z.string().min(1).optional(),
+  /**
+   * A scrape-only Bearer token for `GET /metrics` (Prometheus), which opens nothing else. /metrics also
+   * takes the API token or a session; without any of them it answers 401.
+   */
+  METRICS_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').max(512).optional(),
+  /** A file holding METRICS_TOKEN (a compose secret), instead of the variable. */
+  METRICS_TOKEN_FILE: z.string().min(1).optional(),
 })
 export type BackendEnv = z.infer<typeof BackendEnv>
 
@@ -198,6 +207,36 @@ export function tlsFilesOf(
   const key = readPem('TLS_KEY_FILE', keyFile, read, lines)
   if (cert === undefined || key === undefined) return { tls: undefined, lines }
   return { tls: { cert, key }, lines }
+}
+
+/**
+ * A token given as `NAME` or as a file `NAME_FILE` (one or the other): its trimmed text, or undefined.
+ * Problems (both set, unreadable, shorter than 16 characters) go to `lines`.
+ */
+export function tokenOf(
+  name: string,
+  value: string | undefined,
+  file: string | undefined,
+  read: (file: string) => string,
+  lines: string[],
+): string | undefined {
+  if (file === undefined) return value
+  if (value !== undefined) {
+    lines.push(`${name}_FILE: set ${name} or ${name}_FILE, not both`)
+    return undefined
+  }
+  let text: string
+  try {
+    text = read(file).trim()
+  } catch (err) {
+    lines.push(`${name}_FILE: cannot read ${file} (${(err as { code?: string }).code ?? 'error'})`)
+    return undefined
+  }
+  if (text.length < 16) {
+    lines.push(`${name}_FILE: ${file} must hold at least 16 characters`)
+    return undefined
+  }
+  return text
 }
 
 /** A PEM file's text, or undefined with one line in `lines` (unreadable, empty, not PEM). */

@@ -74,6 +74,11 @@ describe('relay HTTP', () => {
     expect(text).toMatch(/^collab_undeliverable_total 1$/m)
     expect(text).toMatch(/^collab_frame_errors_total\{code="invalid_json"\} 1$/m)
     expect(text).toMatch(/^collab_routing_latency_seconds_count 2$/m)
+    // The standard process and Node.js metrics under their usual names; no gauge named *_total.
+    expect(text).toMatch(/^process_cpu_seconds_total \S+$/m)
+    expect(text).toMatch(/^nodejs_heap_size_used_bytes \S+$/m)
+    expect(text).not.toContain('collab_process_')
+    expect(text).not.toMatch(/^# TYPE \S+_total gauge$/m)
     a.close()
     b.close()
   })
