@@ -1,8 +1,10 @@
+import type { DomainEvent } from '@pp/contracts'
 import { uuidv7 } from 'uuidv7'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Backend, befriend } from './lib/backend.js'
 import { record } from './lib/counters.js'
 import { Relay } from './lib/relay.js'
+import { SealedPeer } from './lib/sealed-peer.js'
 import { user } from './lib/users.js'
 import { until } from './lib/wait.js'
 import { type Conn, connectBackend } from './lib/ws-client.js'
@@ -107,19 +109,20 @@ describe('authorization (BOLA)', () => {
     )
 
     // C, a friend of B (not of A), holds a valid token of its own and forges events about A's idea.
+    // C speaks the sealed protocol with keys of its own: it can sign and seal only as itself.
     carl = await connectBackend(relay.backendsUrl, C)
-    const reqId = uuidv7()
-    carl.send({
-      type: 'send',
-      id: reqId,
-      to: [B.id],
-      event: { type: 'friend_request', user: { id: C.id, displayName: C.name } },
+    const sealedCarl = new SealedPeer(carl, C)
+    await sealedCarl.hello(B.id)
+    sealedCarl.send(B.id, {
+      type: 'friend_request',
+      user: { id: C.id, displayName: C.name },
+      keys: sealedCarl.keys.public,
     })
     await until('B sees C’s request', async () =>
       (await bob.get<{ id: string; status: string }[]>('/friends')).body.some((f) => f.id === C.id),
     )
     await bob.post(`/friends/${C.id}/accept`)
-    await carl.next((f) => f.type === 'event' && (f.event as { type?: string }).type === 'friend_accepted')
+    await sealedCarl.next((e) => e.type === 'friend_accepted')
     const now = new Date().toISOString()
     const { readOnly: _readOnly, ...snapshot } = (await bob.get<Idea & { readOnly: boolean }>(path)).body
     const current = snapshot
@@ -142,13 +145,14 @@ describe('authorization (BOLA)', () => {
       { type: 'position_deleted', ideaId: idea.id },
       {
         type: 'comment_added',
-        comment: {
+        // Words put in A's mouth: signed with C's key, which is not A's.
+        comment: sealedCarl.comment({
           id: uuidv7(),
           ideaId: idea.id,
           author: { id: A.id, displayName: A.name },
           body: 'forged words of A',
           createdAt: now,
-        },
+        }),
       },
       {
         type: 'position_shared',
@@ -156,8 +160,7 @@ describe('authorization (BOLA)', () => {
         comments: [],
       },
     ]
-    const ids = forged.map(() => uuidv7())
-    for (const [i, event] of forged.entries()) carl.send({ type: 'send', id: ids[i], to: [B.id], event })
+    const ids = forged.map((event) => sealedCarl.send(B.id, event as DomainEvent))
     // B acks refused events too (so they are not retried): wait for every ack.
     for (const id of ids) await carl.next((f) => f.type === 'ack' && f.id === id, { timeoutMs: 15_000 })
     const after = await bob.get<Idea>(path)
@@ -185,26 +188,25 @@ describe('authorization (BOLA)', () => {
       [404, 403],
     )
     await bob.stop()
+    // B's own keys (from its key file) on a raw connection: a backend that missed the revocation.
     const rawBob = await connectBackend(relay.backendsUrl, B)
-    const late = {
+    const sealedBob = new SealedPeer(rawBob, B, SealedPeer.keysOf(bob.dbFile))
+    await sealedBob.hello(A.id)
+    const late = sealedBob.comment({
       id: uuidv7(),
       ideaId: idea.id,
       author: { id: B.id, displayName: B.name },
       body: 'after revocation',
       createdAt: new Date().toISOString(),
-    }
-    const lateId = uuidv7()
-    rawBob.send({ type: 'send', id: lateId, to: [A.id], event: { type: 'comment_added', comment: late } })
-    const rejection = await rawBob.next(
-      (f) => f.type === 'event' && (f.event as { type?: string }).type === 'comment_rejected',
-      { timeoutMs: 15_000 },
-    )
+    })
+    sealedBob.send(A.id, { type: 'comment_added', comment: late })
+    const rejection = await sealedBob.next((e) => e.type === 'comment_rejected')
     const aliceComments = (await alice.get<{ id: string }[]>(`${path}/comments`)).body
     tried += 1
     if (!aliceComments.some((c) => c.id === late.id)) refused += 1
     await rawBob.close()
     record('BOLA: shared, forged, revoked', { badInputs: tried, refused })
-    expect((rejection.frame.event as { commentId?: string }).commentId).toBe(late.id)
+    expect(rejection.event).toMatchObject({ type: 'comment_rejected', commentId: late.id })
     expect(aliceComments.some((c) => c.id === late.id)).toBe(false)
   })
 })

@@ -1,7 +1,9 @@
+import type { DomainEvent } from '@pp/contracts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Backend, befriend } from './lib/backend.js'
 import { record } from './lib/counters.js'
 import { Relay } from './lib/relay.js'
+import { SealedPeer } from './lib/sealed-peer.js'
 import { user } from './lib/users.js'
 import { until } from './lib/wait.js'
 import { type Conn, connectBackend } from './lib/ws-client.js'
@@ -61,9 +63,12 @@ describe('inbox collision', () => {
     await bob.restart()
     await bob.linked()
 
-    // Carl, who saw the same id as a co-sharee, sends Bob a frame under it (Alice's own event body).
+    // Carl, who saw the same id as a co-sharee, sends Bob a frame under it (Alice's own event body, with
+    // her own signature on the comment), sealed by Carl as himself: the only way he can.
     carl = await connectBackend(relay.backendsUrl, C)
-    carl.send({ type: 'send', id: row.eventId, to: [B.id], event: JSON.parse(row.payload) })
+    const sealedCarl = new SealedPeer(carl, C)
+    await sealedCarl.hello(B.id)
+    sealedCarl.send(B.id, JSON.parse(row.payload) as DomainEvent, row.eventId)
     await until('Bob to have handled the forged frame', async () =>
       bob.inbox().some((r) => r.fromId === C.id && r.eventId === row.eventId) ? true : undefined,
     )

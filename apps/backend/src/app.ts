@@ -15,6 +15,7 @@ import { BrowserPolicy } from './auth/browser-policy.js'
 import { Authenticator } from './auth/credentials.js'
 import { SignInStore } from './auth/sign-in-store.js'
 import { type Config, databasePath, webUrlOf } from './config.js'
+import { keyFilePath, loadOwnKeys } from './crypto/own-keys.js'
 import { type Db, openDatabase } from './db/client.js'
 import { HttpError } from './domain/errors.js'
 import { seedMockPositions } from './domain/positions.js'
@@ -133,7 +134,10 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
   })
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP })
 
-  const hub = new Hub(config, db, log)
+  const ownKeys = loadOwnKeys(keyFilePath(config))
+  if (ownKeys.created) log.info({ file: ownKeys.path }, 'signing and sealing keys created')
+  const hub = new Hub(config, db, log, ownKeys.keys)
+  await hub.loadNames()
   systemRoutes(app, hub, config.USE_MOCK_SCHWAB_DATA)
   friendRoutes(app, hub.ctx)
   ideaRoutes(app, hub.ctx)

@@ -8,10 +8,12 @@ import {
   type RelayFrame,
   type UserRef,
 } from '@pp/contracts'
+import type { OwnKeys } from '@pp/contracts/sealing'
 import type { Logger } from 'pino'
 import { uuidv7 } from 'uuidv7'
 import { z } from 'zod'
 import { type Config, relayTokenOf } from './config.js'
+import { KeyRing } from './crypto/keyring.js'
 import type { Db } from './db/client.js'
 import { collabStatus } from './delivery/collab-status.js'
 import { Dispatcher } from './delivery/dispatcher.js'
@@ -21,11 +23,18 @@ import type { Ctx } from './domain/context.js'
 import type { EffectSink, Effects, LiveEmit } from './domain/effects.js'
 import { listFriends, watchedUserIds } from './domain/friends.js'
 import { applyInbound, type InboundOutcome } from './domain/inbound.js'
+import { askForKeys, type RefusalReason, receive } from './domain/receive.js'
 import { typingAllowed } from './domain/typing.js'
 
 export type LiveSink = { emit(e: LiveEmit): void }
 
 export type DeliveryCounters = Record<InboundOutcome, number>
+
+/** Received events refused before being opened, by reason (each also counted in `refused`). */
+export type RefusalCounters = Record<RefusalReason, number>
+
+/** Refusals are logged once per sender, event and reason: a sender retrying does not flood the log. */
+const LOGGED_REFUSALS_KEPT = 10_000
 
 /**
  * Ties the domain to the outside: publishes committed effects (browser pushes, dispatch, watch list),
@@ -34,6 +43,15 @@ export type DeliveryCounters = Record<InboundOutcome, number>
 export class Hub implements EffectSink {
   readonly ctx: Ctx
   readonly counters: DeliveryCounters = { applied: 0, ignored: 0, refused: 0, duplicate: 0, deferred: 0 }
+  readonly refusals: RefusalCounters = {
+    cannot_open: 0,
+    bad_signature: 0,
+    invalid_event: 0,
+    unknown_keys: 0,
+    changed_keys: 0,
+    invalid_frame: 0,
+  }
+  private readonly loggedRefusals = new Set<string>()
   private readonly presence = new Map<string, boolean>()
   private readonly names = new Map<string, string>()
   private readonly relay: RelayClient | null
@@ -51,6 +69,7 @@ export class Hub implements EffectSink {
     private readonly config: Config,
     db: Db,
     private readonly log: Logger,
+    ownKeys: OwnKeys,
   ) {
     const me: UserRef = { id: config.BACKEND_USER_ID, displayName: config.BACKEND_DISPLAY_NAME }
     this.ctx = {
@@ -60,6 +79,7 @@ export class Hub implements EffectSink {
       sink: this,
       isOnline: (id) => this.presence.get(id) === true,
       names: this.names,
+      keys: new KeyRing(me.id, ownKeys, db),
     }
     this.relay = config.ENABLE_COLLABORATION
       ? new RelayClient({
@@ -67,15 +87,16 @@ export class Hub implements EffectSink {
           backendUrl: config.BACKEND_URL,
           ca: config.collabCa,
           log,
-          token: async () => relayTokenOf(config) ?? mintDevRelayToken(me.id, me.displayName),
+          // The development token names nobody: a display name reaches friends only sealed.
+          token: async () => relayTokenOf(config) ?? mintDevRelayToken(me.id),
           handlers: {
             onUp: ({ relayUrl }) => this.onUp(relayUrl),
             onDown: () => this.onDown(),
             onFrame: (f) => this.onFrame(f),
-            onInvalidEvent: (id, fromId, message) => {
-              log.warn({ eventId: id, fromId, message }, 'invalid event refused (acked, not applied)')
-              this.relay?.send({ type: 'ack', id, to: fromId })
-            },
+            // A frame that does not even parse proves nothing about its sender: refused, never acked,
+            // so the sender's genuine event, sent again, still arrives.
+            onInvalidEvent: (id, fromId, message) =>
+              this.refuse({ id, fromId, type: 'unknown' }, 'invalid_frame', message),
           },
         })
       : null
@@ -91,11 +112,21 @@ export class Hub implements EffectSink {
       log,
       this.names,
       () => this.statusChanged(),
+      this.ctx.keys,
+      (userId) => askForKeys(this.ctx, userId),
     )
   }
 
   attachLive(live: LiveSink): void {
     this.live = live
+  }
+
+  /** Names for logs and the online list, from the friend records (the names friends signed). */
+  async loadNames(): Promise<void> {
+    this.names.set(this.ctx.me.id, this.ctx.me.displayName)
+    for (const f of await this.ctx.db.friend.findMany({ select: { userId: true, displayName: true } })) {
+      this.names.set(f.userId, f.displayName)
+    }
   }
 
   start(): void {
@@ -120,6 +151,10 @@ export class Hub implements EffectSink {
   // ---- effects after commit ---------------------------------------------------
 
   publish(fx: Effects): void {
+    for (const userId of fx.peers) {
+      this.ctx.keys.forget(userId)
+      this.dispatcher.onKeysLearned(userId)
+    }
     for (const e of fx.live) this.live.emit(e)
     if (fx.outbox) {
       this.dispatcher.kick()
@@ -131,7 +166,9 @@ export class Hub implements EffectSink {
   private async friendsChanged(): Promise<void> {
     try {
       await this.sendWatch()
-      this.live.emit({ name: 'friends:changed', payload: await listFriends(this.ctx) })
+      const friends = await listFriends(this.ctx)
+      for (const f of friends) this.names.set(f.id, f.displayName)
+      this.live.emit({ name: 'friends:changed', payload: friends })
       this.statusChanged()
     } catch (err) {
       this.log.error({ err }, 'friends update failed')
@@ -201,18 +238,19 @@ export class Hub implements EffectSink {
   private onFrame(frame: Exclude<RelayFrame, { type: 'welcome' }>): void {
     switch (frame.type) {
       case 'presence': {
-        this.names.set(frame.user.id, frame.user.displayName)
+        // The relay's label names someone only until their own signed name is known.
+        if (!this.names.has(frame.user.id)) this.names.set(frame.user.id, frame.user.displayName)
+        const user: UserRef = {
+          id: frame.user.id,
+          displayName: this.names.get(frame.user.id) ?? frame.user.id,
+        }
         const previous = this.presence.get(frame.user.id)
         const was = previous === true
         this.presence.set(frame.user.id, frame.online)
         if (was !== frame.online) {
-          this.log.info(
-            { peer: frame.user.id },
-            `${frame.user.displayName} is ${frame.online ? 'online' : 'offline'}`,
-          )
+          this.log.info({ peer: user.id }, `${user.displayName} is ${frame.online ? 'online' : 'offline'}`)
         }
-        this.live.emit({ name: 'presence', payload: { user: frame.user, online: frame.online } })
-        void this.learnFriendName(frame.user).catch(this.logError('friend name'))
+        this.live.emit({ name: 'presence', payload: { user, online: frame.online } })
         if (frame.online) {
           void this.dispatcher.onPeerOnline(frame.user.id, previous === false).catch(this.logError('flush'))
         }
@@ -238,39 +276,67 @@ export class Hub implements EffectSink {
     }
   }
 
-  /** A request sent before the name was known shows the user id; the relay's presence names them. */
-  private async learnFriendName(user: UserRef): Promise<void> {
-    const r = await this.ctx.db.$transaction((tx) =>
-      tx.friend.updateMany({
-        where: { userId: user.id, displayName: { not: user.displayName } },
-        data: { displayName: user.displayName },
-      }),
-    )
-    if (r.count > 0) this.live.emit({ name: 'friends:changed', payload: await listFriends(this.ctx) })
-  }
-
   private logError(what: string) {
     return (err: unknown) => this.log.error({ err }, `${what} failed`)
   }
 
   // ---- inbound --------------------------------------------------------------------
 
-  /** Received events are applied one at a time, in arrival order; the ack goes after the commit. */
+  /**
+   * Received events are opened and applied one at a time, in arrival order; the ack goes after the
+   * commit. An event that does not open or verify is refused and (unless its sender is proven) left
+   * unacked.
+   */
   private enqueueInbound(frame: EventFrame): void {
     this.inbound = this.inbound.then(async () => {
       if (this.stopped) return
       try {
-        if (frame.event.type === 'typing') {
-          await this.onTyping(frame.from, frame.event.ideaId)
-          return
+        const received = await receive(this.ctx, frame)
+        switch (received.kind) {
+          case 'refused':
+            this.refuse(
+              { id: frame.id, fromId: frame.from.id, type: frame.event.type },
+              received.reason,
+              received.message,
+            )
+            if (received.ack) this.relay?.send({ type: 'ack', id: frame.id, to: frame.from.id })
+            return
+          case 'hello':
+            this.counters[received.outcome] += 1
+            this.relay?.send({ type: 'ack', id: frame.id, to: frame.from.id })
+            return
+          case 'typing':
+            await this.onTyping(received.from, received.ideaId)
+            return
+          case 'event': {
+            const outcome = await applyInbound(this.ctx, received.event)
+            this.counters[outcome] += 1
+            if (outcome !== 'deferred') this.relay?.send({ type: 'ack', id: frame.id, to: frame.from.id })
+            return
+          }
         }
-        const outcome = await applyInbound(this.ctx, frame)
-        this.counters[outcome] += 1
-        if (outcome !== 'deferred') this.relay?.send({ type: 'ack', id: frame.id, to: frame.from.id })
       } catch (err) {
         this.log.error({ err, eventId: frame.id }, `applying ${frame.event.type} failed: left unacked`)
       }
     })
+  }
+
+  /** Counts a refusal; logs it once per sender, event and reason. */
+  private refuse(
+    e: { id: string; fromId: string; type: string },
+    reason: RefusalReason,
+    message: string,
+  ): void {
+    this.counters.refused += 1
+    this.refusals[reason] += 1
+    const k = `${e.fromId}|${e.id}|${reason}`
+    if (this.loggedRefusals.has(k)) return
+    if (this.loggedRefusals.size >= LOGGED_REFUSALS_KEPT) this.loggedRefusals.clear()
+    this.loggedRefusals.add(k)
+    this.log.warn(
+      { eventId: e.id, fromId: e.fromId, reason, message },
+      `Refused ${e.type} event from ${this.names.get(e.fromId) ?? e.fromId}: ${message} (not applied)`,
+    )
   }
 
   /** A received `typing` reaches the browser only from the idea's owner or a current sharee. */
@@ -293,8 +359,13 @@ export class Hub implements EffectSink {
             (s) => s.userId,
           )
         : [idea.ownerId]
-    if (to.length === 0) return
-    this.relay.send({ type: 'send', id: uuidv7(), to, event: { type: 'typing', ideaId } })
+    const id = uuidv7()
+    for (const userId of to) {
+      const keys = await this.ctx.keys.sealingKeys(userId)
+      if (keys === null) continue
+      const event = this.ctx.keys.sealer.seal({ id: userId, keys }, id, { type: 'typing', ideaId })
+      this.relay.send({ type: 'send', id, to: [userId], event })
+    }
   }
 
   // ---- relay HTTP ---------------------------------------------------------------------
@@ -314,8 +385,9 @@ export class Hub implements EffectSink {
       for (const u of parsed.value) {
         const user = parseWith(OnlineUserSchema, { id: u.id, displayName: u.displayName })
         if (!user.ok) continue
-        this.names.set(user.value.id, user.value.displayName)
-        users.push(user.value)
+        const known = this.names.get(user.value.id)
+        if (known === undefined) this.names.set(user.value.id, user.value.displayName)
+        users.push(known === undefined ? user.value : { id: user.value.id, displayName: known })
       }
       return users
     } catch (err) {

@@ -1,12 +1,14 @@
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { BACKEND_SOCKET_PATH, type EventFrame, PROTOCOL_VERSION, type UserRef } from '@pp/contracts'
+import { Sealer } from '@pp/contracts/sealing'
 import { pino } from 'pino'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type WebSocket, WebSocketServer } from 'ws'
 import { type Db, openDatabase } from './db/client.js'
 import type { LiveEmit } from './domain/effects.js'
 import { Hub } from './hub.js'
+import { pinKeys, testKeys } from './test-support/ctx.js'
 import { tempDir, testConfig, USER_A, USER_B, USER_C } from './test-support/temp.js'
 
 /** Nobody A knows. */
@@ -65,7 +67,8 @@ describe('a received typing reaches the browser only from the idea’s owner or 
       COLLABORATION_SERVICE_URL: `http://127.0.0.1:${port}`,
       COLLAB_TOKEN: 'stand-in-relay-accepts-any-token',
     })
-    hub = new Hub(config, db, pino({ level: 'silent' }))
+    for (const u of [USER_B, USER_C, USER_D]) await pinKeys(db, u.id)
+    hub = new Hub(config, db, pino({ level: 'silent' }), testKeys(USER_A.id))
     hub.attachLive({ emit: (e) => (e.name === 'typing' ? typing.push(e.payload) : undefined) })
     hub.start()
     cleanup.push(() => hub.stop())
@@ -77,12 +80,16 @@ describe('a received typing reaches the browser only from the idea’s owner or 
     typing.length = 0
   })
 
-  const typingFrame = (from: UserRef, ideaId: string, n: number): EventFrame => ({
-    type: 'event',
-    id: `01900000-0000-7000-8000-0000000e00${String(n).padStart(2, '0')}`,
-    from,
-    event: { type: 'typing', ideaId },
-  })
+  /** A typing event as its sender's backend seals it for A. */
+  const typingFrame = (from: UserRef, ideaId: string, n: number): EventFrame => {
+    const id = `01900000-0000-7000-8000-0000000e00${String(n).padStart(2, '0')}`
+    const sealer = new Sealer(from.id, testKeys(from.id))
+    const event = sealer.seal({ id: USER_A.id, keys: testKeys(USER_A.id).public }, id, {
+      type: 'typing',
+      ideaId,
+    })
+    return { type: 'event', id, from, event }
+  }
 
   it('drops a stranger’s, a non-sharee friend’s and a co-sharee’s typing; shows the owner’s and a sharee’s', async () => {
     const ws = await relaySide

@@ -29,12 +29,19 @@ describe('token command', () => {
     expect(ttl).toBe(7200)
   })
 
-  it('refuses a bad user id or a missing name', () => {
-    const r = run(['--user', 'alice'])
+  it('refuses a bad user id or a blank name, and mints a token without a name', () => {
+    const r = run(['--user', 'alice', '--name', '  '])
     expect(r.status).toBe(1)
     expect(r.stderr).toContain('--user: must be a uuid')
-    expect(r.stderr).toContain('--name: is required')
+    expect(r.stderr).toContain('--name:')
     expect(r.stdout).toBe('')
+    const anonymous = run(['--user', '00000000-0000-0000-0000-000000000001'])
+    expect(anonymous.status).toBe(0)
+    const payload = JSON.parse(
+      Buffer.from(anonymous.stdout.trim().split('.')[1] ?? '', 'base64url').toString('utf8'),
+    )
+    expect(payload.sub).toBe('00000000-0000-0000-0000-000000000001')
+    expect(payload.name).toBeUndefined()
   })
 
   it('generates a key pair (private 0600) and mints EdDSA backend and session tokens with it', async () => {

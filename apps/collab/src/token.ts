@@ -3,7 +3,7 @@
  * Mints relay tokens; the signing key stays with whoever runs it.
  *
  *   token --generate-key relay-key.pem          a new Ed25519 key pair: relay-key.pem (0600) + relay-key.pem.pub
- *   token --key relay-key.pem --user <uuid> --name "User A" [--ttl 30d]     a backend's COLLAB_TOKEN
+ *   token --key relay-key.pem --user <uuid> [--name "User A"] [--ttl 30d]   a backend's COLLAB_TOKEN
  *   token --key relay-key.pem --session-user <id> [--sessions a,b] [--ttl 24h]   a session-room token
  *
  * The key is `--key` or COLLAB_JWT_PRIVATE_KEY (a PEM file: Ed25519 → EdDSA, P-256 → ES256); without one,
@@ -31,7 +31,7 @@ import {
 import { parseTtl } from './mint-token.js'
 
 const USAGE = [
-  'usage: token [--key private.pem] --user <uuid> --name "User A" [--ttl 30d]   a backend token (ttl at most 30d)',
+  'usage: token [--key private.pem] --user <uuid> [--name "User A"] [--ttl 30d]   a backend token (ttl at most 30d; --name is the relay\'s label for the user, left out the relay knows it by id)',
   '       token [--key private.pem] --session-user <id> [--sessions a,b] [--ttl 24h]   a session-room token',
   '       token --generate-key <file>   writes a new Ed25519 private key (0600) and <file>.pub for COLLAB_JWT_PUBLIC_KEY',
 ].join('\n')

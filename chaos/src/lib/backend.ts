@@ -11,6 +11,7 @@ import type { User } from './ws-client.js'
 
 export type Delivery = {
   sinceStart: { applied: number; ignored: number; refused: number; duplicate: number; deferred: number }
+  refusals: Record<string, number>
   inbox: Record<string, number>
   outbox: { pending: number; acked: number }
 }
@@ -44,7 +45,16 @@ export class Backend {
     this.proc = this.spawn()
   }
 
-  static async start(user: User, relay: Relay, env: Record<string, string> = {}): Promise<Backend> {
+  /**
+   * `opts.tokenName`: the `name` claim of its relay token (default the user's name; null for none, so
+   * the relay knows the user by id only).
+   */
+  static async start(
+    user: User,
+    relay: Relay,
+    env: Record<string, string> = {},
+    opts: { tokenName?: string | null } = {},
+  ): Promise<Backend> {
     ensureDirs()
     const port = await freePort()
     const dbFile = resolve(
@@ -57,7 +67,9 @@ export class Backend {
       dbFile,
       relay,
       env,
-      await token(user.id, user.name, { expiresIn: 86_400 }),
+      opts.tokenName === null
+        ? await token(user.id, '', { expiresIn: 86_400, omit: ['name'] })
+        : await token(user.id, opts.tokenName ?? user.name, { expiresIn: 86_400 }),
     )
     await b.ready()
     return b

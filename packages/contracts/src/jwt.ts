@@ -21,7 +21,11 @@ export const MAX_BACKEND_TOKEN_TTL_S = 30 * 86_400
 /** Claims of the token a backend presents to the relay (`aud` = TokenAudience.BACKEND). */
 export const CollabTokenClaims = z.object({
   sub: Id,
-  name: z.string().trim().min(1).max(100),
+  /**
+   * The operator's label for the user (relay logs, the online list). Optional: a user's own display
+   * name travels only sealed, between friends; without `name` the relay knows the user by id.
+   */
+  name: z.string().trim().min(1).max(100).optional(),
   aud: z.union([
     z.literal(TokenAudience.BACKEND),
     z.array(z.string()).refine((a) => a.includes(TokenAudience.BACKEND)),

@@ -22,9 +22,17 @@ const idea = {
 const inbound = new Set(['watch', 'send', 'ack'])
 
 describe('backend frames', () => {
-  it('accepts a send carrying a full domain event', () => {
-    const frame = { type: 'send', id: EVT, to: [B], event: { type: 'position_shared', idea, comments: [] } }
-    expect(parseWith(BackendFrame, frame).ok).toBe(true)
+  it('accepts a send carrying a sealed event or a hello, and never a domain event in the clear', () => {
+    const sealed = { type: 'position_shared', sealed: 'A'.repeat(120) }
+    expect(parseWith(BackendFrame, { type: 'send', id: EVT, to: [B], event: sealed }).ok).toBe(true)
+    const hello = { type: 'hello', keys: { sign: 'a'.repeat(43), box: 'b'.repeat(43) }, reply: false }
+    expect(parseWith(BackendFrame, { type: 'send', id: EVT, to: [B], event: hello }).ok).toBe(true)
+    const clear = { type: 'position_shared', idea, comments: [] }
+    expect(parseWith(BackendFrame, { type: 'send', id: EVT, to: [B], event: clear }).ok).toBe(false)
+    // A hello carries public keys only: no name, nothing else.
+    expect(
+      parseWith(BackendFrame, { type: 'send', id: EVT, to: [B], event: { ...hello, user: userA } }).ok,
+    ).toBe(false)
   })
 
   it('refuses unknown fields on the envelope', () => {
@@ -81,16 +89,7 @@ describe('relay frames', () => {
         type: 'event',
         id: EVT,
         from: userA,
-        event: {
-          type: 'comment_added',
-          comment: {
-            id: EVT,
-            ideaId: idea.id,
-            author: userA,
-            body: 'Great setup!',
-            createdAt: now,
-          },
-        },
+        event: { type: 'comment_added', sealed: 'x_-'.repeat(40) },
       },
       { type: 'undeliverable', id: EVT, to: B, reason: 'offline' },
       { type: 'error', code: 'rate_limited', message: 'slow down', ref: EVT },
@@ -99,16 +98,18 @@ describe('relay frames', () => {
     for (const f of frames) expect(parseWith(RelayFrame, f)).toMatchObject({ ok: true })
   })
 
-  it('refuses an event whose snapshot is malformed, naming the field', () => {
+  it('refuses an event whose sealed body is not base64url or whose hello keys are not keys', () => {
     const bad = {
       type: 'event',
       id: EVT,
       from: userA,
-      event: { type: 'position_updated', idea: { ...idea, status: 'Maybe' } },
+      event: { type: 'position_updated', sealed: 'not base64!' },
     }
-    const r = parseWith(RelayFrame, bad)
+    expect(parseWith(RelayFrame, bad).ok).toBe(false)
+    const hello = { type: 'hello', keys: { sign: 'short', box: 'b'.repeat(43) }, reply: true }
+    const r = parseWith(RelayFrame, { type: 'event', id: EVT, from: userA, event: hello })
     expect(r.ok).toBe(false)
-    if (!r.ok) expect(r.path).toBe('event.idea.status')
+    if (!r.ok) expect(r.path).toContain('event')
   })
 
   it('refuses an error frame with a code outside the documented set', () => {

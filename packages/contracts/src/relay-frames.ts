@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { Id, IsoTime, UserRef } from './common.js'
-import { DOMAIN_EVENT_TYPES, DomainEvent } from './domain-events.js'
+import { WIRE_EVENT_TYPES, WireEvent } from './domain-events.js'
 
 /** Version of the relay ↔ backend protocol; a relay answers `welcome.protocol` with it. */
 export const PROTOCOL_VERSION = 1
@@ -16,11 +16,11 @@ export const SendFrame = z.strictObject({
   type: z.literal('send'),
   id: Id,
   to: z.array(Id).min(1).max(MAX_RECIPIENTS),
-  event: DomainEvent,
+  event: WireEvent,
 })
 export const AckToFrame = z.strictObject({ type: z.literal('ack'), id: Id, to: Id })
 
-/** What a backend may send. Backends validate events fully before sending. */
+/** What a backend may send: its events are sealed for their recipient (or a `hello`). */
 export const BackendFrame = z.discriminatedUnion('type', [WatchFrame, SendFrame, AckToFrame])
 export type BackendFrame = z.infer<typeof BackendFrame>
 
@@ -28,7 +28,7 @@ export type BackendFrame = z.infer<typeof BackendFrame>
  * What the relay accepts: the same envelope, strict, but the event inside is only checked for a known
  * `type`. The relay routes events without understanding them; the receiving backend validates them.
  */
-export const RoutedEvent = z.looseObject({ type: z.enum(DOMAIN_EVENT_TYPES) })
+export const RoutedEvent = z.looseObject({ type: z.enum(WIRE_EVENT_TYPES) })
 export const RelaySendFrame = z.strictObject({
   type: z.literal('send'),
   id: Id,
@@ -56,7 +56,7 @@ export const EventFrame = z.strictObject({
   type: z.literal('event'),
   id: Id,
   from: UserRef,
-  event: DomainEvent,
+  event: WireEvent,
 })
 export const AckByFrame = z.strictObject({ type: z.literal('ack'), id: Id, by: Id })
 export const UndeliverableFrame = z.strictObject({

@@ -37,8 +37,12 @@ export const HealthResponse = z.object({
 })
 export type HealthResponse = z.infer<typeof HealthResponse>
 
-export const Me = UserRef
-export type Me = UserRef
+/** This user, with the fingerprint (safety number) of its backend's keys that friends compare. */
+export const Me = z.strictObject({
+  ...UserRef.shape,
+  fingerprint: z.string().describe('safety number of this backend’s public keys, to compare out of band'),
+})
+export type Me = z.infer<typeof Me>
 
 export const Position = z.object({
   symbol: z.string(),
@@ -58,6 +62,14 @@ export const Friend = z.object({
   displayName: z.string(),
   status: z.enum(FRIEND_STATUSES),
   online: z.boolean(),
+  fingerprint: z
+    .string()
+    .nullable()
+    .describe('safety number of the keys pinned for this friend; null until their keys arrive'),
+  newFingerprint: z
+    .string()
+    .nullable()
+    .describe('a different key this friend’s backend presented: refused until the user accepts it'),
 })
 export type Friend = z.infer<typeof Friend>
 export const FriendRequestBody = z.strictObject({ userId: Id })

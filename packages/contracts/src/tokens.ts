@@ -127,16 +127,18 @@ function signer(claims: JWTPayload, key: SigningKey, sub: string, iat: number, e
     .sign(key.key)
 }
 
-/** A backend's relay token (`aud` backend): `sub` = user id, `name`, `exp` at most 30 days away. */
+/** A backend's relay token (`aud` backend): `sub` = user id, `name` if given, `exp` at most 30 days away. */
 export function mintBackendToken(
   key: SigningKey,
-  opts: { userId: string; name: string; ttlSeconds?: number; now?: number },
+  opts: { userId: string; name?: string | undefined; ttlSeconds?: number; now?: number },
 ): Promise<string> {
   const ttl = opts.ttlSeconds ?? MAX_BACKEND_TOKEN_TTL_S
   if (!(ttl > 0 && ttl <= MAX_BACKEND_TOKEN_TTL_S))
     throw new KeyError(`a backend token lives at most ${MAX_BACKEND_TOKEN_TTL_S / 86_400} days`)
   const iat = Math.floor((opts.now ?? Date.now()) / 1000)
-  return signer({ name: opts.name, aud: TokenAudience.BACKEND }, key, opts.userId, iat, iat + ttl)
+  const claims: JWTPayload = { aud: TokenAudience.BACKEND }
+  if (opts.name !== undefined) claims.name = opts.name
+  return signer(claims, key, opts.userId, iat, iat + ttl)
 }
 
 /** A session-room token (`aud` session) for user `userId`, optionally limited to `sessions`. */

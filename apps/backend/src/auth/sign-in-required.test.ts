@@ -53,7 +53,7 @@ describe('a backend answers only its signed-in user', () => {
   })
 
   it('takes the API token as a Bearer header, for REST and socket.io', async () => {
-    expect(await rest(b.api, TEST_API_TOKEN).get('/me')).toEqual(USER_A)
+    expect(await rest(b.api, TEST_API_TOKEN).get('/me')).toMatchObject(USER_A)
     expect(await rest(b.api, TEST_API_TOKEN).get('/auth/session')).toEqual({
       signedIn: true,
       authRequired: true,
@@ -96,7 +96,7 @@ describe('a backend answers only its signed-in user', () => {
 
     const me = await rawRequest(`${b.api}/me`, { headers: { cookie } })
     expect(me.status).toBe(200)
-    expect(JSON.parse(me.body)).toEqual(USER_A)
+    expect(JSON.parse(me.body)).toMatchObject(USER_A)
     expect(await liveAdmitted(b.url, { cookie })).toBe(true)
     // Another backend's cookie on the same host (another name) changes nothing here.
     expect(await liveAdmitted(b.url, { cookie: `pp_session_other=${cookie.split('=')[1]}` })).toBe(false)

@@ -13,6 +13,7 @@ const ALL = [
   '20261207023000_inbox_keyed_by_sender',
   '20261207030000_names_from_friend_records',
   '20261210090000_sign_in',
+  '20261212090000_sealed_events',
 ]
 
 describe('migrations at start', () => {

@@ -3,9 +3,10 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { pino } from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
+import { KeyRing } from '../crypto/keyring.js'
 import type { Ctx } from '../domain/context.js'
 import { applyInbound } from '../domain/inbound.js'
-import { frame } from '../test-support/ctx.js'
+import { frame, pinKeys, testKeys } from '../test-support/ctx.js'
 import { tempDir, USER_A, USER_B, USER_C } from '../test-support/temp.js'
 import { openDatabase } from './client.js'
 import { applyMigrations, MIGRATIONS_DIR } from './migrate.js'
@@ -49,7 +50,9 @@ describe('a database from before the inbox was keyed by sender', () => {
         sink: { publish: () => {} },
         isOnline: () => false,
         names: new Map(),
+        keys: new KeyRing(USER_B.id, testKeys(USER_B.id), db),
       }
+      await pinKeys(db, USER_C.id)
       // The old row still makes a redelivery from its sender a duplicate: nothing applied.
       expect(
         await applyInbound(ctx, frame(USER_A, { type: 'friend_request', user: USER_A }, OLD_EVENT_ID)),

@@ -1,7 +1,9 @@
-import type { SendFrame } from '@pp/contracts'
+import type { DomainEventType, SendFrame } from '@pp/contracts'
 import type { Logger } from 'pino'
+import type { KeyRing } from '../crypto/keyring.js'
 import type { Db } from '../db/client.js'
-import { toComment, toIdea } from '../domain/mappers.js'
+import { toIdea } from '../domain/mappers.js'
+import { signedThread } from '../domain/signed-thread.js'
 import type { Outbox } from '../generated/prisma/client.js'
 import { Pacer, retryDelayMs } from './backoff.js'
 
@@ -16,6 +18,8 @@ const FRAMES_PER_SECOND = 1000
 const FRAME_BURST = 1000
 /** A recipient the relay reported offline is tried again after this long, or when it comes online. */
 const OFFLINE_RETRY_MS = 30_000
+/** Rows for a recipient whose keys have not arrived are looked at again after this long at the latest. */
+const KEYS_RETRY_MS = 30_000
 /** Acks are recorded in batches gathered over this long (not on the delivery path). */
 const ACK_BATCH_MS = 100
 
@@ -63,6 +67,8 @@ export class Dispatcher {
   private acking: Promise<void> | null = null
   private parked: Array<{ id: string; to: string }> = []
   private parking: Promise<void> | null = null
+  /** Rows waiting for their recipient's keys (its `hello`), by recipient, and since when. */
+  private readonly awaitingKeys = new Map<string, { seqs: Set<number>; since: number }>()
 
   constructor(
     private readonly db: Db,
@@ -70,7 +76,15 @@ export class Dispatcher {
     private readonly log: Logger,
     private readonly names: Map<string, string>,
     private readonly onChange: () => void,
+    private readonly keys: KeyRing,
+    /** Sends my `hello` to a recipient whose keys I lack (once; its answer brings them). */
+    private readonly askForKeys: (userId: string) => Promise<void>,
   ) {}
+
+  /** A peer's keys arrived or changed: its rows waiting for them go now. */
+  onKeysLearned(userId: string): void {
+    if (this.awaitingKeys.delete(userId)) this.kick()
+  }
 
   /** Dispatch due rows now (after a commit, a reconnect, a presence change). */
   kick(): void {
@@ -210,6 +224,10 @@ export class Dispatcher {
     while (!this.stopped && this.link.connected) {
       const now = Date.now()
       const waiting = [...this.inFlight.values()].filter((f) => f.retryAt > now).map((f) => f.seq)
+      for (const [peer, w] of this.awaitingKeys) {
+        if (now - w.since > KEYS_RETRY_MS) this.awaitingKeys.delete(peer)
+        else waiting.push(...w.seqs)
+      }
       const rows = await this.db.outbox.findMany({
         where: {
           ackedAt: null,
@@ -241,19 +259,21 @@ export class Dispatcher {
         this.held += all.length - group.length
         const first = group[0]
         if (first === undefined) continue
-        const wait = this.pacer.take()
-        if (wait > 0) await sleep(wait)
-        const frame: SendFrame = {
-          type: 'send',
-          id: first.eventId,
-          to: group.map((r) => r.recipientId),
-          event: await this.eventOf(first),
-        }
-        if (!this.link.send(frame)) return
-        sentAny = true
-        const sentAt = Date.now()
+        // One body per event (a share's snapshot as it is now), sealed for each recipient in turn.
+        const json = await this.bodyOf(first)
+        const sentTo: string[] = []
         let attempt = 0
         for (const r of group) {
+          const event = await this.wireEvent(r, json)
+          if (event === null) {
+            await this.awaitKeys(r)
+            continue
+          }
+          const wait = this.pacer.take()
+          if (wait > 0) await sleep(wait)
+          if (!this.link.send({ type: 'send', id: r.eventId, to: [r.recipientId], event })) return
+          sentAny = true
+          sentTo.push(r.recipientId)
           const k = key(r.eventId, r.recipientId)
           const attempts = (this.inFlight.get(k)?.attempts ?? r.attempts) + 1
           attempt = Math.max(attempt, attempts)
@@ -261,13 +281,14 @@ export class Dispatcher {
             seq: r.seq,
             recipientId: r.recipientId,
             attempts,
-            retryAt: sentAt + retryDelayMs(attempts),
+            retryAt: Date.now() + retryDelayMs(attempts),
             parked: false,
             order: orderKey(r),
           })
         }
-        const names = frame.to.map((u) => this.names.get(u) ?? u).join(', ')
-        this.log.info({ eventId: frame.id, to: frame.to, attempt }, `${first.type} event sent to ${names}`)
+        if (sentTo.length === 0) continue
+        const names = sentTo.map((u) => this.names.get(u) ?? u).join(', ')
+        this.log.info({ eventId: first.eventId, to: sentTo, attempt }, `${first.type} event sent to ${names}`)
       }
       if (rows.length < BATCH || !sentAny) return
     }
@@ -279,16 +300,39 @@ export class Dispatcher {
    * retry after a lost frame, a parked row flushed on presence) and is dropped there, since the sharee
    * does not hold the idea (yet, again): the share has to bring it.
    */
-  private async eventOf(row: Outbox): Promise<SendFrame['event']> {
-    const event = JSON.parse(row.payload) as SendFrame['event']
-    if (event.type !== 'position_shared') return event
-    const idea = await this.db.idea.findUnique({ where: { id: event.idea.id } })
-    if (idea === null) return event
-    const comments = await this.db.comment.findMany({
-      where: { ideaId: idea.id, pending: false },
-      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-    })
-    return { type: 'position_shared', idea: toIdea(idea), comments: comments.map(toComment) }
+  private async bodyOf(row: Outbox): Promise<string> {
+    if (row.type !== 'position_shared' || row.ideaId === null) return row.payload
+    const idea = await this.db.idea.findUnique({ where: { id: row.ideaId } })
+    if (idea === null) return row.payload
+    const comments = await signedThread(this.db, this.keys, idea.id)
+    return JSON.stringify({ type: 'position_shared', idea: toIdea(idea), comments })
+  }
+
+  /**
+   * The row's event as the relay carries it: a `hello` as it is, anything else signed and sealed for
+   * its recipient; null while the recipient's keys are unknown.
+   */
+  private async wireEvent(row: Outbox, json: string): Promise<SendFrame['event'] | null> {
+    if (row.type === 'hello') return JSON.parse(row.payload) as SendFrame['event']
+    const keys = await this.keys.sealingKeys(row.recipientId)
+    if (keys === null) return null
+    return this.keys.sealer.sealJson(
+      { id: row.recipientId, keys },
+      row.eventId,
+      row.type as DomainEventType,
+      json,
+    )
+  }
+
+  private async awaitKeys(row: Outbox): Promise<void> {
+    const w = this.awaitingKeys.get(row.recipientId)
+    if (w !== undefined) {
+      w.seqs.add(row.seq)
+      return
+    }
+    this.awaitingKeys.set(row.recipientId, { seqs: new Set([row.seq]), since: Date.now() })
+    this.log.info({ peer: row.recipientId }, 'waiting for the keys of a recipient before sending to it')
+    await this.askForKeys(row.recipientId)
   }
 
   /** Wakes up for the earliest retry still waiting (not on the first-send path). */
@@ -301,7 +345,8 @@ export class Dispatcher {
       orderBy: { nextAttemptAt: 'asc' },
       select: { nextAttemptAt: true },
     })
-    const next = Math.min(inFlightNext, parked?.nextAttemptAt.getTime() ?? Number.POSITIVE_INFINITY)
+    const keysNext = Math.min(...[...this.awaitingKeys.values()].map((w) => w.since + KEYS_RETRY_MS))
+    const next = Math.min(inFlightNext, keysNext, parked?.nextAttemptAt.getTime() ?? Number.POSITIVE_INFINITY)
     if (Number.isFinite(next)) this.armRetry(Math.max(0, next - now) + 5)
   }
 

@@ -1,12 +1,11 @@
 import type { SendFrame } from '@pp/contracts'
-import { pino } from 'pino'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { postComment } from '../domain/comments.js'
 import { createIdea, patchIdea, putShares } from '../domain/ideas.js'
-import { testCtx } from '../test-support/ctx.js'
+import { openSent, testCtx, testDispatcher } from '../test-support/ctx.js'
 import { waitFor } from '../test-support/processes.js'
 import { USER_A, USER_B } from '../test-support/temp.js'
-import { Dispatcher } from './dispatcher.js'
+import type { Dispatcher } from './dispatcher.js'
 
 // Regression: a position_shared carried the thread as it was when the share was written. A comment
 // fanned out after that could reach the sharee first (its frame sent while the share's was being
@@ -29,7 +28,7 @@ describe('a share sent late carries what was written after it', () => {
         return true
       },
     }
-    dispatcher = new Dispatcher(t.db, link, pino({ level: 'silent' }), new Map(), () => {})
+    dispatcher = testDispatcher(t, link)
     await t.db.friend.create({
       data: { userId: USER_B.id, displayName: USER_B.displayName, status: 'accepted' },
     })
@@ -47,7 +46,8 @@ describe('a share sent late carries what was written after it', () => {
     link.connected = true
     dispatcher.kick()
     await waitFor(() => sent.some((f) => f.event.type === 'position_shared'), 'the share frame')
-    const share = sent.find((f) => f.event.type === 'position_shared')?.event
+    const sentShare = sent.find((f) => f.event.type === 'position_shared')
+    const share = sentShare && openSent(sentShare, USER_A.id)
     if (share?.type !== 'position_shared') throw new Error('no share sent')
     expect(share.comments.map((c) => c.id)).toContain(later.id)
     expect(share.idea.status).toBe('Closed')

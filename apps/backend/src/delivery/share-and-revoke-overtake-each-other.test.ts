@@ -1,11 +1,10 @@
 import type { SendFrame } from '@pp/contracts'
-import { pino } from 'pino'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createIdea, putShares } from '../domain/ideas.js'
-import { testCtx } from '../test-support/ctx.js'
+import { openSent, testCtx, testDispatcher } from '../test-support/ctx.js'
 import { waitFor } from '../test-support/processes.js'
 import { USER_A, USER_B } from '../test-support/temp.js'
-import { Dispatcher } from './dispatcher.js'
+import type { Dispatcher } from './dispatcher.js'
 
 // Regression: share-changing events for one idea and recipient could arrive out of order. A share
 // whose frame was lost (relay crash) was retried after the revocation written after it had gone
@@ -26,7 +25,7 @@ describe('share-changing events for one idea and recipient go one at a time, in 
         return true
       },
     }
-    dispatcher = new Dispatcher(t.db, link, pino({ level: 'silent' }), new Map(), () => {})
+    dispatcher = testDispatcher(t, link)
     await t.db.friend.create({
       data: { userId: USER_B.id, displayName: USER_B.displayName, status: 'accepted' },
     })
@@ -48,7 +47,11 @@ describe('share-changing events for one idea and recipient go one at a time, in 
     dispatcher.kick()
     // Another idea's share is not held up; the revocation of the first one is.
     await waitFor(
-      () => sent.some((f) => f.event.type === 'position_shared' && f.event.idea.id === other.id),
+      () =>
+        sent.some((f) => {
+          const e = f.event.type === 'position_shared' ? openSent(f, USER_A.id) : null
+          return e?.type === 'position_shared' && e.idea.id === other.id
+        }),
       'the other share',
     )
     await dispatcher.settle()

@@ -6,6 +6,6 @@ import { mintBackendToken, secretKey } from '@pp/contracts/tokens'
  * which only a development relay (no COLLAB_JWT_PUBLIC_KEY or COLLAB_JWT_SECRET) accepts. Minted
  * afresh at every connect, so it never outlives its 30 days.
  */
-export function mintDevRelayToken(userId: string, name: string): Promise<string> {
-  return mintBackendToken(secretKey(DEV_JWT_SECRET), { userId, name })
+export function mintDevRelayToken(userId: string): Promise<string> {
+  return mintBackendToken(secretKey(DEV_JWT_SECRET), { userId })
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { frame, testCtx } from '../test-support/ctx.js'
+import { frame, signed, testCtx } from '../test-support/ctx.js'
 import { USER_A, USER_B, USER_C } from '../test-support/temp.js'
 import { postComment } from './comments.js'
 import { createIdea, putShares } from './ideas.js'
@@ -40,7 +40,8 @@ describe('the owner is the hub of its idea’s comments', () => {
       [USER_B.id, 'comment_added'],
       [USER_C.id, 'comment_added'],
     ])
-    expect(JSON.parse(rows[0]?.payload ?? '{}')).toEqual({ type: 'comment_added', comment: c })
+    // Forwarded unchanged: the author's own signature and key travel on.
+    expect(JSON.parse(rows[0]?.payload ?? '{}')).toEqual({ type: 'comment_added', comment: signed(c) })
     expect((await t.db.notification.findFirst())?.text).toBe('User B commented on AAPL')
   })
 

@@ -1,4 +1,5 @@
-import type { Comment, CommentResponse } from '@pp/contracts'
+import type { CommentResponse, SignedComment } from '@pp/contracts'
+import { signComment } from '@pp/contracts/sealing'
 import { uuidv7 } from 'uuidv7'
 import type { Ctx } from './context.js'
 import { notFound } from './errors.js'
@@ -30,12 +31,12 @@ export async function postComment(ctx: Ctx, ideaId: string, body: string): Promi
       include: { shares: { select: { userId: true } } },
     })
     if (idea === null) throw notFound('idea')
-    const comment: Comment = {
-      id: uuidv7(),
-      ideaId,
-      author: ctx.me,
-      body,
-      createdAt: new Date().toISOString(),
+    const unsigned = { id: uuidv7(), ideaId, author: ctx.me, body, createdAt: new Date().toISOString() }
+    // Signed by me, the author: whoever it reaches (through the owner or not) checks my signature.
+    const comment: SignedComment = {
+      ...unsigned,
+      signature: signComment(ctx.keys.own, unsigned),
+      authorKey: ctx.keys.publicKeys.sign,
     }
     const own = idea.ownerId === ctx.me.id
     const row = await tx.comment.create({ data: commentRowData(comment, !own) })

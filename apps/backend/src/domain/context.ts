@@ -1,5 +1,6 @@
 import type { UserRef } from '@pp/contracts'
 import type { Logger } from 'pino'
+import type { KeyRing } from '../crypto/keyring.js'
 import type { Db } from '../db/client.js'
 import type { EffectSink } from './effects.js'
 
@@ -11,6 +12,8 @@ export type Ctx = {
   sink: EffectSink
   /** Last known presence of a user at the relay. */
   isOnline: (userId: string) => boolean
-  /** Display names learnt from the relay (presence, online list, events). */
+  /** Display names for logs and the online list: friends' (signed) names, else the relay's label. */
   names: Map<string, string>
+  /** This backend's keys and the pinned keys of its peers. */
+  keys: KeyRing
 }

@@ -12,6 +12,8 @@ export class Effects {
   readonly live: LiveEmit[] = []
   outbox = false
   friends = false
+  /** Users whose pinned keys changed in this transaction. */
+  readonly peers = new Set<string>()
 
   emit<K extends LiveServerEventName>(name: K, payload: Parameters<LiveServerEvents[K]>[0]): void {
     this.live.push({ name, payload } as LiveEmit)

@@ -4,8 +4,9 @@ import type { Idea as IdeaRow } from '../generated/prisma/client.js'
 import type { Ctx } from './context.js'
 import type { Effects } from './effects.js'
 import { badRequest, forbidden, notFound } from './errors.js'
-import { toComment, toIdea, toIdeaResponse } from './mappers.js'
+import { toIdea, toIdeaResponse } from './mappers.js'
 import { enqueue } from './outbox.js'
+import { signedThread } from './signed-thread.js'
 import { inTx, type Tx } from './tx.js'
 
 export async function listMyIdeas(ctx: Ctx): Promise<IdeaResponse[]> {
@@ -136,14 +137,10 @@ export async function putShares(ctx: Ctx, id: string, userIds: readonly string[]
     if (removed.length > 0) await tx.share.deleteMany({ where: { ideaId: id, userId: { in: removed } } })
     if (added.length > 0) await tx.share.createMany({ data: added.map((userId) => ({ ideaId: id, userId })) })
     if (added.length > 0) {
-      const comments = await tx.comment.findMany({
-        where: { ideaId: id, pending: false },
-        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-      })
       await enqueue(tx, fx, added, {
         type: 'position_shared',
         idea: toIdea(row),
-        comments: comments.map(toComment),
+        comments: await signedThread(tx, ctx.keys, id),
       })
     }
     await enqueue(tx, fx, removed, { type: 'share_revoked', ideaId: id })

@@ -1,5 +1,7 @@
-import type { Comment, DomainEvent, EventFrame, Idea, UserRef } from '@pp/contracts'
+import type { DomainEvent, Idea, PublicKeys, SignedComment, UserRef } from '@pp/contracts'
 import { REVOKED_TEXT } from '@pp/contracts'
+import { verifyComment } from '@pp/contracts/sealing'
+import { learnSignKey } from '../crypto/keyring.js'
 import { Prisma } from '../generated/prisma/client.js'
 import type { Ctx } from './context.js'
 import type { Effects } from './effects.js'
@@ -24,13 +26,19 @@ export type InboundOutcome = 'applied' | 'ignored' | 'refused' | 'duplicate' | '
 
 class Deferred extends Error {}
 
+/**
+ * A received event, opened: its id, its sender as the relay verified it and this backend names it
+ * (a friend's own signed name, else a neutral label), and the event the sender signed.
+ */
+export type InboundEvent = { id: string; from: UserRef; event: DomainEvent }
+
 type Handled = { outcome: 'applied' | 'ignored' | 'refused'; why?: string }
 const applied: Handled = { outcome: 'applied' }
 const ignored = (why: string): Handled => ({ outcome: 'ignored', why })
 const refused = (why: string): Handled => ({ outcome: 'refused', why })
 
 /** Applies one received durable event exactly once: the change and its inbox row in one transaction. */
-export async function applyInbound(ctx: Ctx, frame: EventFrame): Promise<InboundOutcome> {
+export async function applyInbound(ctx: Ctx, frame: InboundEvent): Promise<InboundOutcome> {
   const event = frame.event
   if (event.type === 'typing') return 'ignored'
   // Keyed by the verified sender and the id: one event id is used for every recipient of a fan-out, so
@@ -42,7 +50,6 @@ export async function applyInbound(ctx: Ctx, frame: EventFrame): Promise<Inbound
       await tx.inbox.create({
         data: { eventId: frame.id, fromId: frame.from.id, type: event.type, outcome: 'applied' },
       })
-      learnName(ctx, frame.from)
       const h = await handle(ctx, tx, fx, frame.from, event)
       if (h.outcome !== 'applied') {
         await tx.inbox.update({ where: key, data: { outcome: h.outcome } })
@@ -83,10 +90,6 @@ export async function applyInbound(ctx: Ctx, frame: EventFrame): Promise<Inbound
   }
 }
 
-function learnName(ctx: Ctx, user: UserRef): void {
-  ctx.names.set(user.id, user.displayName)
-}
-
 async function handle(
   ctx: Ctx,
   tx: Tx,
@@ -96,9 +99,9 @@ async function handle(
 ): Promise<Handled> {
   switch (event.type) {
     case 'friend_request':
-      return onFriendRequest(ctx, tx, fx, from)
+      return onFriendRequest(ctx, tx, fx, signedUser(from, event.user), event.keys)
     case 'friend_accepted':
-      return onFriendAccepted(tx, fx, from)
+      return onFriendAccepted(ctx, tx, fx, signedUser(from, event.user), event.keys)
     case 'friend_removed':
       return onFriendRemoved(tx, fx, from)
     case 'position_shared':
@@ -118,7 +121,32 @@ async function handle(
 
 // ---- friends ----------------------------------------------------------------
 
-async function onFriendRequest(ctx: Ctx, tx: Tx, fx: Effects, from: UserRef): Promise<Handled> {
+/**
+ * The sender with the name it signed for itself (a friend request or acceptance is the one place a
+ * user's own display name comes from); the id is always the relay-verified one.
+ */
+function signedUser(from: UserRef, user: UserRef): UserRef | null {
+  return user.id === from.id ? { id: from.id, displayName: user.displayName } : null
+}
+
+/** The keys in a friend request or acceptance must be the ones the sender's `hello` pinned. */
+async function keysProblem(tx: Tx, userId: string, keys: PublicKeys): Promise<string | null> {
+  const row = await tx.peerKey.findUnique({ where: { userId } })
+  if (row === null) return 'no pinned keys for the sender'
+  return row.signKey === keys.sign && row.boxKey === keys.box ? null : 'keys differ from the pinned ones'
+}
+
+async function onFriendRequest(
+  ctx: Ctx,
+  tx: Tx,
+  fx: Effects,
+  signed: UserRef | null,
+  keys: PublicKeys,
+): Promise<Handled> {
+  if (signed === null) return refused('a friend request for someone else')
+  const from = signed
+  const problem = await keysProblem(tx, from.id, keys)
+  if (problem !== null) return refused(problem)
   const row = await tx.friend.findUnique({ where: { userId: from.id } })
   fx.friends = true
   if (row === null) {
@@ -132,19 +160,29 @@ async function onFriendRequest(ctx: Ctx, tx: Tx, fx: Effects, from: UserRef): Pr
       where: { userId: from.id },
       data: { status: 'accepted', displayName: from.displayName },
     })
-    await enqueue(tx, fx, [from.id], { type: 'friend_accepted', user: ctx.me })
+    await enqueue(tx, fx, [from.id], { type: 'friend_accepted', user: ctx.me, keys: ctx.keys.publicKeys })
     await notify(tx, fx, 'friend_accepted', `You and ${from.displayName} are now friends`)
     return applied
   }
   await tx.friend.update({ where: { userId: from.id }, data: { displayName: from.displayName } })
   if (row.status === 'accepted') {
     // They lost track of us: answer again so both sides agree.
-    await enqueue(tx, fx, [from.id], { type: 'friend_accepted', user: ctx.me })
+    await enqueue(tx, fx, [from.id], { type: 'friend_accepted', user: ctx.me, keys: ctx.keys.publicKeys })
   }
   return ignored(`already ${row.status}`)
 }
 
-async function onFriendAccepted(tx: Tx, fx: Effects, from: UserRef): Promise<Handled> {
+async function onFriendAccepted(
+  _ctx: Ctx,
+  tx: Tx,
+  fx: Effects,
+  signed: UserRef | null,
+  keys: PublicKeys,
+): Promise<Handled> {
+  if (signed === null) return refused('an acceptance for someone else')
+  const from = signed
+  const problem = await keysProblem(tx, from.id, keys)
+  if (problem !== null) return refused(problem)
   const row = await tx.friend.findUnique({ where: { userId: from.id } })
   if (row?.status === 'accepted') return ignored('already friends')
   if (row?.status !== 'outgoing') return refused('friend_accepted that nobody asked for')
@@ -174,7 +212,7 @@ async function onPositionShared(
   fx: Effects,
   from: UserRef,
   idea: Idea,
-  comments: readonly Comment[],
+  comments: readonly SignedComment[],
 ): Promise<Handled> {
   if (idea.owner.id !== from.id) return refused('the idea is not the sender’s')
   const existing = await tx.idea.findUnique({ where: { id: idea.id } })
@@ -182,6 +220,10 @@ async function onPositionShared(
   const friend = await tx.friend.findUnique({ where: { userId: from.id } })
   if (friend?.status !== 'accepted') return refused('the sender is not a friend')
   if (comments.some((c) => c.ideaId !== idea.id)) return refused('a comment of another idea')
+  for (const c of comments) {
+    const problem = await signatureProblem(ctx, tx, c)
+    if (problem !== null) return refused(problem)
+  }
   await tx.tombstone.deleteMany({ where: { ideaId: idea.id } })
   const owned = ownedBy(idea, from)
   let row = existing
@@ -251,7 +293,23 @@ async function onIdeaGone(
 
 // ---- comments ---------------------------------------------------------------
 
-async function upsertComment(tx: Tx, c: Comment) {
+/**
+ * A comment must carry its author's own signature: checked with the key pinned for the author, or, for
+ * an author this backend has never met, with the key the idea's owner gives (pinned from then on).
+ */
+async function signatureProblem(ctx: Ctx, tx: Tx, c: SignedComment): Promise<string | null> {
+  const mine = c.author.id === ctx.me.id
+  const pinned = mine
+    ? ctx.keys.publicKeys.sign
+    : ((await tx.peerKey.findUnique({ where: { userId: c.author.id } }))?.signKey ?? null)
+  if (pinned !== null && pinned !== c.authorKey) return 'the comment author’s key differs from the pinned one'
+  if (!verifyComment(c.authorKey, c)) return 'the comment author’s signature does not hold'
+  // Only a key that signed a genuine comment is pinned.
+  if (pinned === null) await learnSignKey(tx, c.author.id, c.authorKey)
+  return null
+}
+
+async function upsertComment(tx: Tx, c: SignedComment) {
   const data = commentRowData(c, false)
   return tx.comment.upsert({ where: { id: c.id }, create: data, update: { pending: false } })
 }
@@ -267,10 +325,12 @@ async function onCommentAdded(
   tx: Tx,
   fx: Effects,
   from: UserRef,
-  received: Comment,
+  received: SignedComment,
 ): Promise<Handled> {
   // Only the author's id is taken from the payload; its name comes from verified identity.
   const c = await withVerifiedAuthor(received, verifiedNames(ctx, tx, from))
+  const problem = await signatureProblem(ctx, tx, c)
+  if (problem !== null) return refused(problem)
   const idea = await tx.idea.findUnique({ where: { id: c.ideaId } })
   if (idea === null) {
     if (await tx.tombstone.findUnique({ where: { ideaId: c.ideaId } })) {
@@ -321,7 +381,7 @@ async function onCommentAdded(
   return applied
 }
 
-async function reject(tx: Tx, fx: Effects, to: string, c: Comment, reason: string): Promise<void> {
+async function reject(tx: Tx, fx: Effects, to: string, c: SignedComment, reason: string): Promise<void> {
   const event: DurableEvent = { type: 'comment_rejected', commentId: c.id, ideaId: c.ideaId, reason }
   await enqueue(tx, fx, [to], event)
 }

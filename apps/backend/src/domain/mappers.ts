@@ -5,6 +5,7 @@ import type {
   IdeaResponse,
   IdeaStatus,
   Notification,
+  SignedComment,
   Strategy,
 } from '@pp/contracts'
 import type {
@@ -63,7 +64,12 @@ export function toCommentResponse(row: CommentRow): CommentResponse {
   return { ...toComment(row), pending: row.pending }
 }
 
-export function commentRowData(c: Comment, pending: boolean) {
+/** A comment as events carry it: the author's signature and signing key travel with it. */
+export function toSignedComment(row: CommentRow & { signature: string }, authorKey: string): SignedComment {
+  return { ...toComment(row), signature: row.signature, authorKey }
+}
+
+export function commentRowData(c: Comment & { signature?: string }, pending: boolean) {
   return {
     id: c.id,
     ideaId: c.ideaId,
@@ -72,6 +78,7 @@ export function commentRowData(c: Comment, pending: boolean) {
     body: c.body,
     createdAt: new Date(c.createdAt),
     pending,
+    signature: c.signature ?? null,
   }
 }
 

@@ -1,4 +1,4 @@
-import type { DomainEvent } from '@pp/contracts'
+import type { DomainEvent, HelloEvent, PublicKeys } from '@pp/contracts'
 import { uuidv7 } from 'uuidv7'
 import type { Effects } from './effects.js'
 import type { Tx } from './tx.js'
@@ -49,4 +49,28 @@ export async function enqueue(
   })
   fx.outbox = true
   return eventId
+}
+
+/**
+ * A `hello` with my public keys for a user whose keys I lack (or who lacks mine): the one event that
+ * travels unsealed. `reply` answers theirs, so the exchange stops after one round.
+ */
+export async function enqueueHello(
+  tx: Pick<Tx, 'outbox'>,
+  to: string,
+  keys: PublicKeys,
+  reply: boolean,
+): Promise<void> {
+  const event: HelloEvent = { type: 'hello', keys, reply }
+  const now = new Date()
+  await tx.outbox.create({
+    data: {
+      eventId: uuidv7(),
+      recipientId: to,
+      type: 'hello',
+      payload: JSON.stringify(event),
+      createdAt: now,
+      nextAttemptAt: now,
+    },
+  })
 }

@@ -13,8 +13,9 @@ export function unknownUserName(userId: string): string {
 }
 
 /**
- * Display names from verified identity only: this backend's own user for itself, the sender the relay
- * verified (`from`) for the sender, a friend record (whose name came from the relay) for anyone else,
+ * Display names from verified identity only: this backend's own user for itself, the sender (`from`,
+ * named from its friend record) for the sender, a friend record (whose name the friend signed in its
+ * request or acceptance) for anyone else,
  * and `unknownUserName` otherwise. Names inside event payloads are never used. Looked up once per user
  * per received event.
  */
@@ -34,9 +35,9 @@ export function verifiedNames(ctx: Ctx, tx: Tx, from: UserRef): (userId: string)
 }
 
 /** The comment with its author's name replaced by the verified one. */
-export async function withVerifiedAuthor(
-  c: Comment,
+export async function withVerifiedAuthor<C extends Comment>(
+  c: C,
   nameOf: (userId: string) => Promise<string>,
-): Promise<Comment> {
+): Promise<C> {
   return { ...c, author: { id: c.author.id, displayName: await nameOf(c.author.id) } }
 }

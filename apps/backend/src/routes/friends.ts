@@ -2,7 +2,13 @@ import { API_PREFIX, Friend, FriendRequestBody, UserIdParams } from '@pp/contrac
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import type { Ctx } from '../domain/context.js'
-import { acceptFriend, listFriends, removeFriend, requestFriend } from '../domain/friends.js'
+import {
+  acceptFriend,
+  acceptFriendKeys,
+  listFriends,
+  removeFriend,
+  requestFriend,
+} from '../domain/friends.js'
 import { defineRoute } from './define.js'
 
 export function friendRoutes(app: FastifyInstance, ctx: Ctx): void {
@@ -32,6 +38,15 @@ export function friendRoutes(app: FastifyInstance, ctx: Ctx): void {
     params: UserIdParams,
     response: Friend,
     handler: async ({ params }) => acceptFriend(ctx, params.userId),
+  })
+  defineRoute(app, {
+    method: 'POST',
+    url: `${API_PREFIX}/friends/:userId/accept-key`,
+    summary: 'Trust the new keys a friend’s backend presented (compare the safety number first)',
+    tags: ['friends'],
+    params: UserIdParams,
+    response: Friend,
+    handler: async ({ params }) => acceptFriendKeys(ctx, params.userId),
   })
   defineRoute(app, {
     method: 'DELETE',

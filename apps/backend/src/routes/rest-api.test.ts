@@ -166,6 +166,7 @@ describe('REST /api/v1 (local, no relay)', () => {
     expect((await inject('GET', '/me')).json()).toEqual({
       id: '00000000-0000-0000-0000-000000000001',
       displayName: 'User A',
+      fingerprint: expect.stringMatching(/^[0-9A-F]{4}( [0-9A-F]{4}){4}$/),
     })
     expect((await inject('GET', '/positions')).json().length).toBeGreaterThan(0)
     expect((await inject('GET', '/notifications')).json()).toEqual([])

@@ -1,4 +1,5 @@
 import { API_PREFIX, CollabStatus, HealthResponse, Me, OnlineUser, Position } from '@pp/contracts'
+import { fingerprint } from '@pp/contracts/sealing'
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { listPositions } from '../domain/positions.js'
@@ -25,6 +26,8 @@ export const DeliveryStats = z.object({
     duplicate: z.number().int(),
     deferred: z.number().int(),
   }),
+  /** Received events refused before they were opened, by reason (each also in `sinceStart.refused`). */
+  refusals: z.record(z.string(), z.number().int()),
   inbox: z.record(z.string(), z.number().int()),
   outbox: z.object({ pending: z.number().int(), acked: z.number().int() }),
 })
@@ -49,7 +52,7 @@ export function systemRoutes(app: FastifyInstance, hub: Hub, useMock: boolean): 
     summary: 'The user this backend serves',
     tags: ['system'],
     response: Me,
-    handler: async () => hub.ctx.me,
+    handler: async () => ({ ...hub.ctx.me, fingerprint: fingerprint(hub.ctx.keys.publicKeys) }),
   })
   defineRoute(app, {
     method: 'GET',
@@ -89,6 +92,7 @@ export function systemRoutes(app: FastifyInstance, hub: Hub, useMock: boolean): 
       ])
       return {
         sinceStart: { ...hub.counters },
+        refusals: { ...hub.refusals },
         inbox: Object.fromEntries(inbox.map((g) => [g.outcome, g._count._all])),
         outbox: { pending, acked },
       }

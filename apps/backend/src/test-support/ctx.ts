@@ -1,14 +1,38 @@
 import { join } from 'node:path'
-import type { EventFrame, UserRef } from '@pp/contracts'
-import { pino } from 'pino'
+import type { Comment, DomainEvent, Idea, PublicKeys, SendFrame, SignedComment, UserRef } from '@pp/contracts'
+import { generateKeys, type OwnKeys, Sealer, signComment } from '@pp/contracts/sealing'
+import { type Logger, pino } from 'pino'
 import { uuidv7 } from 'uuidv7'
+import { KeyRing } from '../crypto/keyring.js'
 import { type Db, openDatabase } from '../db/client.js'
+import { Dispatcher, type Link } from '../delivery/dispatcher.js'
 import type { Ctx } from '../domain/context.js'
 import type { Effects, LiveEmit } from '../domain/effects.js'
-import { tempDir, USER_A } from './temp.js'
+import type { InboundEvent } from '../domain/inbound.js'
+import { askForKeys } from '../domain/receive.js'
+import { tempDir, USER_A, USER_B, USER_C } from './temp.js'
 
-/** Domain context over a real SQLite temp file, recording what would be published after commit. */
-export async function testCtx(me: UserRef = USER_A): Promise<{
+/** Each test user's keys, made once per test process. */
+const TEST_KEYS = new Map<string, OwnKeys>([USER_A, USER_B, USER_C].map((u) => [u.id, generateKeys()]))
+
+export function testKeys(userId: string): OwnKeys {
+  let keys = TEST_KEYS.get(userId)
+  if (keys === undefined) {
+    keys = generateKeys()
+    TEST_KEYS.set(userId, keys)
+  }
+  return keys
+}
+
+/**
+ * Domain context over a real SQLite temp file, recording what would be published after commit. The
+ * other test users' keys are pinned, as their `hello`s would have pinned them (`pinned: false` to start
+ * from nobody's keys).
+ */
+export async function testCtx(
+  me: UserRef = USER_A,
+  opts: { pinned?: boolean } = {},
+): Promise<{
   ctx: Ctx
   db: Db
   live: LiveEmit[]
@@ -19,18 +43,24 @@ export async function testCtx(me: UserRef = USER_A): Promise<{
   const { db } = await openDatabase(join(t.dir, 'unit.db'))
   const live: LiveEmit[] = []
   const published: Effects[] = []
+  const keys = new KeyRing(me.id, testKeys(me.id), db)
+  if (opts.pinned !== false) {
+    for (const u of [USER_A, USER_B, USER_C].filter((u) => u.id !== me.id)) await pinKeys(db, u.id)
+  }
   const ctx: Ctx = {
     db,
     me,
     log: pino({ level: 'silent' }),
     sink: {
       publish: (fx) => {
+        for (const u of fx.peers) keys.forget(u)
         published.push(fx)
         live.push(...fx.live)
       },
     },
     isOnline: () => false,
     names: new Map(),
+    keys,
   }
   return {
     ctx,
@@ -44,6 +74,80 @@ export async function testCtx(me: UserRef = USER_A): Promise<{
   }
 }
 
-export function frame(from: UserRef, event: EventFrame['event'], id = uuidv7()): EventFrame {
-  return { type: 'event', id, from, event }
+/** Pins a test user's keys in `db` (as its `hello` would). */
+export async function pinKeys(db: Db, userId: string, keys: PublicKeys = testKeys(userId).public) {
+  await db.peerKey.upsert({
+    where: { userId },
+    create: { userId, signKey: keys.sign, boxKey: keys.box, source: 'hello' },
+    update: { signKey: keys.sign, boxKey: keys.box },
+  })
+}
+
+/** A comment as a test writes it: signed by its author's test keys unless it already is. */
+export type TestComment = Comment & Partial<Pick<SignedComment, 'signature' | 'authorKey'>>
+
+export function signed(c: TestComment): SignedComment {
+  const keys = testKeys(c.author.id)
+  return {
+    ...c,
+    signature: c.signature ?? signComment(keys, c),
+    authorKey: c.authorKey ?? keys.public.sign,
+  }
+}
+
+/** Domain events as tests write them: comments signed and friend events keyed for the sender. */
+export type TestEvent =
+  | Exclude<DomainEvent, { type: 'comment_added' | 'position_shared' | 'friend_request' | 'friend_accepted' }>
+  | { type: 'comment_added'; comment: TestComment }
+  | { type: 'position_shared'; idea: Idea; comments: TestComment[] }
+  | { type: 'friend_request' | 'friend_accepted'; user: UserRef; keys?: PublicKeys }
+
+export function frame(from: UserRef, event: TestEvent, id = uuidv7()): InboundEvent {
+  switch (event.type) {
+    case 'comment_added':
+      return { id, from, event: { type: 'comment_added', comment: signed(event.comment) } }
+    case 'position_shared':
+      return { id, from, event: { ...event, comments: event.comments.map(signed) } }
+    case 'friend_request':
+    case 'friend_accepted':
+      return { id, from, event: { ...event, keys: event.keys ?? testKeys(event.user.id).public } }
+    default:
+      return { id, from, event }
+  }
+}
+
+/** A dispatcher over a test context's database and keys. */
+export function testDispatcher(
+  t: { db: Db; ctx: Ctx },
+  link: Link,
+  log: Logger = pino({ level: process.env.PP_TEST_LOG ?? 'silent' }),
+): Dispatcher {
+  // The test context publishes nothing: the hello a dispatcher asks for is dispatched at once here, as
+  // the hub's publish would.
+  const d: Dispatcher = new Dispatcher(
+    t.db,
+    link,
+    log,
+    new Map(),
+    () => {},
+    t.ctx.keys,
+    async (u) => {
+      await askForKeys(t.ctx, u)
+      d.kick()
+    },
+  )
+  return d
+}
+
+/** Opens a frame a test dispatcher sent (from `fromId`), as its recipient would. */
+export function openSent(f: SendFrame, fromId: string): DomainEvent {
+  const to = f.to[0]
+  if (to === undefined || f.event.type === 'hello') throw new Error('not a sealed event')
+  const opened = new Sealer(to, testKeys(to)).open(
+    { id: fromId, keys: testKeys(fromId).public },
+    f.id,
+    f.event,
+  )
+  if (!opened.ok) throw new Error(`the sent event does not open: ${opened.message}`)
+  return opened.event
 }

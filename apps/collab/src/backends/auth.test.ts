@@ -50,7 +50,7 @@ describe('backend upgrade authorization', () => {
     expect(await refusedStatus(relay.wsUrl, bearer(hs512))).toBe(401)
   })
 
-  it('requires exp, sub (a user id), name and the backend audience', async () => {
+  it('requires exp, sub (a user id) and the backend audience; without a name it knows the user by id', async () => {
     const aud = TokenAudience.BACKEND
     const noAud = await new SignJWT({ name: 'User A' })
       .setProtectedHeader({ alg: 'HS256' })
@@ -71,8 +71,12 @@ describe('backend upgrade authorization', () => {
       .setSubject('alice')
       .setExpirationTime(now() + 600)
       .sign(key)
-    for (const t of [noAud, noExp, noName, badSub])
-      expect(await refusedStatus(relay.wsUrl, bearer(t))).toBe(401)
+    for (const t of [noAud, noExp, badSub]) expect(await refusedStatus(relay.wsUrl, bearer(t))).toBe(401)
+    // A user's own display name travels only sealed, between friends: a token may leave it out.
+    const anonymous = await connectBackend(relay.wsUrl, USER_A, { token: noName })
+    const welcome = await anonymous.next('welcome', (f) => f.type === 'welcome')
+    expect(welcome).toMatchObject({ user: { id: USER_A.id, displayName: USER_A.id } })
+    anonymous.close()
     // The same claims with the audience are accepted: each refusal above is the one claim missing.
     const good = await new SignJWT({ name: 'User A', aud })
       .setProtectedHeader({ alg: 'HS256' })
@@ -113,9 +117,9 @@ describe('backend upgrade authorization', () => {
     const metrics = await (await fetch(`${relay.url}/metrics`)).text()
     const accepted = Number(/^collab_backend_connections_total (\d+)/m.exec(metrics)?.[1])
     const refused = Number(/^collab_auth_failures_total\{status="401"\} (\d+)/m.exec(metrics)?.[1])
-    // Only the four connections accepted above, and every 401 counted.
-    expect(accepted).toBe(4)
-    expect(refused).toBeGreaterThanOrEqual(11)
+    // Only the five connections accepted above, and every 401 counted.
+    expect(accepted).toBe(5)
+    expect(refused).toBeGreaterThanOrEqual(10)
   })
 
   it('answers a plain GET on the socket path with 426', async () => {

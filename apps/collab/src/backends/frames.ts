@@ -1,5 +1,4 @@
 import {
-  DOMAIN_EVENT_TYPES,
   type ErrorCode,
   jsonBoundsProblem,
   MAX_RECIPIENTS,
@@ -8,6 +7,7 @@ import {
   parseFrame,
   RelayInboundFrame,
   type UserRef,
+  WIRE_EVENT_TYPES,
 } from '@pp/contracts'
 
 /**
@@ -18,7 +18,7 @@ import {
  */
 
 const KNOWN_TYPES: ReadonlySet<string> = new Set(['watch', 'send', 'ack'])
-const EVENT_TYPES: ReadonlySet<string> = new Set(DOMAIN_EVENT_TYPES)
+const EVENT_TYPES: ReadonlySet<string> = new Set(WIRE_EVENT_TYPES)
 /** Same as zod's `z.guid()`. */
 const GUID = /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/
 

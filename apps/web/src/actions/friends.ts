@@ -20,3 +20,13 @@ export async function acceptFriend(userId: string): Promise<void> {
     useStore.getState().pushToast(`Could not accept: ${errorText(err)}`, 'error')
   }
 }
+
+/** The user compared the new safety number out of band and trusts the friend's new keys. */
+export async function acceptFriendKey(userId: string): Promise<void> {
+  try {
+    await transport().api.acceptFriendKey(userId)
+    await loadFriends()
+  } catch (err) {
+    useStore.getState().pushToast(`Could not accept the new key: ${errorText(err)}`, 'error')
+  }
+}

@@ -7,7 +7,7 @@ describe('friends page', () => {
   it('sends a friend request to an online user and accepts an incoming one', async () => {
     const { user, api } = await renderApp((a) => {
       a.online = [USER_A, USER_B, USER_C]
-      a.friends_ = [{ ...USER_C, status: 'incoming', online: true }]
+      a.friends_ = [{ ...USER_C, status: 'incoming', online: true, fingerprint: null, newFingerprint: null }]
     })
     await user.click(screen.getByRole('button', { name: 'Friends' }))
     expect(screen.getByRole('heading', { level: 1, name: 'Friends' })).toBeInTheDocument()
@@ -28,12 +28,38 @@ describe('friends page', () => {
 
   it('moves presence dots as friends come and go', async () => {
     const { user, live } = await renderApp((a) => {
-      a.friends_ = [{ ...USER_B, status: 'accepted', online: true }]
+      a.friends_ = [{ ...USER_B, status: 'accepted', online: true, fingerprint: null, newFingerprint: null }]
     })
     await user.click(screen.getByRole('button', { name: 'Friends' }))
     const friends = await screen.findByRole('list', { name: 'Friend list' })
     expect(within(friends).getByRole('img', { name: 'online' })).toBeInTheDocument()
     act(() => live.server('presence', { user: USER_B, online: false }))
     expect(within(friends).getByRole('img', { name: 'offline' })).toBeInTheDocument()
+  })
+
+  it('shows safety numbers, and warns of a friend’s changed keys until the user trusts them', async () => {
+    const { user, api } = await renderApp((a) => {
+      a.fingerprint = 'AAAA 1111 AAAA 1111 AAAA'
+      a.friends_ = [
+        {
+          ...USER_B,
+          status: 'accepted',
+          online: true,
+          fingerprint: 'BBBB 2222 BBBB 2222 BBBB',
+          newFingerprint: 'EEEE 9999 EEEE 9999 EEEE',
+        },
+      ]
+    })
+    await user.click(screen.getByRole('button', { name: 'Friends' }))
+    expect(await screen.findByText('AAAA 1111 AAAA 1111 AAAA')).toBeInTheDocument()
+    const friends = await screen.findByRole('list', { name: 'Friend list' })
+    expect(within(friends).getByText('BBBB 2222 BBBB 2222 BBBB')).toBeInTheDocument()
+    const warning = within(friends).getByRole('alert')
+    expect(warning).toHaveTextContent('User B’s keys changed')
+    expect(warning).toHaveTextContent('EEEE 9999 EEEE 9999 EEEE')
+    await user.click(within(warning).getByRole('button', { name: 'Trust the new keys' }))
+    expect(api.callsOf('acceptFriendKey')).toEqual([[USER_B.id]])
+    expect(await within(friends).findByText('EEEE 9999 EEEE 9999 EEEE')).toBeInTheDocument()
+    expect(within(friends).queryByRole('alert')).not.toBeInTheDocument()
   })
 })

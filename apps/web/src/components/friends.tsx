@@ -1,5 +1,6 @@
+import type { Friend } from '@pp/contracts'
 import { useEffect } from 'react'
-import { acceptFriend, requestFriend } from '../actions/friends'
+import { acceptFriend, acceptFriendKey, requestFriend } from '../actions/friends'
 import { loadFriends, loadOnlineUsers } from '../actions/load'
 import { useStore } from '../store/store'
 
@@ -13,6 +14,34 @@ function Dot({ online }: { online: boolean }) {
       role="img"
       aria-label={online ? 'online' : 'offline'}
     />
+  )
+}
+
+/** A friend's safety number, or why there is none yet. */
+function Fingerprint({ friend }: { friend: Friend }) {
+  return friend.fingerprint === null ? (
+    <span className="muted small">Keys not exchanged yet</span>
+  ) : (
+    <span className="fingerprint small" title="Safety number: compare it with what your friend sees">
+      Safety number <code>{friend.fingerprint}</code>
+    </span>
+  )
+}
+
+/** Shown while a friend's backend presents keys other than the pinned ones. */
+function KeyWarning({ friend }: { friend: Friend }) {
+  if (friend.newFingerprint === null) return null
+  return (
+    <div className="key-warning" role="alert">
+      <p>
+        <strong>{friend.displayName}’s keys changed.</strong> Nothing from them is accepted until you trust
+        the new keys. Compare the new safety number <code>{friend.newFingerprint}</code> with what{' '}
+        {friend.displayName} sees on their Friends page before you do.
+      </p>
+      <button type="button" className="button" onClick={() => void acceptFriendKey(friend.id)}>
+        Trust the new keys
+      </button>
+    </div>
   )
 }
 
@@ -43,6 +72,11 @@ export function Friends() {
     <div className="page">
       <div className="page-head">
         <h1>Friends</h1>
+        {me && (
+          <p className="muted small">
+            Your safety number <code>{me.fingerprint}</code>
+          </p>
+        )}
       </div>
       <div className="friends-grid">
         <section className="panel" aria-labelledby="online-title">
@@ -84,6 +118,7 @@ export function Friends() {
                 <li key={f.id}>
                   <Dot online={f.online} />
                   <span className="person-name">{f.displayName}</span>
+                  <Fingerprint friend={f} />
                   <button
                     type="button"
                     className="button button-primary"
@@ -91,6 +126,7 @@ export function Friends() {
                   >
                     Accept
                   </button>
+                  <KeyWarning friend={f} />
                 </li>
               ))}
             </ul>
@@ -106,10 +142,12 @@ export function Friends() {
           ) : (
             <ul className="people" aria-label="Friend list">
               {accepted.map((f) => (
-                <li key={f.id}>
+                <li key={f.id} className="friend-row">
                   <Dot online={f.online} />
                   <span className="person-name">{f.displayName}</span>
                   <span className="muted small">{f.online ? 'Online' : 'Offline'}</span>
+                  <Fingerprint friend={f} />
+                  <KeyWarning friend={f} />
                 </li>
               ))}
               {outgoing.map((f) => (

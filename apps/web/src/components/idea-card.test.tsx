@@ -70,7 +70,7 @@ describe('idea card', () => {
     const { user, live } = await renderApp((a) => {
       a.ideas_ = [idea]
       a.shares_.set(idea.id, [USER_B.id])
-      a.friends_ = [{ ...USER_B, status: 'accepted', online: false }]
+      a.friends_ = [{ ...USER_B, status: 'accepted', online: false, fingerprint: null, newFingerprint: null }]
     })
     await openCollaboration(user)
     await user.click(screen.getByRole('button', { name: /^AAPL/ }))

@@ -9,8 +9,8 @@ describe('sharing', () => {
     const { user, api } = await renderApp((a) => {
       a.ideas_ = [idea]
       a.friends_ = [
-        { ...USER_B, status: 'accepted', online: true },
-        { ...USER_C, status: 'accepted', online: false },
+        { ...USER_B, status: 'accepted', online: true, fingerprint: null, newFingerprint: null },
+        { ...USER_C, status: 'accepted', online: false, fingerprint: null, newFingerprint: null },
       ]
     })
     await openCollaboration(user)
@@ -42,8 +42,8 @@ describe('sharing', () => {
     const { user } = await renderApp((a) => {
       a.ideas_ = [idea]
       a.friends_ = [
-        { ...USER_B, status: 'accepted', online: true },
-        { ...USER_C, status: 'accepted', online: true },
+        { ...USER_B, status: 'accepted', online: true, fingerprint: null, newFingerprint: null },
+        { ...USER_C, status: 'accepted', online: true, fingerprint: null, newFingerprint: null },
       ]
     })
     await openCollaboration(user)

@@ -46,7 +46,7 @@ describe('typing indicator', () => {
     notifyTyping('i1', TYPING_THROTTLE_MS)
     expect(fake.live.sent).toHaveLength(2)
 
-    useStore.getState().setMe(USER_A)
+    useStore.getState().setMe({ ...USER_A, fingerprint: '1111 AAAA 2222 BBBB 3333' })
     const handlers = createLiveHandlers()
     handlers.typing({ ideaId: 'i1', user: USER_B })
     handlers.typing({ ideaId: 'i1', user: USER_A })

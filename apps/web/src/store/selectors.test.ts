@@ -42,7 +42,7 @@ describe('sync line', () => {
   it('counts waiting changes for an offline friend, then says Synced', () => {
     const s = useStore.getState()
     s.setShares(IDEA, [USER_B.id])
-    s.setFriends([{ ...USER_B, status: 'accepted', online: false }])
+    s.setFriends([{ ...USER_B, status: 'accepted', online: false, fingerprint: null, newFingerprint: null }])
     s.setCollab({
       ...collab(true),
       peers: [

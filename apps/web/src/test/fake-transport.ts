@@ -11,14 +11,15 @@ import type {
   Position,
   SharedIdea,
   SharesResponse,
+  UserRef,
 } from '@pp/contracts'
 import { dispatch } from '../transport/live-socket'
 import type { Api, Live, LiveEventName, LiveHandlers, LivePayload, Transport } from '../transport/types'
 import { ApiError } from '../transport/types'
 
-export const USER_A: Me = { id: '00000000-0000-0000-0000-000000000001', displayName: 'User A' }
-export const USER_B: Me = { id: '00000000-0000-0000-0000-000000000002', displayName: 'User B' }
-export const USER_C: Me = { id: '00000000-0000-0000-0000-000000000003', displayName: 'User C' }
+export const USER_A: UserRef = { id: '00000000-0000-0000-0000-000000000001', displayName: 'User A' }
+export const USER_B: UserRef = { id: '00000000-0000-0000-0000-000000000002', displayName: 'User B' }
+export const USER_C: UserRef = { id: '00000000-0000-0000-0000-000000000003', displayName: 'User C' }
 
 let seq = 0
 /** Deterministic uuids for fixtures: 10000000-0000-4000-8000-00000000000n. */
@@ -55,18 +56,27 @@ export function makeIdea(over: Partial<IdeaResponse> = {}): IdeaResponse {
 
 export function makeComment(
   ideaId: string,
-  author: Me,
+  author: UserRef,
   body: string,
   over: Partial<CommentResponse> = {},
 ): CommentResponse {
-  return { id: fakeId(), ideaId, author, body, createdAt: fakeTime(), pending: false, ...over }
+  return {
+    id: fakeId(),
+    ideaId,
+    author: { id: author.id, displayName: author.displayName },
+    body,
+    createdAt: fakeTime(),
+    pending: false,
+    ...over,
+  }
 }
 
 type Gate = { promise: Promise<void>; release: () => void }
 
 /** An in-memory backend behind the Api interface, with the calls it received. */
 export class FakeApi implements Api {
-  me_: Me = USER_A
+  me_: UserRef = USER_A
+  fingerprint = '1111 AAAA 2222 BBBB 3333'
   positions_: Position[] = [
     {
       symbol: 'AAPL',
@@ -90,7 +100,9 @@ export class FakeApi implements Api {
     },
   ]
   online: OnlineUser[] = [USER_A, USER_B]
-  friends_: Friend[] = [{ ...USER_B, status: 'accepted', online: true }]
+  friends_: Friend[] = [
+    { ...USER_B, status: 'accepted', online: true, fingerprint: null, newFingerprint: null },
+  ]
   ideas_: IdeaResponse[] = []
   shared_: SharedIdea[] = []
   comments_ = new Map<string, CommentResponse[]>()
@@ -135,7 +147,7 @@ export class FakeApi implements Api {
 
   async me() {
     await this.enter('me')
-    return this.me_
+    return { ...this.me_, fingerprint: this.fingerprint } satisfies Me
   }
   async positions() {
     await this.enter('positions')
@@ -152,7 +164,19 @@ export class FakeApi implements Api {
   async requestFriend(userId: string) {
     await this.enter('requestFriend', userId)
     const u = this.online.find((x) => x.id === userId)
-    if (u) this.friends_ = [...this.friends_, { ...u, status: 'outgoing', online: true }]
+    if (u)
+      this.friends_ = [
+        ...this.friends_,
+        { ...u, status: 'outgoing', online: true, fingerprint: null, newFingerprint: null },
+      ]
+  }
+  async acceptFriendKey(userId: string) {
+    await this.enter('acceptFriendKey', userId)
+    this.friends_ = this.friends_.map((f) =>
+      f.id === userId && f.newFingerprint !== null
+        ? { ...f, fingerprint: f.newFingerprint, newFingerprint: null }
+        : f,
+    )
   }
   async acceptFriend(userId: string) {
     await this.enter('acceptFriend', userId)

@@ -40,8 +40,9 @@ describe('REST client', () => {
   })
 
   it('parses answers with the contract', async () => {
-    const api = createRestApi('http://x/api/v1', fakeFetch(200, USER_A, []))
-    expect(await api.me()).toEqual(USER_A)
+    const me = { ...USER_A, fingerprint: '1111 AAAA 2222 BBBB 3333' }
+    const api = createRestApi('http://x/api/v1', fakeFetch(200, me, []))
+    expect(await api.me()).toEqual(me)
     const bad = createRestApi('http://x/api/v1', fakeFetch(200, { id: 'nope' }, []))
     await expect(bad.me()).rejects.toBeInstanceOf(ApiError)
   })

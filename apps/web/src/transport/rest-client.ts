@@ -72,6 +72,9 @@ export function createRestApi(baseUrl: string, fetchImpl: typeof fetch = (...a) 
     acceptFriend: async (userId) => {
       await call('POST', `/friends/${id(userId)}/accept`)
     },
+    acceptFriendKey: async (userId) => {
+      await call('POST', `/friends/${id(userId)}/accept-key`)
+    },
     removeFriend: async (userId) => {
       await call('DELETE', `/friends/${id(userId)}`)
     },

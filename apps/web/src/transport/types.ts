@@ -23,6 +23,7 @@ export interface Api {
   friends(): Promise<Friend[]>
   requestFriend(userId: string): Promise<void>
   acceptFriend(userId: string): Promise<void>
+  acceptFriendKey(userId: string): Promise<void>
   removeFriend(userId: string): Promise<void>
   ideas(): Promise<IdeaResponse[]>
   shared(): Promise<SharedIdea[]>
