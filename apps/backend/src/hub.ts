@@ -24,6 +24,7 @@ import type { EffectSink, Effects, LiveEmit } from './domain/effects.js'
 import { listFriends, watchedUserIds } from './domain/friends.js'
 import { applyInbound, type InboundOutcome } from './domain/inbound.js'
 import { askForKeys, type RefusalReason, receive } from './domain/receive.js'
+import { eventsReceived, eventsRefused } from './metrics.js'
 import { typingAllowed } from './domain/typing.js'
 
 export type LiveSink = { emit(e: LiveEmit): void }
@@ -303,6 +304,7 @@ export class Hub implements EffectSink {
             return
           case 'hello':
             this.counters[received.outcome] += 1
+            eventsReceived.inc({ type: 'hello', outcome: received.outcome })
             this.relay?.send({ type: 'ack', id: frame.id, to: frame.from.id })
             return
           case 'typing':
@@ -311,6 +313,8 @@ export class Hub implements EffectSink {
           case 'event': {
             const outcome = await applyInbound(this.ctx, received.event)
             this.counters[outcome] += 1
+            eventsReceived.inc({ type: received.event.event.type, outcome })
+            if (outcome === 'refused') eventsRefused.inc({ type: received.event.event.type, reason: 'not_allowed' })
             if (outcome !== 'deferred') this.relay?.send({ type: 'ack', id: frame.id, to: frame.from.id })
             return
           }
@@ -329,6 +333,8 @@ export class Hub implements EffectSink {
   ): void {
     this.counters.refused += 1
     this.refusals[reason] += 1
+    eventsReceived.inc({ type: e.type, outcome: 'refused' })
+    eventsRefused.inc({ type: e.type, reason })
     const k = `${e.fromId}|${e.id}|${reason}`
     if (this.loggedRefusals.has(k)) return
     if (this.loggedRefusals.size >= LOGGED_REFUSALS_KEPT) this.loggedRefusals.clear()

@@ -40,7 +40,7 @@ export const eventsReceived = new Counter({
 
 export const eventsRefused = new Counter({
   name: 'backend_events_refused_total',
-  help: 'Received events refused (acked, not applied), by event type and reason',
+  help: 'Received events refused and not applied, by event type and reason: not_allowed (the domain said no; acked), or cannot_open, bad_signature, invalid_event, unknown_keys, changed_keys, invalid_frame (did not open or verify; left unacked but for invalid_event)',
   labelNames: ['type', 'reason'] as const,
   registers,
 })

@@ -4,6 +4,7 @@ import type { KeyRing } from '../crypto/keyring.js'
 import type { Db } from '../db/client.js'
 import { toIdea } from '../domain/mappers.js'
 import { signedThread } from '../domain/signed-thread.js'
+import { eventsSent } from '../metrics.js'
 import type { Outbox } from '../generated/prisma/client.js'
 import { Pacer, retryDelayMs } from './backoff.js'
 
@@ -274,6 +275,7 @@ export class Dispatcher {
           if (!this.link.send({ type: 'send', id: r.eventId, to: [r.recipientId], event })) return
           sentAny = true
           sentTo.push(r.recipientId)
+          eventsSent.inc({ type: r.type })
           const k = key(r.eventId, r.recipientId)
           const attempts = (this.inFlight.get(k)?.attempts ?? r.attempts) + 1
           attempt = Math.max(attempt, attempts)
