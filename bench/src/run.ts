@@ -36,8 +36,8 @@ import { e2e, e2eAvailable } from './scenarios/e2e.js'
 import { fanout } from './scenarios/fanout.js'
 import { memory } from './scenarios/memory.js'
 import { p2p } from './scenarios/p2p.js'
-import { storage, storageAvailable } from './scenarios/storage.js'
 import { sealingCost, sealingLine } from './scenarios/sealing.js'
+import { storage, storageAvailable } from './scenarios/storage.js'
 import { storm } from './scenarios/storm.js'
 
 const ALL = ['p2p', 'fanout', 'memory', 'storm', 'e2e', 'storage', 'cluster'] as const

@@ -24,8 +24,8 @@ import type { EffectSink, Effects, LiveEmit } from './domain/effects.js'
 import { listFriends, watchedUserIds } from './domain/friends.js'
 import { applyInbound, type InboundOutcome } from './domain/inbound.js'
 import { askForKeys, type RefusalReason, receive } from './domain/receive.js'
-import { eventsReceived, eventsRefused } from './metrics.js'
 import { typingAllowed } from './domain/typing.js'
+import { eventsReceived, eventsRefused } from './metrics.js'
 
 export type LiveSink = { emit(e: LiveEmit): void }
 
@@ -314,7 +314,8 @@ export class Hub implements EffectSink {
             const outcome = await applyInbound(this.ctx, received.event)
             this.counters[outcome] += 1
             eventsReceived.inc({ type: received.event.event.type, outcome })
-            if (outcome === 'refused') eventsRefused.inc({ type: received.event.event.type, reason: 'not_allowed' })
+            if (outcome === 'refused')
+              eventsRefused.inc({ type: received.event.event.type, reason: 'not_allowed' })
             if (outcome !== 'deferred') this.relay?.send({ type: 'ack', id: frame.id, to: frame.from.id })
             return
           }

@@ -4,8 +4,8 @@ import type { KeyRing } from '../crypto/keyring.js'
 import type { Db } from '../db/client.js'
 import { toIdea } from '../domain/mappers.js'
 import { signedThread } from '../domain/signed-thread.js'
-import { eventsSent } from '../metrics.js'
 import type { Outbox } from '../generated/prisma/client.js'
+import { eventsSent } from '../metrics.js'
 import { Pacer, retryDelayMs } from './backoff.js'
 
 export type Link = {
