@@ -24,6 +24,7 @@ import type { EffectSink, Effects, LiveEmit } from './domain/effects.js'
 import { listFriends, watchedUserIds } from './domain/friends.js'
 import { applyInbound, type InboundOutcome } from './domain/inbound.js'
 import { askForKeys, type RefusalReason, receive } from './domain/receive.js'
+import { GroupCommitter } from './domain/tx.js'
 import { typingAllowed } from './domain/typing.js'
 import { eventsReceived, eventsRefused } from './metrics.js'
 
@@ -61,6 +62,8 @@ export class Hub implements EffectSink {
   private since: string | null = null
   private relayUrl: string | null = null
   private inbound: Promise<void> = Promise.resolve()
+  /** Received events submitted for applying and not committed yet. */
+  private readonly applying = new Set<Promise<void>>()
   private statusQueued = false
   private statusTimer: NodeJS.Timeout | null = null
   private live: LiveSink = { emit: () => {} }
@@ -81,6 +84,7 @@ export class Hub implements EffectSink {
       isOnline: (id) => this.presence.get(id) === true,
       names: this.names,
       keys: new KeyRing(me.id, ownKeys, db),
+      commits: new GroupCommitter(db, (fx) => this.publish(fx)),
     }
     this.relay = config.ENABLE_COLLABORATION
       ? new RelayClient({
@@ -146,6 +150,7 @@ export class Hub implements EffectSink {
     this.relay?.stop()
     if (this.statusTimer) clearTimeout(this.statusTimer)
     await this.inbound
+    await Promise.all(this.applying)
     await this.dispatcher.settle()
   }
 
@@ -311,12 +316,25 @@ export class Hub implements EffectSink {
             await this.onTyping(received.from, received.ideaId)
             return
           case 'event': {
-            const outcome = await applyInbound(this.ctx, received.event)
-            this.counters[outcome] += 1
-            eventsReceived.inc({ type: received.event.event.type, outcome })
-            if (outcome === 'refused')
-              eventsRefused.inc({ type: received.event.event.type, reason: 'not_allowed' })
-            if (outcome !== 'deferred') this.relay?.send({ type: 'ack', id: frame.id, to: frame.from.id })
+            // Not awaited: the next received event's transaction joins this one's group commit. Each
+            // is acked after the commit that holds it; they are applied in arrival order all the same.
+            const event = received.event
+            const done = applyInbound(this.ctx, event)
+              .then((outcome) => {
+                this.counters[outcome] += 1
+                eventsReceived.inc({ type: event.event.type, outcome })
+                if (outcome === 'refused')
+                  eventsRefused.inc({ type: event.event.type, reason: 'not_allowed' })
+                if (outcome !== 'deferred') this.relay?.send({ type: 'ack', id: frame.id, to: frame.from.id })
+              })
+              .catch((err: unknown) =>
+                this.log.error(
+                  { err, eventId: frame.id },
+                  `applying ${frame.event.type} failed: left unacked`,
+                ),
+              )
+              .finally(() => this.applying.delete(done))
+            this.applying.add(done)
             return
           }
         }

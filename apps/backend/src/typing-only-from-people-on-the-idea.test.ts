@@ -69,6 +69,7 @@ describe('a received typing reaches the browser only from the idea’s owner or 
     })
     for (const u of [USER_B, USER_C, USER_D]) await pinKeys(db, u.id)
     hub = new Hub(config, db, pino({ level: 'silent' }), testKeys(USER_A.id))
+    await hub.loadNames()
     hub.attachLive({ emit: (e) => (e.name === 'typing' ? typing.push(e.payload) : undefined) })
     hub.start()
     cleanup.push(() => hub.stop())

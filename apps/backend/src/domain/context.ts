@@ -3,6 +3,7 @@ import type { Logger } from 'pino'
 import type { KeyRing } from '../crypto/keyring.js'
 import type { Db } from '../db/client.js'
 import type { EffectSink } from './effects.js'
+import type { GroupCommitter } from './tx.js'
 
 /** Everything domain logic needs; no Fastify, no sockets. */
 export type Ctx = {
@@ -16,4 +17,6 @@ export type Ctx = {
   names: Map<string, string>
   /** This backend's keys and the pinned keys of its peers. */
   keys: KeyRing
+  /** Group commit for every transaction (absent: each transaction commits on its own). */
+  commits?: GroupCommitter
 }

@@ -11,7 +11,7 @@ import { commentRowData, ideaRowData, toCommentResponse, toIdeaResponse } from '
 import { notify } from './notifications.js'
 import { type DurableEvent, enqueue } from './outbox.js'
 import { inTx, type Tx } from './tx.js'
-import { verifiedNames, withVerifiedAuthor } from './verified-names.js'
+import { unknownUserName, verifiedNames, withVerifiedAuthor } from './verified-names.js'
 
 /**
  * What became of a received event:
@@ -45,27 +45,26 @@ export async function applyInbound(ctx: Ctx, frame: InboundEvent): Promise<Inbou
   // another sender's frame under the same id (a co-sharee's, say) is never taken for a duplicate.
   const key = { fromId_eventId: { fromId: frame.from.id, eventId: frame.id } }
   try {
-    const handled = await inTx(ctx, async (tx, fx) => {
+    const { handled, from } = await inTx(ctx, async (tx, fx) => {
       // The key goes in first: a duplicate fails on the primary key before anything is applied.
       await tx.inbox.create({
         data: { eventId: frame.id, fromId: frame.from.id, type: event.type, outcome: 'applied' },
       })
-      const h = await handle(ctx, tx, fx, frame.from, event)
+      // Named as this backend knows the sender, read in the same transaction as the change.
+      const from = await senderIn(tx, frame.from.id)
+      const h = await handle(ctx, tx, fx, from, event)
       if (h.outcome !== 'applied') {
         await tx.inbox.update({ where: key, data: { outcome: h.outcome } })
       }
-      return h
+      return { handled: h, from }
     })
-    const line = { eventId: frame.id, from: frame.from.displayName, fromId: frame.from.id }
+    const line = { eventId: frame.id, from: from.displayName, fromId: from.id }
     if (handled.outcome === 'refused') {
-      ctx.log.warn(
-        { ...line, reason: handled.why },
-        `Refused ${event.type} event from ${frame.from.displayName}`,
-      )
+      ctx.log.warn({ ...line, reason: handled.why }, `Refused ${event.type} event from ${from.displayName}`)
     } else {
       ctx.log.info(
         { ...line, ...(handled.why ? { note: handled.why } : {}) },
-        `Received ${event.type} event from ${frame.from.displayName}`,
+        `Received ${event.type} event from ${from.displayName}`,
       )
     }
     return handled.outcome
@@ -76,10 +75,7 @@ export async function applyInbound(ctx: Ctx, frame: InboundEvent): Promise<Inbou
       err.code === 'P2002' &&
       (await ctx.db.inbox.findUnique({ where: key, select: { eventId: true } })) !== null
     ) {
-      ctx.log.info(
-        { eventId: frame.id, from: frame.from.displayName, fromId: frame.from.id },
-        `Duplicate ${event.type} event acked again`,
-      )
+      ctx.log.info({ eventId: frame.id, fromId: frame.from.id }, `Duplicate ${event.type} event acked again`)
       return 'duplicate'
     }
     if (err instanceof Deferred) {
@@ -117,6 +113,12 @@ async function handle(
     case 'comment_rejected':
       return onCommentRejected(ctx, tx, fx, from, event.commentId, event.ideaId, event.reason)
   }
+}
+
+/** The sender as this backend names it: a friend's own signed name, else a neutral label. */
+async function senderIn(tx: Tx, userId: string): Promise<UserRef> {
+  const friend = await tx.friend.findUnique({ where: { userId }, select: { displayName: true } })
+  return { id: userId, displayName: friend?.displayName ?? unknownUserName(userId) }
 }
 
 // ---- friends ----------------------------------------------------------------

@@ -55,15 +55,10 @@ async function open(ctx: Ctx, id: string, fromId: string, wire: SealedEvent): Pr
       ack: opened.reason === 'invalid_event',
     }
   }
-  const from = await senderOf(ctx, fromId)
+  // For logs and typing only: applying an event names its sender again inside its transaction.
+  const from = { id: fromId, displayName: ctx.names.get(fromId) ?? unknownUserName(fromId) }
   if (opened.event.type === 'typing') return { kind: 'typing', from, ideaId: opened.event.ideaId }
   return { kind: 'event', event: { id, from, event: opened.event } }
-}
-
-/** The sender as this backend names it: a friend's own signed name, else a neutral label. */
-async function senderOf(ctx: Ctx, userId: string): Promise<UserRef> {
-  const friend = await ctx.db.friend.findUnique({ where: { userId }, select: { displayName: true } })
-  return { id: userId, displayName: friend?.displayName ?? unknownUserName(userId) }
 }
 
 /** My `hello` to someone whose keys I lack, unless one is already on its way. */

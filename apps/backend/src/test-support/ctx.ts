@@ -35,6 +35,8 @@ export async function testCtx(
 ): Promise<{
   ctx: Ctx
   db: Db
+  /** The folder of its database file (unit.db). */
+  dir: string
   live: LiveEmit[]
   published: Effects[]
   close: () => Promise<void>
@@ -65,6 +67,7 @@ export async function testCtx(
   return {
     ctx,
     db,
+    dir: t.dir,
     live,
     published,
     close: async () => {
