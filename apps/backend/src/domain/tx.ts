@@ -14,8 +14,12 @@ type Work<T> = (tx: Tx, fx: Effects) => Promise<T>
  */
 export async function inTx<T>(ctx: Ctx, work: Work<T>): Promise<T> {
   if (ctx.commits) return ctx.commits.run(work)
-  const fx = new Effects()
-  const result = await ctx.db.$transaction((tx) => work(tx, fx))
+  // Fresh effects for every attempt: a database may run a transaction again (PostgreSQL, after a lost
+  // serialization race), and what a lost attempt collected must not be published.
+  const { result, fx } = await ctx.db.$transaction(async (tx) => {
+    const fx = new Effects()
+    return { result: await work(tx, fx), fx }
+  })
   ctx.sink.publish(fx)
   return result
 }
@@ -76,6 +80,8 @@ export class GroupCommitter {
     try {
       await this.db.$transaction(
         async (tx) => {
+          // A transaction run again (PostgreSQL, after a lost serialization race) starts over.
+          done.length = 0
           for (const job of group) {
             const fx = new Effects()
             await tx.$executeRawUnsafe('SAVEPOINT pp_job')
