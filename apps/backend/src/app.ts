@@ -21,6 +21,7 @@ import { HttpError } from './domain/errors.js'
 import { seedMockPositions } from './domain/positions.js'
 import { Hub } from './hub.js'
 import { attachLiveChannel } from './live/live-channel.js'
+import { registerMetrics } from './plugins/metrics.js'
 import { DOCS_CSP, registerSecurity } from './plugins/security.js'
 import { authRoutes, signInUrl } from './routes/auth.js'
 import { errorBody } from './routes/error-body.js'
@@ -155,6 +156,13 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
   })
 
   const io = attachLiveChannel(app.server, hub, { corsOrigins: config.CORS_ORIGINS, auth, policy }, log)
+  registerMetrics(app, {
+    hub,
+    auth,
+    metricsToken: config.metricsToken,
+    collaboration: config.ENABLE_COLLABORATION,
+    liveClients: () => io.of('/').sockets.size,
+  })
   app.addHook('onReady', async () => {
     hub.start()
     // Like Jupyter: one line with a link that signs the browser in (the code works once, for 24 h).

@@ -26,7 +26,7 @@ import { applyInbound, type InboundOutcome } from './domain/inbound.js'
 import { askForKeys, type RefusalReason, receive } from './domain/receive.js'
 import { GroupCommitter } from './domain/tx.js'
 import { typingAllowed } from './domain/typing.js'
-import { eventsReceived, eventsRefused } from './metrics.js'
+import { eventsReceived, eventsRefused, relayConnects, relayDisconnects } from './metrics.js'
 
 export type LiveSink = { emit(e: LiveEmit): void }
 
@@ -219,6 +219,7 @@ export class Hub implements EffectSink {
   }
 
   private onUp(relayUrl: string): void {
+    relayConnects.inc()
     this.linkUp = true
     this.since = new Date().toISOString()
     this.relayUrl = relayUrl
@@ -228,6 +229,7 @@ export class Hub implements EffectSink {
   }
 
   private onDown(): void {
+    relayDisconnects.inc()
     this.linkUp = false
     this.since = new Date().toISOString()
     const wereOnline = [...this.presence].filter(([, online]) => online).map(([id]) => id)
