@@ -1,6 +1,7 @@
 #!/bin/sh
 # The token issuer's side of the compose stack, run once on the host (after `pnpm install && pnpm build`):
-# an Ed25519 key pair and one 30-day relay token per user, in docker/secrets/ (git-ignored).
+# an Ed25519 key pair and one 30-day relay token per user, the TLS certificates and the monitoring tokens,
+# in docker/secrets/ (git-ignored).
 # The relays get only relay-key.pem.pub; each backend only its own token. Run it again to rotate the
 # tokens (within 30 days), then `docker compose restart backend-a backend-b`.
 set -eu
@@ -25,7 +26,14 @@ if [ ! -f "$dir/relay-tls.crt" ]; then
     -CAcreateserial -days 825 -extfile "$dir/relay-tls.ext" -out "$dir/relay-tls.crt" 2>/dev/null
   rm -f "$dir/relay-tls.csr" "$dir/relay-tls.ext"
 fi
-# The containers run as `node`: the mounted files must be readable there (compose mounts them as is).
+# Monitoring: the relays' operator token and the backends' scrape-only metrics token (Prometheus holds
+# both), and Grafana's admin password. Kept across runs; delete a file to renew it.
+for f in operator-token metrics-token grafana-admin-password; do
+  [ -f "$dir/$f" ] || openssl rand -hex 24 > "$dir/$f"
+done
+# The containers run as `node` (Prometheus as `nobody`): the mounted files must be readable there
+# (compose mounts them as is).
 chmod 644 "$dir/collab-token-a" "$dir/collab-token-b" "$dir/relay-key.pem.pub" \
-  "$dir/relay-ca.crt" "$dir/relay-tls.crt" "$dir/relay-tls.key"
+  "$dir/relay-ca.crt" "$dir/relay-tls.crt" "$dir/relay-tls.key" \
+  "$dir/operator-token" "$dir/metrics-token" "$dir/grafana-admin-password"
 echo "secrets written to $dir (relay-key.pem stays on this host)"
