@@ -47,7 +47,7 @@ export const eventsRefused = new Counter({
 
 export const commitGroupSize = new Histogram({
   name: 'backend_commit_group_size',
-  help: 'Events written to the database in one commit',
+  help: 'Transactions (REST writes, received events) committed together in one database commit (group commit)',
   buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
   registers,
 })
