@@ -15,6 +15,7 @@ mkdirSync(reports, { recursive: true })
 // Order: the contract, the relay, the backend, the web app, then the suites that start whole stacks.
 const suites = [
   ['@pp/contracts', 'packages/contracts'],
+  ['@pp/telemetry', 'packages/telemetry'],
   ['@pp/collab', 'apps/collab'],
   ['@pp/backend', 'apps/backend'],
   ['@pp/web', 'apps/web'],

@@ -2,7 +2,8 @@ import { resolve } from 'node:path'
 import fastifyStatic from '@fastify/static'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import { parseJsonBounded } from '@pp/contracts'
+import { API_PREFIX, parseJsonBounded } from '@pp/contracts'
+import { contextFrom, type Span, SpanKind, startSpan, tracingOn, withContext } from '@pp/telemetry'
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyError,
@@ -93,7 +94,25 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
         undefined,
       )
   })
+  // Tracing (when on): each API request is a server span, continuing the browser's `traceparent`, and
+  // active for the rest of the request, so the events it writes carry its trace.
+  const spans = new WeakMap<object, Span>()
+  app.addHook('onRequest', (req, _reply, done) => {
+    if (!tracingOn() || !req.url.startsWith(API_PREFIX)) return done()
+    const header = req.headers.traceparent
+    const { span, ctx } = startSpan(`${req.method} ${req.routeOptions.url ?? 'unmatched'}`, {
+      kind: SpanKind.SERVER,
+      parent: contextFrom(typeof header === 'string' ? header : undefined),
+    })
+    spans.set(req, span)
+    withContext(ctx, done)
+  })
   app.addHook('onResponse', async (req, reply) => {
+    const span = spans.get(req)
+    if (span !== undefined) {
+      span.setAttribute('http.response.status_code', reply.statusCode)
+      span.end()
+    }
     req.log.debug({ method: req.method, url: req.url, status: reply.statusCode }, 'request')
   })
   app.setErrorHandler((err: FastifyError | HttpError, req, reply) => {

@@ -9,6 +9,7 @@ import {
   type UserRef,
 } from '@pp/contracts'
 import type { OwnKeys } from '@pp/contracts/sealing'
+import { contextFrom, inSpan, inTrace, SpanKind, tracingOn } from '@pp/telemetry'
 import type { Logger } from 'pino'
 import { uuidv7 } from 'uuidv7'
 import { z } from 'zod'
@@ -161,7 +162,10 @@ export class Hub implements EffectSink {
       this.ctx.keys.forget(userId)
       this.dispatcher.onKeysLearned(userId)
     }
-    for (const e of fx.live) this.live.emit(e)
+    for (const e of fx.live) {
+      if (inTrace()) inSpan(`live ${e.name}`, { kind: SpanKind.PRODUCER }, () => this.live.emit(e))
+      else this.live.emit(e)
+    }
     if (fx.outbox) {
       this.dispatcher.kick()
       this.statusChanged()
@@ -321,7 +325,21 @@ export class Hub implements EffectSink {
             // Not awaited: the next received event's transaction joins this one's group commit. Each
             // is acked after the commit that holds it; they are applied in arrival order all the same.
             const event = received.event
-            const done = applyInbound(this.ctx, event)
+            const apply = () => applyInbound(this.ctx, event)
+            // A traced event is applied in a span of the sender's trace; what it pushes to the browser too.
+            const done = (
+              frame.traceparent !== undefined && tracingOn()
+                ? inSpan(
+                    `apply ${event.event.type}`,
+                    {
+                      kind: SpanKind.CONSUMER,
+                      parent: contextFrom(frame.traceparent),
+                      attributes: { 'pp.event.id': frame.id },
+                    },
+                    apply,
+                  )
+                : apply()
+            )
               .then((outcome) => {
                 this.counters[outcome] += 1
                 eventsReceived.inc({ type: event.event.type, outcome })

@@ -1,4 +1,5 @@
 import { EnvError } from '@pp/contracts'
+import { startTracing } from '@pp/telemetry'
 import dotenv from 'dotenv'
 import { buildApp } from './app.js'
 import { type Config, configFrom } from './config.js'
@@ -21,6 +22,8 @@ try {
   exitOnEnvError(err)
 }
 
+// OpenTelemetry: spans over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set, nothing otherwise.
+const tracing = startTracing({ service: 'backend', endpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT })
 const { app, log } = await buildApp(config).catch(exitOnEnvError)
 let closing = false
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -31,7 +34,10 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     const force = setTimeout(() => process.exit(1), 5000)
     force.unref()
     app.close().then(
-      () => process.exit(0),
+      async () => {
+        await tracing?.shutdown().catch(() => {})
+        process.exit(0)
+      },
       (err: unknown) => {
         log.error({ err }, 'shutdown failed')
         process.exit(1)

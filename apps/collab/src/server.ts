@@ -1,10 +1,13 @@
 import { existsSync } from 'node:fs'
+import { startTracing } from '@pp/telemetry'
 import { buildApp, createLogger, DRAIN_GRACE_MS } from './app.js'
 import { loadConfigOrExit } from './config.js'
 import { startupBanner } from './sessions/banner.js'
 
 if (existsSync('.env')) process.loadEnvFile('.env')
 const config = loadConfigOrExit(process.argv.slice(2), process.env)
+// OpenTelemetry: spans over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set, nothing otherwise.
+const tracing = startTracing({ service: 'relay', endpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT })
 const { logger, flushSync } = createLogger(config)
 const app = await buildApp(config, { logger })
 
@@ -35,6 +38,7 @@ async function shutdown(signal: string): Promise<void> {
     app.log.error({ err }, 'error while closing')
   }
   app.log.info('stopped')
+  await tracing?.shutdown().catch(() => {})
   flushSync()
   process.exit(0)
 }

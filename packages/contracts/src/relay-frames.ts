@@ -7,6 +7,14 @@ export const PROTOCOL_VERSION = 1
 export const BACKEND_SOCKET_PATH = '/v1/backends'
 
 export const MAX_RECIPIENTS = 1000
+
+/**
+ * W3C trace context of the span that sent a frame (optional): a relay and the receiving backend continue
+ * the sender's trace, so one comment is one trace from the browser that wrote it to the one that shows it.
+ */
+export const Traceparent = z
+  .string()
+  .regex(/^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/, 'must be a W3C traceparent')
 export const MAX_WATCH = 10_000
 
 // ---- backend → relay -------------------------------------------------------
@@ -17,6 +25,7 @@ export const SendFrame = z.strictObject({
   id: Id,
   to: z.array(Id).min(1).max(MAX_RECIPIENTS),
   event: WireEvent,
+  traceparent: Traceparent.optional(),
 })
 export const AckToFrame = z.strictObject({ type: z.literal('ack'), id: Id, to: Id })
 
@@ -34,6 +43,7 @@ export const RelaySendFrame = z.strictObject({
   id: Id,
   to: z.array(Id).min(1).max(MAX_RECIPIENTS),
   event: RoutedEvent,
+  traceparent: Traceparent.optional(),
 })
 export const RelayInboundFrame = z.discriminatedUnion('type', [WatchFrame, RelaySendFrame, AckToFrame])
 export type RelayInboundFrame = z.infer<typeof RelayInboundFrame>
@@ -57,6 +67,7 @@ export const EventFrame = z.strictObject({
   id: Id,
   from: UserRef,
   event: WireEvent,
+  traceparent: Traceparent.optional(),
 })
 export const AckByFrame = z.strictObject({ type: z.literal('ack'), id: Id, by: Id })
 export const UndeliverableFrame = z.strictObject({

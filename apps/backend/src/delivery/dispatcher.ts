@@ -1,4 +1,5 @@
 import type { DomainEventType, SendFrame } from '@pp/contracts'
+import { contextFrom, inSpan, SpanKind, traceparentOf } from '@pp/telemetry'
 import type { Logger } from 'pino'
 import type { KeyRing } from '../crypto/keyring.js'
 import type { Db } from '../db/client.js'
@@ -7,6 +8,7 @@ import { signedThread } from '../domain/signed-thread.js'
 import type { Outbox } from '../generated/prisma/client.js'
 import { eventsSent } from '../metrics.js'
 import { Pacer, retryDelayMs } from './backoff.js'
+import { traceOf } from './traces.js'
 
 export type Link = {
   readonly connected: boolean
@@ -272,7 +274,23 @@ export class Dispatcher {
           }
           const wait = this.pacer.take()
           if (wait > 0) await sleep(wait)
-          if (!this.link.send({ type: 'send', id: r.eventId, to: [r.recipientId], event })) return
+          // The trace the event was written in goes on with it (a span of its own for this send).
+          const written = traceOf(r.eventId)
+          const traceparent =
+            written === undefined
+              ? undefined
+              : inSpan(
+                  `send ${r.type}`,
+                  {
+                    kind: SpanKind.PRODUCER,
+                    parent: contextFrom(written),
+                    attributes: { 'pp.event.id': r.eventId },
+                  },
+                  () => traceparentOf(),
+                )
+          const frame: SendFrame = { type: 'send', id: r.eventId, to: [r.recipientId], event }
+          if (traceparent !== undefined) frame.traceparent = traceparent
+          if (!this.link.send(frame)) return
           sentAny = true
           sentTo.push(r.recipientId)
           eventsSent.inc({ type: r.type })

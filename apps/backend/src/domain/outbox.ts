@@ -1,5 +1,6 @@
 import type { DomainEvent, HelloEvent, PublicKeys } from '@pp/contracts'
 import { uuidv7 } from 'uuidv7'
+import { rememberTrace } from '../delivery/traces.js'
 import type { Effects } from './effects.js'
 import type { Tx } from './tx.js'
 
@@ -48,6 +49,7 @@ export async function enqueue(
     })),
   })
   fx.outbox = true
+  rememberTrace(eventId)
   return eventId
 }
 

@@ -1,3 +1,4 @@
+import { activeContext, type Context, withContext } from '@pp/telemetry'
 import type { Db, Prisma } from '../db/client.js'
 import { commitGroupSize } from '../metrics.js'
 import type { Ctx } from './context.js'
@@ -26,6 +27,8 @@ export async function inTx<T>(ctx: Ctx, work: Work<T>): Promise<T> {
 
 type Job = {
   work: Work<unknown>
+  /** The caller's trace context: its work and its effects run in it. */
+  ctx: Context
   resolve: (v: unknown) => void
   reject: (e: unknown) => void
 }
@@ -56,7 +59,12 @@ export class GroupCommitter {
 
   run<T>(work: Work<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work: work as Work<unknown>, resolve: resolve as (v: unknown) => void, reject })
+      this.queue.push({
+        work: work as Work<unknown>,
+        ctx: activeContext(),
+        resolve: resolve as (v: unknown) => void,
+        reject,
+      })
       if (!this.running) {
         this.running = true
         // Whatever else is submitted in this turn of the event loop joins the first group.
@@ -86,7 +94,7 @@ export class GroupCommitter {
             const fx = new Effects()
             await tx.$executeRawUnsafe('SAVEPOINT pp_job')
             try {
-              const value = await job.work(tx, fx)
+              const value = await withContext(job.ctx, () => job.work(tx, fx))
               await tx.$executeRawUnsafe('RELEASE SAVEPOINT pp_job')
               done.push({ job, ok: true, value, fx })
             } catch (err) {
@@ -109,7 +117,7 @@ export class GroupCommitter {
     commitGroupSize.observe(group.length)
     for (const d of done) {
       if (d.ok) {
-        this.publish(d.fx)
+        withContext(d.job.ctx, () => this.publish(d.fx))
         d.job.resolve(d.value)
       } else {
         d.job.reject(d.err)

@@ -181,6 +181,7 @@ export async function spawnRelay(
   port?: number,
   /** Serve HTTPS/WSS with this certificate (TLS_CERT_FILE, TLS_KEY_FILE). */
   tls?: TestTls,
+  env: Record<string, string> = {},
 ): Promise<Proc & { port: number }> {
   const p = port ?? (await freePort())
   const proc = new Proc(
@@ -189,6 +190,7 @@ export async function spawnRelay(
       COLLAB_JWT_SECRET: TEST_SECRET,
       LOG_LEVEL: 'info',
       ...(tls ? { TLS_CERT_FILE: tls.certFile, TLS_KEY_FILE: tls.keyFile } : {}),
+      ...env,
     },
     dir,
     join(dir, `${name}.log`),

@@ -14,6 +14,22 @@ const cases: unknown[] = [
   { type: 'send', id: U2, to: [U1], event: { type: 'typing' }, extra: 1 },
   { type: 'send', id: 'x', to: [U1], event: { type: 'typing' } },
   { type: 'send', id: U2, to: [`${U1} `], event: { type: 'typing' } },
+  {
+    type: 'send',
+    id: U2,
+    to: [U1],
+    event: { type: 'typing', ideaId: U2 },
+    traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01`,
+  },
+  { type: 'send', id: U2, to: [U1], event: { type: 'typing', ideaId: U2 }, traceparent: 'not-a-traceparent' },
+  {
+    type: 'send',
+    id: U2,
+    to: [U1],
+    event: { type: 'typing', ideaId: U2 },
+    traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01`,
+    from: U1,
+  },
   { type: 'ack', id: U2, to: U1 },
   { type: 'ack', id: U2, to: U1, by: U1 },
   { type: 'ack', id: U2 },
@@ -77,5 +93,36 @@ describe('inbound frame parsing', () => {
       )
       expect(out).toEqual({ type: 'event', id: U2, from: { id: U1, displayName: 'A' }, event })
     }
+  })
+
+  it('carries a sender’s traceparent: cut from the frame, and on to the event frame', () => {
+    const tp = `00-${'c'.repeat(32)}-${'d'.repeat(16)}-01`
+    const text = JSON.stringify({
+      type: 'send',
+      id: U2,
+      to: [U1],
+      event: { type: 'typing', ideaId: U2 },
+      traceparent: tp,
+    })
+    const r = parseInbound(text)
+    expect(r).toMatchObject({
+      ok: true,
+      frame: { traceparent: tp },
+      eventJson: JSON.stringify({ type: 'typing', ideaId: U2 }),
+    })
+    const out = eventFrame(
+      U2,
+      JSON.stringify({ id: U1, displayName: 'User A' }),
+      { type: 'typing', ideaId: U2 },
+      undefined,
+      tp,
+    )
+    expect(JSON.parse(out)).toEqual({
+      type: 'event',
+      id: U2,
+      from: { id: U1, displayName: 'User A' },
+      event: { type: 'typing', ideaId: U2 },
+      traceparent: tp,
+    })
   })
 })

@@ -23,7 +23,13 @@ const EVENT_TYPES: ReadonlySet<string> = new Set(WIRE_EVENT_TYPES)
 const GUID = /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/
 
 export type RoutedEventBody = { type: string } & Record<string, unknown>
-export type InboundSend = { type: 'send'; id: string; to: string[]; event: RoutedEventBody }
+export type InboundSend = {
+  type: 'send'
+  id: string
+  to: string[]
+  event: RoutedEventBody
+  traceparent?: string
+}
 export type InboundAck = { type: 'ack'; id: string; to: string }
 export type InboundWatch = { type: 'watch'; userIds: string[] }
 export type Inbound = InboundSend | InboundAck | InboundWatch
@@ -38,6 +44,8 @@ export type InboundResult =
   | { ok: false; code: Exclude<ErrorCode, 'rate_limited'>; message: string; ref?: string }
 
 const isId = (v: unknown): v is string => typeof v === 'string' && v.length === 36 && GUID.test(v)
+/** Same as the contract's `Traceparent`. */
+const TRACEPARENT = /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/
 
 function idList(v: unknown, min: number, max: number): v is string[] {
   if (!Array.isArray(v) || v.length < min || v.length > max) return false
@@ -63,7 +71,9 @@ function fastCheck(o: Record<string, unknown>): o is Inbound {
         ev !== null &&
         !Array.isArray(ev) &&
         EVENT_TYPES.has((ev as { type?: unknown }).type as string) &&
-        keyCount(o) === 4
+        (o.traceparent === undefined
+          ? keyCount(o) === 4
+          : typeof o.traceparent === 'string' && TRACEPARENT.test(o.traceparent) && keyCount(o) === 5)
       )
     }
     case 'ack':
@@ -125,14 +135,17 @@ const EVENT_HEAD = '],"event":{'
 function eventSlice(text: string, f: InboundSend): string | undefined {
   const n = f.to.length
   const eventAt = SEND_HEAD.length + 36 + TO_HEAD.length + n * 38 + (n - 1) + EVENT_HEAD.length - 1
+  // A trace context comes last, after the event: `,"traceparent":"…"}`.
+  const tail = f.traceparent === undefined ? '}' : `,"traceparent":"${f.traceparent}"}`
   if (
-    text.charCodeAt(text.length - 1) === 125 &&
+    text.endsWith(tail) &&
+    text.charCodeAt(text.length - tail.length - 1) === 125 &&
     text.startsWith(SEND_HEAD) &&
     text.startsWith(f.id, SEND_HEAD.length) &&
     text.startsWith(TO_HEAD, SEND_HEAD.length + 36) &&
     text.startsWith(EVENT_HEAD, eventAt - EVENT_HEAD.length + 1)
   ) {
-    return text.slice(eventAt, -1)
+    return text.slice(eventAt, text.length - tail.length)
   }
   return undefined
 }
@@ -157,7 +170,9 @@ export const eventFrame = (
   fromJson: string,
   event: RoutedEventBody,
   eventJson?: string | undefined,
-): string => `{"type":"event","id":"${id}","from":${fromJson},"event":${eventJson ?? q(event)}}`
+  traceparent?: string | undefined,
+): string =>
+  `{"type":"event","id":"${id}","from":${fromJson},"event":${eventJson ?? q(event)}${traceparent === undefined ? '' : `,"traceparent":"${traceparent}"`}}`
 
 export const ackByFrame = (id: string, by: string): string => `{"type":"ack","id":"${id}","by":"${by}"}`
 

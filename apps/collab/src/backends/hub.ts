@@ -1,5 +1,6 @@
 import type { Duplex } from 'node:stream'
 import { CloseCode, CloseReason, type ErrorCode, type UserRef } from '@pp/contracts'
+import { contextFrom, SpanKind, startSpan, traceparentOf, tracingOn } from '@pp/telemetry'
 import type { Logger } from 'pino'
 import type { RawData, WebSocket } from 'ws'
 import type { Cluster, ClusterInbox, OnlineUser, RemoteDelivery } from '../cluster/cluster.js'
@@ -466,7 +467,17 @@ export class BackendHub implements ClusterInbox {
   #onSend(conn: BackendConnection, frame: InboundSend, eventJson: string | undefined): void {
     const started = performance.now()
     const type = frame.event.type
-    const out = eventFrame(frame.id, conn.userJson, frame.event, eventJson)
+    // The sender's trace goes on through the relay (with a span of its own when this relay traces).
+    const route =
+      frame.traceparent !== undefined && tracingOn()
+        ? startSpan(`route ${type}`, {
+            kind: SpanKind.CONSUMER,
+            parent: contextFrom(frame.traceparent),
+            attributes: { 'pp.event.id': frame.id, 'pp.event.type': type },
+          })
+        : undefined
+    const traceparent = route === undefined ? frame.traceparent : traceparentOf(route.ctx)
+    const out = eventFrame(frame.id, conn.userJson, frame.event, eventJson, traceparent)
     const to = frame.to
     // One complete WebSocket frame, written as it is to every recipient's socket.
     const payload = textFrame(out)
@@ -511,6 +522,8 @@ export class BackendHub implements ClusterInbox {
     this.eventsRouted += delivered
     if (delivered + forwarded > 0) this.#routed(type, 'delivered', delivered + forwarded)
     this.#m.routingLatency.observe((performance.now() - started) / 1000)
+    route?.span.setAttribute('pp.delivered', delivered + forwarded)
+    route?.span.end()
   }
 
   /**

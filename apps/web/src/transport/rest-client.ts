@@ -28,7 +28,13 @@ export function createRestApi(baseUrl: string, fetchImpl: typeof fetch = (...a) 
       // The session cookie goes along (the backend may be another origin of the same site in development).
       const init: RequestInit = { method, credentials: 'include', headers: { accept: 'application/json' } }
       if (body !== undefined) {
-        init.headers = { accept: 'application/json', 'content-type': 'application/json' }
+        // A change starts a trace here (W3C traceparent): the backend, the relay and the backend that
+        // receives it continue it, so one comment is one trace from this browser to the other.
+        init.headers = {
+          accept: 'application/json',
+          'content-type': 'application/json',
+          traceparent: newTraceparent(),
+        }
         init.body = JSON.stringify(body)
       }
       res = await fetchImpl(`${baseUrl}${path}`, init)
@@ -98,4 +104,11 @@ export function createRestApi(baseUrl: string, fetchImpl: typeof fetch = (...a) 
     },
     collabStatus: () => get(CollabStatus, 'GET', '/collab/status'),
   }
+}
+
+/** A new W3C `traceparent` (random trace and span ids, sampled). */
+export function newTraceparent(): string {
+  const hex = (bytes: number) =>
+    Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, '0')).join('')
+  return `00-${hex(16)}-${hex(8)}-01`
 }
