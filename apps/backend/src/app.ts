@@ -40,8 +40,26 @@ export type BackendApp = {
   auth: Authenticator
 }
 
+let logDestination: ReturnType<typeof pino.destination> | undefined
+
+/**
+ * JSON lines on stdout, written asynchronously so that a request or an event never waits on its log
+ * line (the per-event lines are info level); `flushLogs` before the process exits.
+ */
 export function createLogger(config: Config): Logger {
-  return pino({ level: config.LOG_LEVEL, base: { service: 'backend', user: config.BACKEND_DISPLAY_NAME } })
+  logDestination ??= pino.destination({ dest: 1, sync: false })
+  return pino(
+    { level: config.LOG_LEVEL, base: { service: 'backend', user: config.BACKEND_DISPLAY_NAME } },
+    logDestination,
+  )
+}
+
+export function flushLogs(): void {
+  try {
+    logDestination?.flushSync()
+  } catch {
+    // a line that cannot be written at exit is lost either way
+  }
 }
 
 /**

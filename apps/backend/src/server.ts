@@ -1,7 +1,7 @@
 import { EnvError } from '@pp/contracts'
 import { startTracing } from '@pp/telemetry'
 import dotenv from 'dotenv'
-import { buildApp } from './app.js'
+import { buildApp, flushLogs } from './app.js'
 import { type Config, configFrom } from './config.js'
 
 dotenv.config({ quiet: true })
@@ -10,6 +10,7 @@ dotenv.config({ quiet: true })
 function exitOnEnvError(err: unknown): never {
   if (err instanceof EnvError) {
     for (const line of err.lines) process.stderr.write(`${line}\n`)
+    flushLogs()
     process.exit(1)
   }
   throw err
@@ -31,15 +32,20 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     if (closing) return
     closing = true
     log.info({ signal }, 'shutting down')
-    const force = setTimeout(() => process.exit(1), 5000)
+    const force = setTimeout(() => {
+      flushLogs()
+      process.exit(1)
+    }, 5000)
     force.unref()
     app.close().then(
       async () => {
         await tracing?.shutdown().catch(() => {})
+        flushLogs()
         process.exit(0)
       },
       (err: unknown) => {
         log.error({ err }, 'shutdown failed')
+        flushLogs()
         process.exit(1)
       },
     )
@@ -49,5 +55,6 @@ try {
   await app.listen({ port: config.PORT, host: config.HOST })
 } catch (err) {
   log.fatal({ err }, 'could not listen')
+  flushLogs()
   process.exit(1)
 }
