@@ -92,8 +92,17 @@ async function onHello(ctx: Ctx, id: string, fromId: string, hello: HelloEvent):
         } as const
       }
       await tx.inbox.create({ data: { eventId: id, fromId, type: 'hello', outcome: 'applied' } })
-      if (!hello.reply) await enqueueHello(tx, fromId, ctx.keys.publicKeys, true)
-      fx.outbox = true
+      // One answer on its way at a time: a peer repeating its hello cannot fill the outbox with answers.
+      const answering =
+        !hello.reply &&
+        (await tx.outbox.findFirst({
+          where: { recipientId: fromId, type: 'hello', ackedAt: null },
+          select: { seq: true },
+        })) === null
+      if (answering) {
+        await enqueueHello(tx, fromId, ctx.keys.publicKeys, true)
+        fx.outbox = true
+      }
       if (learnt === 'pinned') ctx.log.info({ peer: fromId }, 'Keys pinned for a new contact')
       return { kind: 'hello', outcome: 'applied', ack: true } as const
     })
