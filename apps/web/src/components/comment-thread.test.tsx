@@ -97,4 +97,71 @@ describe('comments', () => {
     await expect.poll(() => within(thread).queryByText('Not sent')).toBeNull()
     expect(within(thread).getAllByRole('listitem')).toHaveLength(1)
   })
+
+  it('writes multi-line comments: Shift+Enter is a new line, Enter sends', async () => {
+    const { user, api } = await renderApp((a) => {
+      a.ideas_ = [makeIdea()]
+    })
+    const thread = await openCard(user, /^AAPL/)
+    await user.type(
+      screen.getByRole('textbox', { name: 'Comment' }),
+      'first line{Shift>}{Enter}{/Shift}second line{Enter}',
+    )
+    const item = await within(thread).findByText(/first line/)
+    expect(item.textContent).toBe('first line\nsecond line')
+    expect(api.callsOf('addComment').at(-1)?.[1]).toBe('first line\nsecond line')
+  })
+
+  it('shows the limit before it bites and refuses to send past it, saying why', async () => {
+    const { user, api } = await renderApp((a) => {
+      a.ideas_ = [makeIdea()]
+    })
+    await openCard(user, /^AAPL/)
+    const box = screen.getByRole('textbox', { name: 'Comment' })
+    await user.click(box)
+    await user.paste('x'.repeat(4200))
+    expect(screen.getByText('4,200 of 5,000 characters')).toBeInTheDocument()
+    await user.paste('y'.repeat(2101))
+    expect(screen.getByText('Too long: 6,301 of 5,000 characters. Shorten it to send.')).toBeInTheDocument()
+    expect(screen.getByRole('button', { name: 'Send' })).toBeDisabled()
+    await user.keyboard('{Enter}')
+    expect(api.callsOf('addComment')).toEqual([])
+    // Nothing was cut: the whole text is still there to shorten.
+    expect((box as HTMLTextAreaElement).value).toHaveLength(6301)
+  })
+
+  it('follows the newest comment: after mine, and after theirs while I am at the bottom', async () => {
+    const idea = makeIdea()
+    const { user, live } = await renderApp((a) => {
+      a.ideas_ = [idea]
+      a.comments_.set(
+        idea.id,
+        Array.from({ length: 30 }, (_, i) => makeComment(idea.id, USER_B, `old ${i}`)),
+      )
+    })
+    const thread = await openCard(user, /^AAPL/)
+    // jsdom lays nothing out: give the list a height and a scroll height, as a browser would.
+    let scrollHeight = 3000
+    Object.defineProperty(thread, 'clientHeight', { configurable: true, get: () => 320 })
+    Object.defineProperty(thread, 'scrollHeight', { configurable: true, get: () => scrollHeight })
+    thread.scrollTop = 0
+    thread.dispatchEvent(new Event('scroll'))
+    // Reading further up: someone else's comment does not pull me down.
+    scrollHeight = 3100
+    act(() => live.server('comment:upserted', makeComment(idea.id, USER_B, 'while I read')))
+    await within(thread).findByText('while I read')
+    expect(thread.scrollTop).toBe(0)
+    // My own comment goes to the bottom.
+    scrollHeight = 3200
+    await user.type(screen.getByRole('textbox', { name: 'Comment' }), 'mine{Enter}')
+    await within(thread).findByText('mine')
+    expect(thread.scrollTop).toBe(3200)
+    // At the bottom, the next one from someone else follows too.
+    thread.scrollTop = 3200 - 320
+    thread.dispatchEvent(new Event('scroll'))
+    scrollHeight = 3300
+    act(() => live.server('comment:upserted', makeComment(idea.id, USER_B, 'newest')))
+    await within(thread).findByText('newest')
+    expect(thread.scrollTop).toBe(3300)
+  })
 })
