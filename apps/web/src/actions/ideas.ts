@@ -146,12 +146,31 @@ export async function patchIdea(ideaId: string, patch: PatchIdeaBody): Promise<v
   }
 }
 
-export function addTags(ideaId: string, text: string): void {
+/** The most tags an idea has, and the longest tag (Tags in the contract). */
+export const MAX_TAGS = 20
+export const MAX_TAG_LENGTH = 32
+
+/**
+ * Adds the comma-separated tags to an idea, or says in plain words why not (nothing is sent then): a
+ * tag over 32 characters, more than 20 in all, or only tags the idea already has.
+ */
+export function addTags(ideaId: string, text: string): string | null {
   const idea = useStore.getState().ideas[ideaId]
-  if (!idea) return
-  const added = parseTags(text).filter((t) => !idea.tags.includes(t))
-  if (added.length === 0) return
-  void patchIdea(ideaId, { tags: [...idea.tags, ...added] })
+  if (!idea) return null
+  const tags = parseTags(text)
+  const long = tags.find((t) => t.length > MAX_TAG_LENGTH)
+  if (long !== undefined)
+    return `“${long.slice(0, 20)}…” is ${long.length} characters long; a tag can have at most ${MAX_TAG_LENGTH}.`
+  const added = tags.filter((t) => !idea.tags.includes(t))
+  if (added.length === 0 && tags.length > 0) {
+    return tags.length === 1
+      ? `${idea.symbol} already has the tag “${tags[0]}”.`
+      : `${idea.symbol} already has these tags.`
+  }
+  if (idea.tags.length + added.length > MAX_TAGS)
+    return `An idea can have at most ${MAX_TAGS} tags; ${idea.symbol} has ${idea.tags.length}.`
+  if (added.length > 0) void patchIdea(ideaId, { tags: [...idea.tags, ...added] })
+  return null
 }
 
 export function removeTag(ideaId: string, tag: string): void {
@@ -192,7 +211,7 @@ export async function saveShares(
     const answer = await transport().api.putShares(ideaId, userIds)
     const store = useStore.getState()
     store.setShares(ideaId, answer.userIds)
-    store.pushToast(shareConfirmation(answer.userIds))
+    store.pushToast(shareConfirmation(answer.userIds, answer.removed))
     refreshCollabSoon()
     return { ok: true }
   } catch (err) {

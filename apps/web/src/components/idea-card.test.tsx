@@ -4,6 +4,28 @@ import { makeIdea, USER_B } from '../test/fake-transport'
 import { openCollaboration, renderApp } from '../test/render-app'
 
 describe('idea card', () => {
+  it('says in plain words why a tag is not added, and keeps what was typed', async () => {
+    const idea = makeIdea({ tags: ['bullish'] })
+    const { user, api } = await renderApp((a) => {
+      a.ideas_ = [idea]
+    })
+    await openCollaboration(user)
+    await user.click(screen.getByRole('button', { name: /^AAPL Covered Call Planned/ }))
+    const box = screen.getByRole('textbox', { name: 'Add tag' })
+    expect(
+      screen.getByText('Up to 20 tags of at most 32 characters; commas separate several.'),
+    ).toBeInTheDocument()
+    await user.type(box, 'bullish{Enter}')
+    expect(screen.getByText('AAPL already has the tag “bullish”.')).toBeInTheDocument()
+    await user.clear(box)
+    await user.type(box, `${'a'.repeat(40)}{Enter}`)
+    expect(
+      screen.getByText('“aaaaaaaaaaaaaaaaaaaa…” is 40 characters long; a tag can have at most 32.'),
+    ).toBeInTheDocument()
+    expect(box).toHaveValue('a'.repeat(40))
+    expect(api.callsOf('patchIdea')).toEqual([])
+  })
+
   it('adds and removes tags and changes the status of my idea', async () => {
     const idea = makeIdea()
     const { user, api } = await renderApp((a) => {

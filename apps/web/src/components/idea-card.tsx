@@ -2,7 +2,15 @@ import { IDEA_STATUSES, type IdeaResponse, type IdeaStatus } from '@pp/contracts
 import { type FormEvent, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { loadComments } from '../actions/comments'
-import { addTags, deleteIdea, loadShares, patchIdea, removeTag } from '../actions/ideas'
+import {
+  addTags,
+  deleteIdea,
+  loadShares,
+  MAX_TAG_LENGTH,
+  MAX_TAGS,
+  patchIdea,
+  removeTag,
+} from '../actions/ideas'
 import { formatAgo } from '../format'
 import { selectSyncLine, syncText } from '../store/selectors'
 import { useStore } from '../store/store'
@@ -99,13 +107,15 @@ function ReadOnlyDetails({ idea }: { idea: IdeaResponse }) {
 
 function OwnDetails({ idea }: { idea: IdeaResponse }) {
   const [tagText, setTagText] = useState('')
+  const [tagProblem, setTagProblem] = useState<string | null>(null)
   const [sharing, setSharing] = useState(false)
   const statusId = `status-${idea.id}`
 
   function submitTag(e: FormEvent) {
     e.preventDefault()
-    addTags(idea.id, tagText)
-    setTagText('')
+    const problem = addTags(idea.id, tagText)
+    setTagProblem(problem)
+    if (problem === null) setTagText('')
   }
 
   return (
@@ -165,12 +175,24 @@ function OwnDetails({ idea }: { idea: IdeaResponse }) {
           aria-label="Add tag"
           placeholder="New tag"
           value={tagText}
-          onChange={(e) => setTagText(e.target.value)}
+          aria-describedby={`tag-help-${idea.id}`}
+          onChange={(e) => {
+            setTagText(e.target.value)
+            setTagProblem(null)
+          }}
         />
         <button type="submit" className="button" disabled={!tagText.trim()}>
           Add tag
         </button>
       </form>
+      <p
+        id={`tag-help-${idea.id}`}
+        className={`small ${tagProblem ? 'error-text' : 'muted'}`}
+        aria-live="polite"
+      >
+        {tagProblem ??
+          `Up to ${MAX_TAGS} tags of at most ${MAX_TAG_LENGTH} characters; commas separate several.`}
+      </p>
       <SyncLines ideaId={idea.id} />
       <Updated idea={idea} />
       {sharing && <ShareDialog idea={idea} onClose={() => setSharing(false)} />}

@@ -34,7 +34,9 @@ describe('share confirmation words', () => {
   it('follows the number of friends in the answer', () => {
     expect(shareConfirmation([USER_B.id])).toBe('Position shared with 1 friend')
     expect(shareConfirmation([USER_B.id, 'x'])).toBe('Position shared with 2 friends')
-    expect(shareConfirmation([])).toBe('All shares removed')
+    expect(shareConfirmation([], [USER_B.id])).toBe('All shares removed')
+    // Sharing a never-shared idea with nobody removes nothing.
+    expect(shareConfirmation([], [])).toBe('Not shared with anyone')
   })
 })
 

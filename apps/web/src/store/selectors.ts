@@ -46,8 +46,9 @@ export function syncText(line: SyncLine): string {
   return `${what} waiting for ${line.displayName}${line.online ? '' : ' — offline'}`
 }
 
-export function shareConfirmation(userIds: readonly string[]): string {
-  if (userIds.length === 0) return 'All shares removed'
+/** What a share change did, from the backend's answer (`removed` tells a revocation from no change). */
+export function shareConfirmation(userIds: readonly string[], removed: readonly string[] = []): string {
+  if (userIds.length === 0) return removed.length > 0 ? 'All shares removed' : 'Not shared with anyone'
   return userIds.length === 1
     ? 'Position shared with 1 friend'
     : `Position shared with ${userIds.length} friends`
