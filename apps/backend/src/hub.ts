@@ -6,6 +6,7 @@ import {
   OnlineUser as OnlineUserSchema,
   parseWith,
   type RelayFrame,
+  type TypingEvent,
   type UserRef,
 } from '@pp/contracts'
 import type { OwnKeys } from '@pp/contracts/sealing'
@@ -26,7 +27,8 @@ import { listFriends, watchedUserIds } from './domain/friends.js'
 import { applyInbound, type InboundOutcome } from './domain/inbound.js'
 import { askForKeys, type RefusalReason, receive } from './domain/receive.js'
 import { GroupCommitter } from './domain/tx.js'
-import { typingAllowed } from './domain/typing.js'
+import { typist } from './domain/typing.js'
+import { unknownUserName } from './domain/verified-names.js'
 import { eventsReceived, eventsRefused, relayConnects, relayDisconnects } from './metrics.js'
 
 export type LiveSink = { emit(e: LiveEmit): void }
@@ -319,7 +321,7 @@ export class Hub implements EffectSink {
             this.relay?.send({ type: 'ack', id: frame.id, to: frame.from.id })
             return
           case 'typing':
-            await this.onTyping(received.from, received.ideaId)
+            await this.onTyping(received.from, received.ideaId, received.userId)
             return
           case 'event': {
             // Not awaited: the next received event's transaction joins this one's group commit. Each
@@ -385,11 +387,23 @@ export class Hub implements EffectSink {
   }
 
   /** A received `typing` reaches the browser only from the idea's owner or a current sharee. */
-  private async onTyping(from: UserRef, ideaId: string): Promise<void> {
-    if (await typingAllowed(this.ctx, from.id, ideaId)) {
-      this.live.emit({ name: 'typing', payload: { ideaId, user: from } })
-    } else {
+  private async onTyping(from: UserRef, ideaId: string, userId?: string): Promise<void> {
+    const who = await typist(this.ctx, from.id, ideaId, userId)
+    if (who === null) {
       this.log.debug({ ideaId, fromId: from.id }, 'typing from someone not on the idea dropped')
+      return
+    }
+    const name = who === from.id ? from.displayName : (this.names.get(who) ?? unknownUserName(who))
+    this.live.emit({ name: 'typing', payload: { ideaId, user: { id: who, displayName: name } } })
+    // On my idea, a sharee's typing goes on to the other sharees, who may not know each other.
+    if (userId === undefined && who !== this.ctx.me.id) {
+      const idea = await this.ctx.db.idea.findUnique({ where: { id: ideaId }, select: { ownerId: true } })
+      if (idea?.ownerId === this.ctx.me.id) {
+        const others = (await this.ctx.db.share.findMany({ where: { ideaId }, select: { userId: true } }))
+          .map((s) => s.userId)
+          .filter((u) => u !== who)
+        await this.sendSealedTyping(others, { type: 'typing', ideaId, userId: who })
+      }
     }
   }
 
@@ -404,11 +418,17 @@ export class Hub implements EffectSink {
             (s) => s.userId,
           )
         : [idea.ownerId]
+    await this.sendSealedTyping(to, { type: 'typing', ideaId })
+  }
+
+  /** Typing is sealed like any event, sent once to each recipient whose keys are here. */
+  private async sendSealedTyping(to: readonly string[], typing: TypingEvent): Promise<void> {
+    if (!this.relay?.connected || to.length === 0) return
     const id = uuidv7()
     for (const userId of to) {
       const keys = await this.ctx.keys.sealingKeys(userId)
       if (keys === null) continue
-      const event = this.ctx.keys.sealer.seal({ id: userId, keys }, id, { type: 'typing', ideaId })
+      const event = this.ctx.keys.sealer.seal({ id: userId, keys }, id, typing)
       this.relay.send({ type: 'send', id, to: [userId], event })
     }
   }

@@ -82,13 +82,14 @@ describe('a received typing reaches the browser only from the idea’s owner or 
   })
 
   /** A typing event as its sender's backend seals it for A. */
-  const typingFrame = (from: UserRef, ideaId: string, n: number): EventFrame => {
+  const typingFrame = (from: UserRef, ideaId: string, n: number, userId?: string): EventFrame => {
     const id = `01900000-0000-7000-8000-0000000e00${String(n).padStart(2, '0')}`
     const sealer = new Sealer(from.id, testKeys(from.id))
-    const event = sealer.seal({ id: USER_A.id, keys: testKeys(USER_A.id).public }, id, {
-      type: 'typing',
-      ideaId,
-    })
+    const event = sealer.seal(
+      { id: USER_A.id, keys: testKeys(USER_A.id).public },
+      id,
+      userId === undefined ? { type: 'typing', ideaId } : { type: 'typing', ideaId, userId },
+    )
     return { type: 'event', id, from, event }
   }
 
@@ -109,6 +110,34 @@ describe('a received typing reaches the browser only from the idea’s owner or 
     expect(typing).toEqual([
       { ideaId: MINE, user: USER_B },
       { ideaId: CS, user: USER_C },
+    ])
+  })
+
+  it('passes a sharee’s typing on to the other sharees of my idea, and takes a passed-on one only from the owner', async () => {
+    const ws = await relaySide
+    await db.share.create({ data: { ideaId: MINE, userId: USER_C.id } })
+    const sent: Array<{ to: string[]; id: string; event: { type: string; sealed: string } }> = []
+    ws.on('message', (data) => {
+      const f = JSON.parse(String(data)) as { type: string } & (typeof sent)[number]
+      if (f.type === 'send' && f.event.type === 'typing') sent.push(f)
+    })
+    ws.send(JSON.stringify(typingFrame(USER_B, MINE, 8)))
+    await expect.poll(() => sent.length, { timeout: 10_000 }).toBe(1)
+    const passed = sent[0]
+    expect(passed?.to).toEqual([USER_C.id])
+    const opened = new Sealer(USER_C.id, testKeys(USER_C.id)).open(
+      { id: USER_A.id, keys: testKeys(USER_A.id).public },
+      passed?.id ?? '',
+      passed?.event as { type: 'typing'; sealed: string },
+    )
+    expect(opened).toEqual({ ok: true, event: { type: 'typing', ideaId: MINE, userId: USER_B.id } })
+    // On C's idea: B (not its owner) cannot pass on someone's typing; C, its owner, can.
+    ws.send(JSON.stringify(typingFrame(USER_B, CS, 9, USER_D.id)))
+    ws.send(JSON.stringify(typingFrame(USER_C, CS, 10, USER_B.id)))
+    await expect.poll(() => typing.length, { timeout: 10_000 }).toBe(2)
+    expect(typing).toEqual([
+      { ideaId: MINE, user: USER_B },
+      { ideaId: CS, user: USER_B },
     ])
   })
 })

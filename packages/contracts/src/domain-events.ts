@@ -52,7 +52,12 @@ export const CommentRejectedEvent = z.strictObject({
   ideaId: Id,
   reason: z.string().max(500),
 })
-export const TypingEvent = z.strictObject({ type: z.literal('typing'), ideaId: Id })
+/**
+ * Someone is typing on an idea. `userId` is set only by the idea's owner passing on a sharee's typing to
+ * the other sharees; a recipient takes it only from the owner.
+ */
+export const TypingEvent = z.strictObject({ type: z.literal('typing'), ideaId: Id, userId: Id.optional() })
+export type TypingEvent = z.infer<typeof TypingEvent>
 
 export const DomainEvent = z.discriminatedUnion('type', [
   FriendRequestEvent,

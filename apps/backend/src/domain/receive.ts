@@ -20,7 +20,7 @@ export type RefusalReason = OpenRefusal | 'unknown_keys' | 'changed_keys' | 'inv
  */
 export type Received =
   | { kind: 'event'; event: InboundEvent }
-  | { kind: 'typing'; from: UserRef; ideaId: string }
+  | { kind: 'typing'; from: UserRef; ideaId: string; userId?: string }
   | { kind: 'hello'; outcome: 'applied' | 'duplicate'; ack: true }
   | { kind: 'refused'; reason: RefusalReason; message: string; ack: boolean }
 
@@ -57,7 +57,10 @@ async function open(ctx: Ctx, id: string, fromId: string, wire: SealedEvent): Pr
   }
   // For logs and typing only: applying an event names its sender again inside its transaction.
   const from = { id: fromId, displayName: ctx.names.get(fromId) ?? unknownUserName(fromId) }
-  if (opened.event.type === 'typing') return { kind: 'typing', from, ideaId: opened.event.ideaId }
+  if (opened.event.type === 'typing') {
+    const { ideaId, userId } = opened.event
+    return userId === undefined ? { kind: 'typing', from, ideaId } : { kind: 'typing', from, ideaId, userId }
+  }
   return { kind: 'event', event: { id, from, event: opened.event } }
 }
 

@@ -13,3 +13,19 @@ export async function typingAllowed(ctx: Ctx, fromId: string, ideaId: string): P
   const share = await ctx.db.share.findUnique({ where: { ideaId_userId: { ideaId, userId: fromId } } })
   return share !== null
 }
+
+/**
+ * Who a received `typing` shows as typing: the sender; or, when the idea's owner passes on a sharee's
+ * typing (`userId`), that sharee. A `userId` from anyone but the owner is dropped.
+ */
+export async function typist(
+  ctx: Ctx,
+  fromId: string,
+  ideaId: string,
+  userId: string | undefined,
+): Promise<string | null> {
+  if (!(await typingAllowed(ctx, fromId, ideaId))) return null
+  if (userId === undefined) return fromId
+  const idea = await ctx.db.idea.findUnique({ where: { id: ideaId }, select: { ownerId: true } })
+  return idea?.ownerId === fromId && userId !== ctx.me.id ? userId : null
+}
