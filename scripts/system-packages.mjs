@@ -4,7 +4,7 @@
 // the one `apt-get install …` line to run and the test run stops. `node scripts/system-packages.mjs`
 // does only this step.
 import { spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
@@ -40,6 +40,17 @@ export const SYSTEM_PACKAGES = [
     name: 'docker-compose',
     usedBy: 'validating docker/compose.yml offline',
     present: () => onPath('docker-compose'),
+  },
+  {
+    name: 'postgresql',
+    usedBy: "the backend suite's PostgreSQL run (a throwaway server: initdb, pg_ctl)",
+    present: () =>
+      process.env.PG_BIN_DIR
+        ? existsSync(join(process.env.PG_BIN_DIR, 'initdb'))
+        : existsSync('/usr/lib/postgresql') &&
+          readdirSync('/usr/lib/postgresql').some((v) =>
+            existsSync(join('/usr/lib/postgresql', v, 'bin', 'initdb')),
+          ),
   },
   {
     name: 'prometheus',

@@ -15,9 +15,9 @@ import { loadApiToken } from './auth/api-token.js'
 import { BrowserPolicy } from './auth/browser-policy.js'
 import { Authenticator } from './auth/credentials.js'
 import { SignInStore } from './auth/sign-in-store.js'
-import { type Config, databasePath, webUrlOf } from './config.js'
+import { type Config, webUrlOf } from './config.js'
 import { keyFilePath, loadOwnKeys } from './crypto/own-keys.js'
-import { type Db, openDatabase } from './db/client.js'
+import { type Db, openBackendDatabase } from './db/client.js'
 import { HttpError } from './domain/errors.js'
 import { seedMockPositions } from './domain/positions.js'
 import { Hub } from './hub.js'
@@ -69,10 +69,7 @@ export function flushLogs(): void {
  * the relay link starts when the app is ready.
  */
 export async function buildApp(config: Config, log: Logger = createLogger(config)): Promise<BackendApp> {
-  const { db, migrations } = await openDatabase(databasePath(config.DATABASE_URL), {
-    key: config.ENCRYPTION_KEY,
-    log,
-  })
+  const { db, migrations } = await openBackendDatabase(config.database, { key: config.ENCRYPTION_KEY, log })
   if (migrations.applied.length > 0) log.info({ applied: migrations.applied }, 'database migrated')
   if (config.USE_MOCK_SCHWAB_DATA) await seedMockPositions(db)
   const required = config.BACKEND_AUTH === 'token'

@@ -101,14 +101,32 @@ export const RelayEnv = z.object({
 })
 export type RelayEnv = z.infer<typeof RelayEnv>
 
-/** Turns the guide's `sqlite:///./x.db` into Prisma's `file:./x.db`; `file:` URLs pass unchanged. */
+/**
+ * The backend's database: a SQLite file (`file:./x.db`; the guide's `sqlite:///./x.db` is turned into
+ * it) or a PostgreSQL server (`postgresql://user:password@host:5432/db`, `postgres://` too, optionally
+ * `?schema=name`).
+ */
 export const DatabaseUrl = z
   .string({ message: 'is required, e.g. file:./portfolio_user_a.db' })
   .transform((v) => v.trim().replace(/^sqlite:\/\/\//, 'file:'))
   .refine(
-    (v) => v.startsWith('file:') && v.length > 5,
-    'must be a SQLite file URL, e.g. file:./portfolio_user_a.db',
+    (v) => (v.startsWith('file:') && v.length > 5) || isPostgresUrl(v),
+    'must be a SQLite file URL (file:./portfolio_user_a.db) or a postgresql://user@host:5432/db URL',
   )
+
+/** A `postgresql://` (or `postgres://`) URL with a host and a database name. */
+export function isPostgresUrl(v: string): boolean {
+  if (!/^postgres(ql)?:\/\//.test(v)) return false
+  try {
+    const u = new URL(v)
+    return u.hostname !== '' && u.pathname.length > 1
+  } catch {
+    return false
+  }
+}
+
+/** Connections in a PostgreSQL backend's pool (DATABASE_POOL_SIZE). */
+export const MAX_POOL_SIZE = 100
 
 /** One user's backend (apps/backend). Names as the distributed testing guide writes them. */
 export const BackendEnv = z.object({
@@ -117,6 +135,18 @@ export const BackendEnv = z.object({
   /** Loopback by default: exposing a user's backend is a choice (`HOST=0.0.0.0`). */
   HOST: z.string().default('127.0.0.1'),
   DATABASE_URL: DatabaseUrl,
+  /** Connections in the pool of a postgresql:// database (default 10); SQLite uses one connection. */
+  DATABASE_POOL_SIZE: z.coerce
+    .number({ message: `must be a whole number from 1 to ${MAX_POOL_SIZE}` })
+    .int(`must be a whole number from 1 to ${MAX_POOL_SIZE}`)
+    .min(1, `must be a whole number from 1 to ${MAX_POOL_SIZE}`)
+    .max(MAX_POOL_SIZE, `must be a whole number from 1 to ${MAX_POOL_SIZE}`)
+    .optional(),
+  /**
+   * The folder for the backend's own files (the generated API token). Default: the SQLite file's folder;
+   * required with a postgresql:// database.
+   */
+  DATA_DIR: z.string().trim().min(1, 'must not be empty').optional(),
   SECRET_KEY: z.string().optional(),
   ENCRYPTION_KEY: z.string().optional(),
   /** Browser origins, besides the backend's own, that may call it with credentials (REST and socket.io). */
@@ -154,7 +184,7 @@ export const BackendEnv = z.object({
    * session cookie. `none` turns sign-in off; allowed on a loopback HOST only.
    */
   BACKEND_AUTH: z.enum(['token', 'none'], { message: 'must be token or none' }).default('token'),
-  /** The API token (Bearer). Unset: one is generated at first start into a 0600 file beside the database. */
+  /** The API token (Bearer). Unset: one is generated at first start into a 0600 file in DATA_DIR (default: beside the SQLite file). */
   BACKEND_API_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').max(512).optional(),
   /** Extra `Host` names the backend answers to (besides localhost, loopback, HOST and the configured URLs). */
   ALLOWED_HOSTS: csv,

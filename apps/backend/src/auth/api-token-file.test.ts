@@ -1,6 +1,7 @@
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { onPostgres, schemaFor } from '../test-support/database.js'
 import { localBackend, tempDir, testConfig } from '../test-support/temp.js'
 import { apiTokenPath, loadApiToken } from './api-token.js'
 
@@ -8,14 +9,16 @@ describe('the generated API token file', () => {
   let cleanup = () => {}
   afterEach(() => cleanup())
 
-  it('lives beside the database, is 0600, and is reused by later starts', async () => {
+  it('lives in DATA_DIR (beside the SQLite file by default), is 0600, and is reused by later starts', async () => {
     const t = tempDir()
     cleanup = t.cleanup
     const db = join(t.dir, 'portfolio_user_a.db')
     // BACKEND_API_TOKEN '' counts as unset: the backend makes its own.
     const env = { BACKEND_API_TOKEN: '' }
     const path = apiTokenPath(testConfig(db, env))
-    expect(path).toBe(join(t.dir, 'portfolio_user_a.api-token'))
+    // Named after the database: the file's name, or on PostgreSQL the database and schema.
+    const name = onPostgres() ? `pp.${schemaFor(db)}` : 'portfolio_user_a'
+    expect(path).toBe(join(t.dir, `${name}.api-token`))
 
     const first = await localBackend(db, env)
     await first.app.close()

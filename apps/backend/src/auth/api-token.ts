@@ -1,16 +1,13 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { chmodSync, linkSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
-import { basename, dirname, extname, join, resolve } from 'node:path'
-import { type Config, databasePath } from '../config.js'
+import { type Config, dataFilePath } from '../config.js'
 
 /**
- * Where a generated API token lives: beside the SQLite file, named after it
- * (`data/portfolio_user_a.db` → `data/portfolio_user_a.api-token`). The launcher reads it from here.
+ * Where a generated API token lives: in DATA_DIR (by default the SQLite file's folder), named after the
+ * database (`data/portfolio_user_a.db` → `data/portfolio_user_a.api-token`). The launcher reads it from here.
  */
-export function apiTokenPath(config: Pick<Config, 'DATABASE_URL'>): string {
-  const db = resolve(databasePath(config.DATABASE_URL))
-  const name = basename(db, extname(db)) || basename(db)
-  return join(dirname(db), `${name}.api-token`)
+export function apiTokenPath(config: Pick<Config, 'database' | 'dataDir'>): string {
+  return dataFilePath(config, 'api-token')
 }
 
 export type ApiToken = { token: string; source: 'env' | 'file' | 'generated'; path: string | null }

@@ -1,17 +1,14 @@
 import { randomBytes } from 'node:crypto'
 import { chmodSync, linkSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
-import { basename, dirname, extname, join, resolve } from 'node:path'
 import { exportKeys, generateKeys, importKeys, type OwnKeys } from '@pp/contracts/sealing'
-import { type Config, databasePath } from '../config.js'
+import { type Config, dataFilePath } from '../config.js'
 
 /**
- * Where this backend's private keys live: beside the SQLite file, named after it
- * (`data/portfolio_user_a.db` → `data/portfolio_user_a.keys`), 0600.
+ * Where this backend's private keys live: in DATA_DIR (by default beside the SQLite file), named after
+ * the database (`data/portfolio_user_a.db` → `data/portfolio_user_a.keys`), 0600.
  */
-export function keyFilePath(config: Pick<Config, 'DATABASE_URL'>): string {
-  const db = resolve(databasePath(config.DATABASE_URL))
-  const name = basename(db, extname(db)) || basename(db)
-  return join(dirname(db), `${name}.keys`)
+export function keyFilePath(config: Pick<Config, 'database' | 'dataDir'>): string {
+  return dataFilePath(config, 'keys')
 }
 
 export type LoadedKeys = { keys: OwnKeys; path: string; created: boolean }

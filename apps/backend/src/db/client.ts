@@ -1,8 +1,10 @@
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3'
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils'
+import type { Database } from '../config.js'
 import { PrismaClient } from '../generated/prisma/client.js'
 import { keyStatements, openRaw } from './cipher.js'
 import { applyMigrations, type MigrationResult } from './migrate.js'
+import { openPostgres } from './postgres.js'
 
 export type Db = PrismaClient
 export type { Prisma } from '../generated/prisma/client.js'
@@ -77,4 +79,19 @@ export async function openDatabase(
   const db = new PrismaClient({ adapter: adapterFor(path, options.key) })
   await db.$connect()
   return { db, migrations }
+}
+
+/**
+ * Opens the database DATABASE_URL names: a SQLite file (`openDatabase`) or a PostgreSQL server
+ * (`openPostgres`); either way a migrated database behind the same `Db` client.
+ */
+export function openBackendDatabase(
+  database: Database,
+  options: OpenOptions & {
+    log?: { info: (obj: object, msg: string) => void; error: (obj: object, msg: string) => void }
+  } = {},
+): Promise<{ db: Db; migrations: MigrationResult }> {
+  if (database.kind === 'postgres')
+    return openPostgres(database, { ...(options.log ? { log: options.log } : {}) })
+  return openDatabase(database.path, options)
 }

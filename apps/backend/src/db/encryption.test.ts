@@ -311,5 +311,10 @@ describe('key rotation (rekey)', () => {
         NODE_ENV: 'Production',
       }),
     ).toEqual(['NEW_ENCRYPTION_KEY: must be at least 16 characters when NODE_ENV=production'])
+    expect(
+      lines({ DATABASE_URL: 'postgresql://pp@db/pp', ENCRYPTION_KEY: 'k', NEW_ENCRYPTION_KEY: 'n' }),
+    ).toEqual([
+      'DATABASE_URL: rekey re-encrypts a SQLite file; a postgresql:// database has no ENCRYPTION_KEY',
+    ])
   })
 })

@@ -27,7 +27,44 @@ const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 
 export type MigrationResult = { applied: string[]; alreadyApplied: string[] }
 
-type Row = { migration_name: string; checksum: string }
+/** One checked-in migration: its folder name, its SQL and the sha256 Prisma records as its checksum. */
+export type Migration = { name: string; sql: string; checksum: string }
+
+/** The migrations of `dir` (`<timestamp>_<name>/migration.sql`), in name order. */
+export function readMigrations(dir: string): Migration[] {
+  if (!existsSync(dir)) return []
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, 'migration.sql')))
+    .map((d) => d.name)
+    .sort()
+    .map((name) => {
+      const sql = readFileSync(join(dir, name, 'migration.sql'), 'utf8')
+      return { name, sql, checksum: createHash('sha256').update(sql).digest('hex') }
+    })
+}
+
+/** A database's finished migrations: name and checksum, as `_prisma_migrations` lists them. */
+export type AppliedRow = { migration_name: string; checksum: string }
+
+/**
+ * The migrations of `dir` a database with `applied` rows has not had yet, and the names it has. Throws
+ * when an applied migration's file was changed since.
+ */
+export function pendingMigrations(
+  dir: string,
+  applied: AppliedRow[],
+): { pending: Migration[]; alreadyApplied: string[] } {
+  const done = new Map(applied.map((r) => [r.migration_name, r.checksum]))
+  const pending: Migration[] = []
+  const alreadyApplied: string[] = []
+  for (const m of readMigrations(dir)) {
+    const known = done.get(m.name)
+    if (known === undefined) pending.push(m)
+    else if (known !== m.checksum) throw new Error(`migration ${m.name} was changed after it was applied`)
+    else alreadyApplied.push(m.name)
+  }
+  return { pending, alreadyApplied }
+}
 
 /**
  * Applies the checked-in migrations the database has not had yet, in name order, each in its own
@@ -41,24 +78,10 @@ export function applyMigrations(db: Database, dir = MIGRATIONS_DIR): MigrationRe
     .prepare(
       'SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
     )
-    .all() as Row[]
-  const done = new Map(rows.map((r) => [r.migration_name, r.checksum]))
-  const names = existsSync(dir)
-    ? readdirSync(dir, { withFileTypes: true })
-        .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, 'migration.sql')))
-        .map((d) => d.name)
-        .sort()
-    : []
-  const result: MigrationResult = { applied: [], alreadyApplied: [] }
-  for (const name of names) {
-    const sql = readFileSync(join(dir, name, 'migration.sql'), 'utf8')
-    const checksum = createHash('sha256').update(sql).digest('hex')
-    const known = done.get(name)
-    if (known !== undefined) {
-      if (known !== checksum) throw new Error(`migration ${name} was changed after it was applied`)
-      result.alreadyApplied.push(name)
-      continue
-    }
+    .all() as AppliedRow[]
+  const { pending, alreadyApplied } = pendingMigrations(dir, rows)
+  const result: MigrationResult = { applied: [], alreadyApplied }
+  for (const { name, sql, checksum } of pending) {
     const id = randomUUID()
     db.transaction(() => {
       db.prepare(

@@ -1,4 +1,4 @@
-import { DatabaseUrl, EnvError, isProduction } from '@pp/contracts'
+import { DatabaseUrl, EnvError, isPostgresUrl, isProduction } from '@pp/contracts'
 import { databasePath, MIN_PRODUCTION_KEY } from '../config.js'
 import { rotateKey } from './cipher.js'
 
@@ -10,6 +10,11 @@ export function rekeyFrom(env: Record<string, string | undefined>): string {
   const lines: string[] = []
   const url = DatabaseUrl.safeParse(env.DATABASE_URL || undefined)
   if (!url.success) lines.push(`DATABASE_URL: ${url.error.issues[0]?.message ?? 'is required'}`)
+  else if (isPostgresUrl(url.data)) {
+    lines.push(
+      'DATABASE_URL: rekey re-encrypts a SQLite file; a postgresql:// database has no ENCRYPTION_KEY',
+    )
+  }
   const current = env.ENCRYPTION_KEY || undefined
   const next = env.NEW_ENCRYPTION_KEY || undefined
   if (current === undefined)

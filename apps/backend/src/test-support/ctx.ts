@@ -3,13 +3,15 @@ import type { Comment, DomainEvent, Idea, PublicKeys, SendFrame, SignedComment, 
 import { generateKeys, type OwnKeys, Sealer, signComment } from '@pp/contracts/sealing'
 import { type Logger, pino } from 'pino'
 import { uuidv7 } from 'uuidv7'
+import { configFrom } from '../config.js'
 import { KeyRing } from '../crypto/keyring.js'
-import { type Db, openDatabase } from '../db/client.js'
+import { type Db, openBackendDatabase } from '../db/client.js'
 import { Dispatcher, type Link } from '../delivery/dispatcher.js'
 import type { Ctx } from '../domain/context.js'
 import type { Effects, LiveEmit } from '../domain/effects.js'
 import type { InboundEvent } from '../domain/inbound.js'
 import { askForKeys } from '../domain/receive.js'
+import { testDatabaseEnv } from './database.js'
 import { tempDir, USER_A, USER_B, USER_C } from './temp.js'
 
 /** Each test user's keys, made once per test process. */
@@ -25,7 +27,8 @@ export function testKeys(userId: string): OwnKeys {
 }
 
 /**
- * Domain context over a real SQLite temp file, recording what would be published after commit. The
+ * Domain context over a real database (a SQLite temp file, or a schema of its own on the Postgres run),
+ * recording what would be published after commit. The
  * other test users' keys are pinned, as their `hello`s would have pinned them (`pinned: false` to start
  * from nobody's keys).
  */
@@ -42,7 +45,12 @@ export async function testCtx(
   close: () => Promise<void>
 }> {
   const t = tempDir()
-  const { db } = await openDatabase(join(t.dir, 'unit.db'))
+  const { database } = configFrom({
+    ...testDatabaseEnv(join(t.dir, 'unit.db')),
+    BACKEND_USER_ID: me.id,
+    BACKEND_DISPLAY_NAME: me.displayName,
+  })
+  const { db } = await openBackendDatabase(database)
   const live: LiveEmit[] = []
   const published: Effects[] = []
   const keys = new KeyRing(me.id, testKeys(me.id), db)

@@ -6,6 +6,7 @@ import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { mintBackendToken, secretKey } from '@pp/contracts/tokens'
+import { testDatabaseEnv } from './database.js'
 import type { TestTls } from './tls.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -144,7 +145,7 @@ export async function spawnBackend(opts: {
   const proc = new Proc(
     [BACKEND_SERVER],
     {
-      DATABASE_URL: `file:${join(opts.dir, `${opts.name}.db`)}`,
+      ...testDatabaseEnv(join(opts.dir, `${opts.name}.db`)),
       PORT: String(port),
       HOST: '127.0.0.1',
       BACKEND_USER_ID: opts.user.id,

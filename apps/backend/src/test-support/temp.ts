@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { pino } from 'pino'
 import { buildApp } from '../app.js'
 import { type Config, configFrom } from '../config.js'
+import { testDatabaseEnv } from './database.js'
 
 export const USER_A = { id: '00000000-0000-0000-0000-000000000001', displayName: 'User A' }
 export const USER_B = { id: '00000000-0000-0000-0000-000000000002', displayName: 'User B' }
@@ -24,9 +25,10 @@ export function tempDir(): { dir: string; cleanup: () => void } {
 export const TEST_API_TOKEN = 'test-api-token-0123456789abcdef'
 export const AUTH_HEADER = { authorization: `Bearer ${TEST_API_TOKEN}` }
 
+/** An in-process backend's config: its database is `dbPath`, or a schema named after it on the Postgres run. */
 export function testConfig(dbPath: string, env: Record<string, string> = {}): Config {
   return configFrom({
-    DATABASE_URL: `file:${dbPath}`,
+    ...testDatabaseEnv(dbPath),
     BACKEND_USER_ID: USER_A.id,
     BACKEND_DISPLAY_NAME: USER_A.displayName,
     ENABLE_COLLABORATION: 'false',
