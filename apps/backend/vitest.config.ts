@@ -39,6 +39,8 @@ export default defineConfig({
             'src/integration/{delivery,seed-flows,crash-durability}.integration.test.ts',
             'src/**/*.postgres.test.ts',
           ],
+          // Reads the SQLite file from a second connection to see what is on disk.
+          exclude: ['src/domain/group-commit.test.ts'],
           globalSetup: ['src/test-support/postgres-server.ts'],
           ...shared,
         },

@@ -6,6 +6,8 @@ import { keyStatements, openRaw } from './cipher.js'
 import { applyMigrations, type MigrationResult } from './migrate.js'
 import { openPostgres } from './postgres.js'
 
+export { isSerializationFailure } from './postgres.js'
+
 export type Db = PrismaClient
 export type { Prisma } from '../generated/prisma/client.js'
 

@@ -1,10 +1,14 @@
 import { join } from 'node:path'
 import type { CommentResponse, IdeaResponse, UserRef } from '@pp/contracts'
+import pg from 'pg'
 import { uuidv7 } from 'uuidv7'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BackendApp } from '../app.js'
 import { applyInbound, type InboundEvent, type InboundOutcome } from '../domain/inbound.js'
+import { inTx } from '../domain/tx.js'
 import { frame, pinKeys } from '../test-support/ctx.js'
+import { testPostgresUrl } from '../test-support/database.js'
+import { waitFor } from '../test-support/processes.js'
 import { AUTH_HEADER, localBackend, tempDir, USER_A } from '../test-support/temp.js'
 
 // Postgres only: two backends' worth of writers (two app instances of User A, each with its own pool of
@@ -128,7 +132,52 @@ describe('concurrent writers on PostgreSQL', () => {
     expect(stored.version).toBe(idea.version + REST_WRITES)
     expect(Math.max(...versions)).toBe(stored.version)
   })
+
+  it('runs a write again when it loses a serialization race to the other instance, and answers it 2xx', async () => {
+    const before = await db(one).idea.findUniqueOrThrow({ where: { id: idea.id } })
+    // Instance one has changed the idea and not committed yet, when instance two's patch reads it.
+    let updated!: () => void
+    const hasUpdated = new Promise<void>((r) => {
+      updated = r
+    })
+    let commit!: () => void
+    const mayCommit = new Promise<void>((r) => {
+      commit = r
+    })
+    const first = inTx(one.hub.ctx, async (tx) => {
+      await tx.idea.update({ where: { id: idea.id }, data: { notes: 'first', version: { increment: 1 } } })
+      updated()
+      await mayCommit
+    })
+    await hasUpdated
+    const patch = call(two, 'PATCH', `/ideas/${idea.id}`, { notes: 'second' })
+    // Two's update waits for one's row lock; when one commits, PostgreSQL aborts two's statement
+    // (could not serialize access due to concurrent update).
+    const watcher = new pg.Client({ connectionString: testPostgresUrl() })
+    await watcher.connect()
+    try {
+      await waitFor(async () => {
+        const { rows } = await watcher.query(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock'",
+        )
+        return rows[0]?.n > 0
+      }, 'the second instance waiting for the row')
+    } finally {
+      await watcher.end()
+    }
+    commit()
+    await first
+    const answer = await patch
+    expect(answer.statusCode, answer.body).toBe(200)
+    expect(answer.json<IdeaResponse>()).toMatchObject({ notes: 'second', version: before.version + 2 })
+    expect(await db(one).idea.findUniqueOrThrow({ where: { id: idea.id } })).toMatchObject({
+      notes: 'second',
+      version: before.version + 2,
+    })
+  })
 })
+
+const db = (b: BackendApp) => b.db
 
 function call(b: BackendApp, method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, body?: object) {
   return b.app.inject({

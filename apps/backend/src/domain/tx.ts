@@ -1,5 +1,5 @@
 import { activeContext, type Context, withContext } from '@pp/telemetry'
-import type { Db, Prisma } from '../db/client.js'
+import { type Db, isSerializationFailure, type Prisma } from '../db/client.js'
 import { commitGroupSize } from '../metrics.js'
 import type { Ctx } from './context.js'
 import { Effects } from './effects.js'
@@ -98,6 +98,8 @@ export class GroupCommitter {
               await tx.$executeRawUnsafe('RELEASE SAVEPOINT pp_job')
               done.push({ job, ok: true, value, fx })
             } catch (err) {
+              // A lost serialization race (PostgreSQL) is the whole transaction's: it runs again.
+              if (isSerializationFailure(err)) throw err
               await tx.$executeRawUnsafe('ROLLBACK TO SAVEPOINT pp_job')
               await tx.$executeRawUnsafe('RELEASE SAVEPOINT pp_job')
               done.push({ job, ok: false, err })
