@@ -8,7 +8,7 @@ test('three users: C sees that B is typing on an idea A shares with both', async
   userC,
   sym,
 }) => {
-  const symbol = sym('RIVN')
+  const symbol = sym('PLTR')
   await createIdea(userA.page, { symbol, strategy: 'Long Call', status: 'Watching' })
   await openTab(userB.page, 'Shared With Me')
   await openTab(userC.page, 'Shared With Me')
