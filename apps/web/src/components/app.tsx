@@ -6,6 +6,7 @@ import { Collaboration } from './collaboration'
 import { Dashboard } from './dashboard'
 import { Friends } from './friends'
 import { Header } from './header'
+import { OfflineBanner } from './offline-banner'
 import { SignInRequired } from './sign-in-required'
 import { Toasts } from './toasts'
 
@@ -69,6 +70,7 @@ export function App({ apiUrl }: { apiUrl: string }) {
   return (
     <>
       <Header />
+      <OfflineBanner />
       <main className="main">{content}</main>
       <Toasts />
     </>

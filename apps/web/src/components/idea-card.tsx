@@ -256,7 +256,15 @@ function SyncLines({ ideaId }: { ideaId: string }) {
 
 function SyncLineItem({ ideaId, userId }: { ideaId: string; userId: string }) {
   const line = useStore(useShallow((s) => selectSyncLine(s, ideaId, userId)))
-  const synced = line.pending === 0
+  const synced = line.pending === 0 && !line.unknown
+  if (line.unknown) {
+    return (
+      <li className="waiting">
+        <span className="dot dot-offline" aria-hidden="true" />
+        <span className="muted">{line.displayName}:</span> <span>{syncText(line)}</span>
+      </li>
+    )
+  }
   return (
     <li className={synced ? 'synced' : 'waiting'}>
       <span className={`dot ${synced ? 'dot-online' : 'dot-waiting'}`} aria-hidden="true" />

@@ -43,6 +43,7 @@ describe('share confirmation words', () => {
 describe('sync line', () => {
   it('counts waiting changes for an offline friend, then says Synced', () => {
     const s = useStore.getState()
+    s.setSocketConnected(true)
     s.setShares(IDEA, [USER_B.id])
     s.setFriends([{ ...USER_B, status: 'accepted', online: false, fingerprint: null, newFingerprint: null }])
     s.setCollab({

@@ -26,7 +26,14 @@ export const selectSharedIdeas = (s: AppState): IdeaResponse[] =>
 
 export const selectUnreadCount = (s: AppState): number => s.notifications.filter((n) => !n.readAt).length
 
-export type SyncLine = { userId: string; displayName: string; pending: number; online: boolean }
+/** `unknown`: the browser cannot reach its backend, so the backend's word on this is stale. */
+export type SyncLine = {
+  userId: string
+  displayName: string
+  pending: number
+  online: boolean
+  unknown: boolean
+}
 
 /** For one friend an idea is shared with: how many of its changes still wait in the outbox. */
 export function selectSyncLine(s: AppState, ideaId: string, userId: string): SyncLine {
@@ -37,10 +44,33 @@ export function selectSyncLine(s: AppState, ideaId: string, userId: string): Syn
     displayName: peer?.user.displayName ?? friend?.displayName ?? 'a friend',
     pending: peer?.pendingByIdea[ideaId] ?? 0,
     online: friend?.online ?? peer?.online ?? false,
+    unknown: !s.socketConnected,
   }
 }
 
+/**
+ * What the offline banner says: which link is down and what still works meanwhile; null when live.
+ */
+export function offlineNotice(s: AppState): { title: string; detail: string } | null {
+  if (!s.socketConnected) {
+    return {
+      title: 'Reconnecting to your backend…',
+      detail:
+        'What you see may be out of date, and nothing you change can be saved until it is back. It reconnects by itself.',
+    }
+  }
+  if (!s.collab?.connected) {
+    return {
+      title: 'Reconnecting to the collaboration service…',
+      detail:
+        'You can keep working: your changes and comments are saved and reach your friends as soon as it is back. Who is online is not known meanwhile.',
+    }
+  }
+  return null
+}
+
 export function syncText(line: SyncLine): string {
+  if (line.unknown) return 'Not known while your backend is unreachable'
   if (line.pending === 0) return 'Synced'
   const what = line.pending === 1 ? '1 change' : `${line.pending} changes`
   return `${what} waiting for ${line.displayName}${line.online ? '' : ' — offline'}`
