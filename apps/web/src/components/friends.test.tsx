@@ -62,4 +62,24 @@ describe('friends page', () => {
     expect(await within(friends).findByText('EEEE 9999 EEEE 9999 EEEE')).toBeInTheDocument()
     expect(within(friends).queryByRole('alert')).not.toBeInTheDocument()
   })
+
+  it('does not claim nobody is online while the relay cannot be reached', async () => {
+    const { user, live } = await renderApp((a) => {
+      a.online = [USER_A]
+    })
+    await user.click(screen.getByRole('button', { name: 'Friends' }))
+    expect(await screen.findByText('Nobody else is online.')).toBeInTheDocument()
+    act(() =>
+      live.server('collab:status', {
+        enabled: true,
+        connected: false,
+        since: null,
+        relayUrl: null,
+        peers: [],
+      }),
+    )
+    expect(
+      screen.getByText('Who is online is not known while the collaboration service is unreachable.'),
+    ).toBeInTheDocument()
+  })
 })

@@ -51,6 +51,7 @@ export function Friends() {
   const onlineUsers = useStore((s) => s.onlineUsers)
   const friendsLoad = useStore((s) => s.loads.friends)
   const onlineLoad = useStore((s) => s.loads.onlineUsers)
+  const relayUp = useStore((s) => s.socketConnected && s.collab?.connected === true)
 
   useEffect(() => {
     void loadOnlineUsers()
@@ -85,7 +86,13 @@ export function Friends() {
             <p className="error-text">Could not load online users: {onlineLoad.error}</p>
           )}
           {others.length === 0 ? (
-            <p className="muted">{onlineLoad.status === 'loading' ? 'Loading…' : 'Nobody else is online.'}</p>
+            <p className="muted">
+              {onlineLoad.status === 'loading'
+                ? 'Loading…'
+                : relayUp
+                  ? 'Nobody else is online.'
+                  : 'Who is online is not known while the collaboration service is unreachable.'}
+            </p>
           ) : (
             <ul className="people" aria-label="Online users">
               {others.map((u) => {
