@@ -183,6 +183,20 @@ export class Sealer {
     return key
   }
 
+  /**
+   * Whether a peer's public keys can be used at all: a point that does not load, or an agreement key
+   * that gives no shared secret (a low-order point), is refused before it is pinned.
+   */
+  usable(keys: PublicKeys): boolean {
+    try {
+      publicKeyOf(keys.sign, 'Ed25519')
+      diffieHellman({ privateKey: this.own.box.privateKey, publicKey: publicKeyOf(keys.box, 'X25519') })
+      return true
+    } catch {
+      return false
+    }
+  }
+
   /** The event, signed by this backend and sealed for `to` under `eventId`. */
   seal(to: Peer, eventId: string, event: DomainEvent): SealedEvent {
     return this.sealJson(to, eventId, event.type, JSON.stringify(event))

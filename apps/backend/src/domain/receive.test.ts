@@ -73,4 +73,12 @@ describe('the receiving gate', () => {
       event: { id, event: { type: 'share_revoked' } },
     })
   })
+
+  it('refuses a hello whose keys cannot be used, and pins nothing', async () => {
+    const lowOrder = 'A'.repeat(43) // the all-zero X25519 point: no shared secret
+    const r = await receive(t.ctx, hello({ sign: testKeys(USER_B.id).public.sign, box: lowOrder }))
+    expect(r).toMatchObject({ kind: 'refused', reason: 'invalid_event' })
+    expect(await t.db.peerKey.count()).toBe(0)
+    expect(await answers()).toBe(0)
+  })
 })

@@ -79,6 +79,10 @@ export async function askForKeys(ctx: Ctx, userId: string): Promise<void> {
 }
 
 async function onHello(ctx: Ctx, id: string, fromId: string, hello: HelloEvent): Promise<Received> {
+  // Keys that cannot be used would break every seal for this peer: refused before they are pinned.
+  if (!ctx.keys.sealer.usable(hello.keys)) {
+    return { kind: 'refused', reason: 'invalid_event', message: 'the hello’s keys cannot be used', ack: true }
+  }
   try {
     return await inTx(ctx, async (tx, fx) => {
       const learnt = await learnKeys(tx, fromId, hello.keys)
