@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
-import { chmodSync, linkSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import { unlinkSync } from 'node:fs'
 import { type Config, dataFilePath } from '../config.js'
+import { createPrivateFileOnce, readPrivateFile } from '../private-file.js'
 
 /**
  * Where a generated API token lives: in DATA_DIR (by default the SQLite file's folder), named after the
@@ -20,40 +21,14 @@ export function loadApiToken(config: Config): ApiToken {
   if (config.BACKEND_API_TOKEN !== undefined)
     return { token: config.BACKEND_API_TOKEN, source: 'env', path: null }
   const path = apiTokenPath(config)
-  const existing = readToken(path)
+  const existing = readPrivateFile(path)?.trim()
   if (existing !== undefined && existing !== '') return { token: existing, source: 'file', path }
   // An empty file (a crash while it was first written, by hand): replace it.
   if (existing === '') unlinkSync(path)
-  const token = randomBytes(32).toString('base64url')
-  // Written whole under a temporary name, then linked into place: a second backend starting at the same
-  // moment either wins or finds the complete file, never a half-written one.
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
-  writeFileSync(tmp, `${token}\n`, { mode: 0o600 })
-  try {
-    linkSync(tmp, path)
-    return { token, source: 'generated', path }
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
-    const raced = readToken(path)
-    if (raced === undefined || raced === '') throw new Error(`${path}: the API token file is empty`)
-    return { token: raced, source: 'file', path }
-  } finally {
-    unlinkSync(tmp)
-  }
-}
-
-/** The file's token ('' when empty), or undefined when there is no file. */
-function readToken(path: string): string | undefined {
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw err
-  }
-  // Only its owner may read it, even if someone loosened it.
-  if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600)
-  return text.trim()
+  const file = createPrivateFileOnce(path, `${randomBytes(32).toString('base64url')}\n`)
+  const token = file.text.trim()
+  if (token === '') throw new Error(`${path}: the API token file is empty`)
+  return { token, source: file.created ? 'generated' : 'file', path }
 }
 
 /** Compares two secrets in constant time (the digests have equal length whatever the inputs). */

@@ -42,12 +42,6 @@ export class KeyRing {
     return row?.boxKey ? { sign: row.signKey, box: row.boxKey } : null
   }
 
-  /** The signing key a comment by `userId` is checked with (mine for my own). */
-  async signKeyOf(userId: string): Promise<string | null> {
-    if (userId === this.meId) return this.own.public.sign
-    return (await this.peer(userId))?.signKey ?? null
-  }
-
   forget(userId: string): void {
     this.cache.delete(userId)
   }
