@@ -13,7 +13,7 @@ describe('dashboard', () => {
     expect(within(table).getByText('AAPL')).toBeInTheDocument()
     expect(within(table).getByText('$19,000.00')).toBeInTheDocument()
     expect(within(table).getByText('-$400.00')).toBeInTheDocument()
-    expect(screen.getByRole('img', { name: 'Allocation' })).toBeInTheDocument()
+    expect(screen.getByRole('figure', { name: 'Allocation' })).toBeInTheDocument()
   })
 
   it('shows an error with Retry when positions cannot load, and recovers', async () => {

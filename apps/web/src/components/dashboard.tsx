@@ -129,7 +129,7 @@ export function AllocationChart({ positions }: { positions: Position[] }) {
   let offset = 0
   const summary = items.map((p) => `${p.symbol} ${Math.round((p.marketValue / total) * 100)}%`).join(', ')
   return (
-    <figure className="allocation" role="img" aria-label="Allocation">
+    <figure className="allocation" aria-label="Allocation">
       <svg viewBox="0 0 100 100" width="140" height="140" aria-hidden="true">
         <circle cx="50" cy="50" r={r} fill="none" stroke="#e5e7eb" strokeWidth="14" />
         {total > 0 &&

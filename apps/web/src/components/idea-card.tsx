@@ -38,17 +38,20 @@ export function IdeaCard({ idea }: { idea: IdeaResponse }) {
   return (
     <article data-testid="idea-card" data-symbol={idea.symbol} className={`card${expanded ? ' open' : ''}`}>
       <div className="card-head">
-        <button
-          type="button"
-          className="card-toggle"
-          aria-expanded={expanded}
-          aria-controls={expanded ? bodyId : undefined}
-          onClick={toggle}
-        >
-          <span className="chevron" aria-hidden="true" />
-          <span className="symbol">{idea.symbol}</span> <span className="strategy">{idea.strategy}</span>{' '}
-          <span className={`status-pill status-${idea.status.toLowerCase()}`}>{idea.status}</span>
-        </button>
+        {/* A heading per card, so its Notes and Comments sit under it in the page's outline. */}
+        <h2 className="card-title">
+          <button
+            type="button"
+            className="card-toggle"
+            aria-expanded={expanded}
+            aria-controls={expanded ? bodyId : undefined}
+            onClick={toggle}
+          >
+            <span className="chevron" aria-hidden="true" />
+            <span className="symbol">{idea.symbol}</span> <span className="strategy">{idea.strategy}</span>{' '}
+            <span className={`status-pill status-${idea.status.toLowerCase()}`}>{idea.status}</span>
+          </button>
+        </h2>
         <div className="card-meta">
           {idea.readOnly ? (
             <>

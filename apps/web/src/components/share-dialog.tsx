@@ -1,6 +1,7 @@
 import type { IdeaResponse } from '@pp/contracts'
 import { useEffect, useId, useRef, useState } from 'react'
 import { loadShares, saveShares } from '../actions/ideas'
+import { useModalFocus } from '../hooks/use-modal-focus'
 import { useStore } from '../store/store'
 
 /** Friend picker for one of my ideas: one checkbox per friend, with an online dot. */
@@ -30,14 +31,7 @@ export function ShareDialog({ idea, onClose }: { idea: IdeaResponse; onClose: ()
     }
   }, [idea.id])
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') onClose()
-    }
-    document.addEventListener('keydown', onKey)
-    dialog.current?.focus()
-    return () => document.removeEventListener('keydown', onKey)
-  }, [onClose])
+  useModalFocus(dialog, onClose)
 
   const toggle = (userId: string, on: boolean) =>
     setSelected((s) => {
