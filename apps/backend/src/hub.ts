@@ -17,6 +17,7 @@ import { z } from 'zod'
 import { type Config, relayTokenOf } from './config.js'
 import { KeyRing } from './crypto/keyring.js'
 import type { Db } from './db/client.js'
+import { sqlOf } from './db/sql.js'
 import { collabStatus } from './delivery/collab-status.js'
 import { Dispatcher } from './delivery/dispatcher.js'
 import { RelayClient, relayGetJson } from './delivery/relay-client.js'
@@ -26,7 +27,7 @@ import type { EffectSink, Effects, LiveEmit } from './domain/effects.js'
 import { listFriends, watchedUserIds } from './domain/friends.js'
 import { applyInbound, type InboundOutcome } from './domain/inbound.js'
 import { askForKeys, type RefusalReason, receive } from './domain/receive.js'
-import { GroupCommitter } from './domain/tx.js'
+import { GroupCommitter, inTx } from './domain/tx.js'
 import { typist } from './domain/typing.js'
 import { unknownUserName } from './domain/verified-names.js'
 import { eventsReceived, eventsRefused, relayConnects, relayDisconnects } from './metrics.js'
@@ -122,6 +123,7 @@ export class Hub implements EffectSink {
       () => this.statusChanged(),
       this.ctx.keys,
       (userId) => askForKeys(this.ctx, userId),
+      (work) => inTx(this.ctx, (tx) => work(sqlOf(tx))),
     )
   }
 

@@ -75,7 +75,6 @@ async function startBackend(
       ENABLE_COLLABORATION: 'true',
       USE_MOCK_SCHWAB_DATA: 'true',
       CORS_ORIGINS: 'http://localhost:3000',
-      LOG_LEVEL: 'warn',
       NODE_ENV: 'production',
     },
   })
@@ -182,7 +181,7 @@ async function setup(a: Backend, b: Backend): Promise<string> {
 }
 
 export async function e2e(ctx: Ctx): Promise<E2eResultTable> {
-  const rates = [10, 200]
+  const rates = [10, 200, 1000]
   const kinds = ctx.kinds.filter((k): k is Kind => k !== 'sio')
   const acc = new Map<string, E2eResult[]>()
   for (let run = 0; run < ctx.runs; run++) {

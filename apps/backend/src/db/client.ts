@@ -1,10 +1,17 @@
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3'
-import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils'
+import type {
+  SqlDriverAdapter,
+  SqlMigrationAwareDriverAdapterFactory,
+  SqlQuery,
+  Transaction,
+} from '@prisma/driver-adapter-utils'
+import type BetterSqlite3 from 'better-sqlite3'
 import type { Database } from '../config.js'
 import { PrismaClient } from '../generated/prisma/client.js'
 import { keyStatements, openRaw } from './cipher.js'
 import { applyMigrations, type MigrationResult } from './migrate.js'
 import { openPostgres } from './postgres.js'
+import { bindSql, SqliteSql } from './sql.js'
 
 export { isSerializationFailure } from './postgres.js'
 
@@ -39,7 +46,11 @@ function connectionStatements(key: string | undefined): string {
  * on-connect hook, so this factory wraps it: every connection it hands Prisma (one per `connect`, which
  * also serves transactions; again after a `$disconnect`) has run `connectionStatements` first.
  */
-export function adapterFor(path: string, key: string | undefined): SqlMigrationAwareDriverAdapterFactory {
+export function adapterFor(
+  path: string,
+  key: string | undefined,
+  onConnection: (connection: BetterSqlite3.Database) => void = () => {},
+): SqlMigrationAwareDriverAdapterFactory {
   const inner = new PrismaBetterSqlite3({ url: `file:${path}`, timeout: BUSY_TIMEOUT_MS })
   const setup = async (conn: SqlDriverAdapter): Promise<SqlDriverAdapter> => {
     try {
@@ -48,6 +59,9 @@ export function adapterFor(path: string, key: string | undefined): SqlMigrationA
       await conn.dispose()
       throw err
     }
+    const connection = connectionOf(conn)
+    nestInOpenTransactions(conn, connection)
+    onConnection(connection)
     return conn
   }
   return {
@@ -58,6 +72,69 @@ export function adapterFor(path: string, key: string | undefined): SqlMigrationA
     connectToShadowDb: () => inner.connectToShadowDb(),
   }
 }
+
+/**
+ * The better-sqlite3 connection inside one of the adapter's connections (its `client`; the adapter has
+ * no accessor). The hot path's prepared statements run on it, so they share Prisma's transactions.
+ */
+function connectionOf(conn: SqlDriverAdapter): BetterSqlite3.Database {
+  const client = (conn as unknown as { client?: BetterSqlite3.Database }).client
+  if (client === undefined || typeof client.prepare !== 'function') {
+    throw new Error('the SQLite adapter no longer exposes its connection')
+  }
+  return client
+}
+
+/**
+ * A group commit begins its transaction on the connection itself, and Prisma runs some single calls
+ * (a delete that returns its row, say) in a transaction of their own: begun while the group's is open,
+ * such a transaction becomes a savepoint inside it, committed or rolled back with it.
+ */
+function nestInOpenTransactions(conn: SqlDriverAdapter, connection: BetterSqlite3.Database): void {
+  const start = conn.startTransaction.bind(conn)
+  // One such call at a time, as the adapter allows one transaction at a time.
+  let turn: Promise<void> = Promise.resolve()
+  conn.startTransaction = async (isolationLevel) => {
+    if (!connection.inTransaction) return start(isolationLevel)
+    const previous = turn
+    let release = () => {}
+    turn = new Promise((r) => {
+      release = r
+    })
+    await previous
+    connection.exec('SAVEPOINT pp_call')
+    const end = (sql: string): Promise<number> => {
+      try {
+        if (sql !== 'COMMIT') connection.exec('ROLLBACK TO SAVEPOINT pp_call; RELEASE SAVEPOINT pp_call')
+        // A call outside any job may outlive the group it began in: its statements are then committed
+        // with that group and there is nothing left to release.
+        else if (connection.inTransaction) connection.exec('RELEASE SAVEPOINT pp_call')
+      } catch (err) {
+        if (sql !== 'COMMIT') throw err
+      } finally {
+        release()
+      }
+      return Promise.resolve(0)
+    }
+    const nested: Transaction = {
+      provider: conn.provider,
+      adapterName: conn.adapterName,
+      options: { usePhantomQuery: false },
+      queryRaw: (q: SqlQuery) => conn.queryRaw(q),
+      executeRaw: (q: SqlQuery) =>
+        q.sql === 'COMMIT' || q.sql === 'ROLLBACK' ? end(q.sql) : conn.executeRaw(q),
+      commit: () => Promise.resolve(),
+      rollback: () => Promise.resolve(),
+    }
+    return nested
+  }
+}
+
+/** The hot path's statements of a SQLite database opened by `openDatabase`. */
+export function sqliteStatements(db: Db): SqliteSql | undefined {
+  return sqlite.get(db)
+}
+const sqlite = new WeakMap<Db, SqliteSql>()
 
 /**
  * Opens a backend database: checks the key and applies pending migrations on a short-lived connection,
@@ -78,8 +155,15 @@ export async function openDatabase(
   } finally {
     raw.close()
   }
-  const db = new PrismaClient({ adapter: adapterFor(path, options.key) })
+  // One connection serves every query and transaction: its statements are the client's (again after a
+  // reconnect, on the new connection).
+  const statements = new SqliteSql()
+  const db = new PrismaClient({
+    adapter: adapterFor(path, options.key, (connection) => statements.use(connection)),
+  })
   await db.$connect()
+  sqlite.set(db, statements)
+  bindSql(db, statements)
   return { db, migrations }
 }
 

@@ -6,6 +6,7 @@ import { Prisma, PrismaClient } from '../generated/prisma-postgres/client.js'
 import type { Db } from './client.js'
 import type { MigrationResult } from './migrate.js'
 import { applyPostgresMigrations } from './migrate-postgres.js'
+import { bindSql, PrismaSql } from './sql.js'
 
 export type PostgresDatabase = Extract<Database, { kind: 'postgres' }>
 
@@ -34,7 +35,12 @@ export async function openPostgres(
   options: { log?: { error: (obj: object, msg: string) => void } } = {},
 ): Promise<{ db: Db; migrations: MigrationResult }> {
   const migrations = await migrate(database)
-  const pool = new pg.Pool({ connectionString: database.url, max: database.poolSize })
+  const pool = new pg.Pool({
+    connectionString: database.url,
+    max: database.poolSize,
+    // The hot path's plain statements name tables without a schema: they find the backend's.
+    options: `-c search_path=${pgIdentifier(database.schema)}`,
+  })
   const onPoolError = (err: Error) => options.log?.error({ err }, 'database connection failed')
   const adapter = new PrismaPg(pool, { schema: database.schema, disposeExternalPool: true, onPoolError })
   const client = new PrismaClient({
@@ -51,7 +57,15 @@ export async function openPostgres(
   // Both clients are generated from the same models (src/db/schemas-match.test.ts checks the schemas
   // field for field and the row types for equality); they differ only in provider-specific options the
   // domain code does not use (isolation levels, case-insensitive filters).
-  return { db: client as unknown as Db, migrations }
+  const db = client as unknown as Db
+  // Statements outside a transaction (the dispatcher's reads) go through the client's pool.
+  bindSql(db, new PrismaSql(db))
+  return { db, migrations }
+}
+
+/** A schema name as a quoted identifier (inside a connection's `options` too: spaces escaped). */
+function pgIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`.replace(/\\/g, '\\\\').replace(/ /g, '\\ ')
 }
 
 /** Migrations run on a connection of their own, so their `search_path` never reaches the pool. */
@@ -68,10 +82,16 @@ async function migrate(database: PostgresDatabase): Promise<MigrationResult> {
 /**
  * A serialization failure or deadlock (40001, 40P01), which PostgreSQL resolves by aborting one
  * transaction. Prisma reports it as P2034 when a statement fails, but as the adapter's own error
- * (`DriverAdapterError`, kind TransactionWriteConflict) when the COMMIT does.
+ * (`DriverAdapterError`, kind TransactionWriteConflict) when the COMMIT does, and as P2010 with the
+ * database's code when a raw statement does.
  */
 export function isSerializationFailure(err: unknown): boolean {
-  if (err instanceof Prisma.PrismaClientKnownRequestError) return err.code === 'P2034'
+  if (err instanceof Prisma.PrismaClientKnownRequestError) {
+    if (err.code === 'P2034') return true
+    // A raw statement's failure (the hot path's) carries the database's own code.
+    const code = String(err.meta?.code ?? /Code: `(\w+)`/.exec(err.message)?.[1] ?? '')
+    return err.code === 'P2010' && (code === '40001' || code === '40P01')
+  }
   return (
     err instanceof Error &&
     err.name === 'DriverAdapterError' &&

@@ -3,8 +3,10 @@ import { contextFrom, inSpan, SpanKind, traceparentOf } from '@pp/telemetry'
 import type { Logger } from 'pino'
 import type { KeyRing } from '../crypto/keyring.js'
 import type { Db } from '../db/client.js'
+import { type Sql, sqlOf } from '../db/sql.js'
 import { toIdea } from '../domain/mappers.js'
 import { signedThread } from '../domain/signed-thread.js'
+import { dueOutbox, markAcked, markParked, nextParkedAt } from '../domain/store.js'
 import type { Outbox } from '../generated/prisma/client.js'
 import { eventsSent } from '../metrics.js'
 import { Pacer, retryDelayMs } from './backoff.js'
@@ -16,9 +18,9 @@ export type Link = {
 }
 
 const BATCH = 200
-/** Kept well below the relay's 2,000 frames/s (burst 4,000), leaving room for acks and watches. */
-const FRAMES_PER_SECOND = 1000
-const FRAME_BURST = 1000
+/** Below the relay's 2,000 frames/s (burst 4,000), leaving room for the acks of what this backend receives. */
+const FRAMES_PER_SECOND = 1500
+const FRAME_BURST = 1500
 /** A recipient the relay reported offline is tried again after this long, or when it comes online. */
 const OFFLINE_RETRY_MS = 30_000
 /** Rows for a recipient whose keys have not arrived are looked at again after this long at the latest. */
@@ -82,6 +84,8 @@ export class Dispatcher {
     private readonly keys: KeyRing,
     /** Sends my `hello` to a recipient whose keys I lack (once; its answer brings them). */
     private readonly askForKeys: (userId: string) => Promise<void>,
+    /** Runs statements in a transaction (the backend's group commit, so marks share its fsync). */
+    private readonly transact: (work: (q: Sql) => Promise<void>) => Promise<void>,
   ) {}
 
   /** A peer's keys arrived or changed: its rows waiting for them go now. */
@@ -164,18 +168,17 @@ export class Dispatcher {
 
   private async writeAcks(): Promise<void> {
     try {
-      // Acks are gathered for a moment and written together: each commit costs an fsync that blocks
-      // the event loop, and a lost ack mark only means the event is sent again (and dropped there).
+      // Acks are gathered for a moment and written together, in a commit group with whatever else is
+      // being written (one fsync); a lost ack mark only means the event is sent again (and dropped there).
       if (!this.stopped) await sleep(ACK_BATCH_MS)
       while (this.acks.length > 0) {
         const batch = this.acks
         this.acks = []
-        const now = new Date()
-        const r = await this.db.outbox.updateMany({
-          where: { ackedAt: null, OR: batch.map((a) => ({ eventId: a.id, recipientId: a.by })) },
-          data: { ackedAt: now },
+        let changed = 0
+        await this.transact(async (q) => {
+          changed = await markAcked(q, batch, new Date())
         })
-        if (r.count > 0) this.onChange()
+        if (changed > 0) this.onChange()
       }
     } catch (err) {
       this.log.error({ err }, 'recording acks failed (the events will be sent again)')
@@ -191,14 +194,7 @@ export class Dispatcher {
       while (this.parked.length > 0) {
         const batch = this.parked
         this.parked = []
-        await this.db.outbox.updateMany({
-          where: { ackedAt: null, OR: batch.map((p) => ({ eventId: p.id, recipientId: p.to })) },
-          data: {
-            nextAttemptAt: new Date(Date.now() + OFFLINE_RETRY_MS),
-            attempts: { increment: 1 },
-            lastSentAt: new Date(),
-          },
-        })
+        await this.transact((q) => markParked(q, batch, new Date(), new Date(Date.now() + OFFLINE_RETRY_MS)))
         this.log.debug({ rows: batch.length }, 'recipients offline: events kept in the outbox')
       }
     } catch (err) {
@@ -226,20 +222,13 @@ export class Dispatcher {
   private async sendDue(): Promise<void> {
     while (!this.stopped && this.link.connected) {
       const now = Date.now()
-      const waiting = [...this.inFlight.values()].filter((f) => f.retryAt > now).map((f) => f.seq)
+      const waiting = new Set<number>()
+      for (const f of this.inFlight.values()) if (f.retryAt > now) waiting.add(f.seq)
       for (const [peer, w] of this.awaitingKeys) {
         if (now - w.since > KEYS_RETRY_MS) this.awaitingKeys.delete(peer)
-        else waiting.push(...w.seqs)
+        else for (const seq of w.seqs) waiting.add(seq)
       }
-      const rows = await this.db.outbox.findMany({
-        where: {
-          ackedAt: null,
-          nextAttemptAt: { lte: new Date(now) },
-          ...(waiting.length > 0 ? { seq: { notIn: waiting } } : {}),
-        },
-        orderBy: { seq: 'asc' },
-        take: BATCH,
-      })
+      const rows = await dueOutbox(sqlOf(this.db), new Date(now), waiting, BATCH)
       if (rows.length === 0) return
       // The oldest unacked share-changing event per idea and recipient; a later one waits for it.
       const busy = new Map<string, number>()
@@ -360,13 +349,9 @@ export class Dispatcher {
     if (this.stopped || !this.link.connected) return
     const now = Date.now()
     const inFlightNext = Math.min(...[...this.inFlight.values()].map((f) => f.retryAt))
-    const parked = await this.db.outbox.findFirst({
-      where: { ackedAt: null, nextAttemptAt: { gt: new Date(now) } },
-      orderBy: { nextAttemptAt: 'asc' },
-      select: { nextAttemptAt: true },
-    })
+    const parked = await nextParkedAt(sqlOf(this.db), new Date(now))
     const keysNext = Math.min(...[...this.awaitingKeys.values()].map((w) => w.since + KEYS_RETRY_MS))
-    const next = Math.min(inFlightNext, keysNext, parked?.nextAttemptAt.getTime() ?? Number.POSITIVE_INFINITY)
+    const next = Math.min(inFlightNext, keysNext, parked?.getTime() ?? Number.POSITIVE_INFINITY)
     if (Number.isFinite(next)) this.armRetry(Math.max(0, next - now) + 5)
   }
 

@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
+import type { Socket } from 'node:net'
 import {
   BACKEND_SOCKET_PATH,
   type BackendFrame,
@@ -127,6 +128,8 @@ export class RelayClient {
   private readonly silenceMs: number
   /** The last certificate error's code, logged once until the link comes up. */
   private lastTlsError: string | undefined
+  /** The socket is corked until the next tick. */
+  private corked = false
 
   constructor(private readonly opts: RelayClientOptions) {
     this.silenceMs = opts.silenceTimeoutMs ?? SILENCE_TIMEOUT_MS
@@ -169,8 +172,25 @@ export class RelayClient {
   send(frame: BackendFrame): boolean {
     const ws = this.ws
     if (!this.connected || ws === null) return false
+    this.corkUntilNextTick(ws)
     ws.send(JSON.stringify(frame))
     return true
+  }
+
+  /**
+   * Frames sent in one turn of the event loop (a dispatch batch, the acks of a commit group) leave in
+   * one write to the socket rather than one system call each.
+   */
+  private corkUntilNextTick(ws: WebSocket): void {
+    if (this.corked) return
+    const socket = (ws as unknown as { _socket?: Socket })._socket
+    if (socket === undefined) return
+    this.corked = true
+    socket.cork()
+    process.nextTick(() => {
+      this.corked = false
+      socket.uncork()
+    })
   }
 
   private async connect(): Promise<void> {

@@ -1,11 +1,13 @@
 import type { CommentResponse, SignedComment } from '@pp/contracts'
 import { signComment } from '@pp/contracts/sealing'
 import { uuidv7 } from 'uuidv7'
+import { sqlOf } from '../db/sql.js'
 import type { Ctx } from './context.js'
 import { notFound } from './errors.js'
 import { visibleIdea } from './ideas.js'
 import { commentRowData, toCommentResponse } from './mappers.js'
 import { enqueue } from './outbox.js'
+import { findIdea, insertComment, sharees } from './store.js'
 import { inTx } from './tx.js'
 
 /** Comments on an idea I own or see, ordered by (createdAt, id) on every side. */
@@ -25,11 +27,9 @@ export async function listComments(ctx: Ctx, ideaId: string): Promise<CommentRes
  */
 export async function postComment(ctx: Ctx, ideaId: string, body: string): Promise<CommentResponse> {
   return inTx(ctx, async (tx, fx) => {
-    // One query for the idea and its sharees: this is the hot path of collaboration.
-    const idea = await tx.idea.findUnique({
-      where: { id: ideaId },
-      include: { shares: { select: { userId: true } } },
-    })
+    // The hot path of collaboration: prepared statements, not Prisma.
+    const q = sqlOf(tx)
+    const idea = await findIdea(q, ideaId)
     if (idea === null) throw notFound('idea')
     const unsigned = { id: uuidv7(), ideaId, author: ctx.me, body, createdAt: new Date().toISOString() }
     // Signed by me, the author: whoever it reaches (through the owner or not) checks my signature.
@@ -39,8 +39,8 @@ export async function postComment(ctx: Ctx, ideaId: string, body: string): Promi
       authorKey: ctx.keys.publicKeys.sign,
     }
     const own = idea.ownerId === ctx.me.id
-    const row = await tx.comment.create({ data: commentRowData(comment, !own) })
-    const to = own ? idea.shares.map((sh) => sh.userId) : [idea.ownerId]
+    const row = await insertComment(q, commentRowData(comment, !own))
+    const to = own ? await sharees(q, ideaId) : [idea.ownerId]
     await enqueue(tx, fx, to, { type: 'comment_added', comment })
     const response = toCommentResponse(row)
     fx.emit('comment:upserted', response)

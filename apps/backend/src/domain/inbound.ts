@@ -2,7 +2,7 @@ import type { DomainEvent, Idea, PublicKeys, SignedComment, UserRef } from '@pp/
 import { REVOKED_TEXT } from '@pp/contracts'
 import { verifyComment } from '@pp/contracts/sealing'
 import { learnSignKey } from '../crypto/keyring.js'
-import { Prisma } from '../generated/prisma/client.js'
+import { sqlOf } from '../db/sql.js'
 import type { Ctx } from './context.js'
 import type { Effects } from './effects.js'
 import { endFriendship } from './friends.js'
@@ -10,6 +10,19 @@ import { removeReceivedIdea } from './ideas.js'
 import { commentRowData, ideaRowData, toCommentResponse, toIdeaResponse } from './mappers.js'
 import { notify } from './notifications.js'
 import { type DurableEvent, enqueue } from './outbox.js'
+import {
+  confirmComment,
+  findComment,
+  findIdea,
+  friendName,
+  hasTombstone,
+  insertComment,
+  isSharedWith,
+  pinnedSignKey,
+  recordInbox,
+  setInboxOutcome,
+  sharees,
+} from './store.js'
 import { inTx, type Tx } from './tx.js'
 import { unknownUserName, verifiedNames, withVerifiedAuthor } from './verified-names.js'
 
@@ -36,6 +49,8 @@ type Handled = { outcome: 'applied' | 'ignored' | 'refused'; why?: string }
 const applied: Handled = { outcome: 'applied' }
 const ignored = (why: string): Handled => ({ outcome: 'ignored', why })
 const refused = (why: string): Handled => ({ outcome: 'refused', why })
+/** Recorded before: nothing applied. */
+const duplicate: Handled = { outcome: 'ignored', why: 'duplicate' }
 
 /** Applies one received durable event exactly once: the change and its inbox row in one transaction. */
 export async function applyInbound(ctx: Ctx, frame: InboundEvent): Promise<InboundOutcome> {
@@ -43,21 +58,27 @@ export async function applyInbound(ctx: Ctx, frame: InboundEvent): Promise<Inbou
   if (event.type === 'typing') return 'ignored'
   // Keyed by the verified sender and the id: one event id is used for every recipient of a fan-out, so
   // another sender's frame under the same id (a co-sharee's, say) is never taken for a duplicate.
-  const key = { fromId_eventId: { fromId: frame.from.id, eventId: frame.id } }
   try {
     const { handled, from } = await inTx(ctx, async (tx, fx) => {
-      // The key goes in first: a duplicate fails on the primary key before anything is applied.
-      await tx.inbox.create({
-        data: { eventId: frame.id, fromId: frame.from.id, type: event.type, outcome: 'applied' },
+      const q = sqlOf(tx)
+      // The key goes in first: a duplicate is known before anything is applied.
+      const fresh = await recordInbox(q, {
+        eventId: frame.id,
+        fromId: frame.from.id,
+        type: event.type,
+        outcome: 'applied',
       })
+      if (!fresh) return { handled: duplicate, from: frame.from }
       // Named as this backend knows the sender, read in the same transaction as the change.
       const from = await senderIn(tx, frame.from.id)
       const h = await handle(ctx, tx, fx, from, event)
-      if (h.outcome !== 'applied') {
-        await tx.inbox.update({ where: key, data: { outcome: h.outcome } })
-      }
+      if (h.outcome !== 'applied') await setInboxOutcome(q, frame.from.id, frame.id, h.outcome)
       return { handled: h, from }
     })
+    if (handled === duplicate) {
+      ctx.log.info({ eventId: frame.id, fromId: frame.from.id }, `Duplicate ${event.type} event acked again`)
+      return 'duplicate'
+    }
     const line = { eventId: frame.id, from: from.displayName, fromId: from.id }
     if (handled.outcome === 'refused') {
       ctx.log.warn({ ...line, reason: handled.why }, `Refused ${event.type} event from ${from.displayName}`)
@@ -69,15 +90,6 @@ export async function applyInbound(ctx: Ctx, frame: InboundEvent): Promise<Inbou
     }
     return handled.outcome
   } catch (err) {
-    // Only the inbox row makes a duplicate: a unique violation anywhere else is a failure (left unacked).
-    if (
-      err instanceof Prisma.PrismaClientKnownRequestError &&
-      err.code === 'P2002' &&
-      (await ctx.db.inbox.findUnique({ where: key, select: { eventId: true } })) !== null
-    ) {
-      ctx.log.info({ eventId: frame.id, fromId: frame.from.id }, `Duplicate ${event.type} event acked again`)
-      return 'duplicate'
-    }
     if (err instanceof Deferred) {
       ctx.log.info({ eventId: frame.id, reason: err.message }, `Deferred ${event.type} event: ${err.message}`)
       return 'deferred'
@@ -117,8 +129,7 @@ async function handle(
 
 /** The sender as this backend names it: a friend's own signed name, else a neutral label. */
 async function senderIn(tx: Tx, userId: string): Promise<UserRef> {
-  const friend = await tx.friend.findUnique({ where: { userId }, select: { displayName: true } })
-  return { id: userId, displayName: friend?.displayName ?? unknownUserName(userId) }
+  return { id: userId, displayName: (await friendName(sqlOf(tx), userId)) ?? unknownUserName(userId) }
 }
 
 // ---- friends ----------------------------------------------------------------
@@ -297,15 +308,22 @@ async function onIdeaGone(
 
 /**
  * A comment must carry its author's own signature: checked with the key pinned for the author, or, for
- * an author this backend has never met, with the key the idea's owner gives (pinned from then on).
+ * an author this backend has never met, with the key the idea's owner gives (pinned from then on). A
+ * `vouched` comment came in an event its author signed with that pinned key: the key is checked, the
+ * signature not again.
  */
-async function signatureProblem(ctx: Ctx, tx: Tx, c: SignedComment): Promise<string | null> {
+async function signatureProblem(
+  ctx: Ctx,
+  tx: Tx,
+  c: SignedComment,
+  vouched = false,
+): Promise<string | null> {
   const mine = c.author.id === ctx.me.id
-  const pinned = mine
-    ? ctx.keys.publicKeys.sign
-    : ((await tx.peerKey.findUnique({ where: { userId: c.author.id } }))?.signKey ?? null)
+  const pinned = mine ? ctx.keys.publicKeys.sign : await pinnedSignKey(sqlOf(tx), c.author.id)
   if (pinned !== null && pinned !== c.authorKey) return 'the comment author’s key differs from the pinned one'
-  if (!verifyComment(c.authorKey, c)) return 'the comment author’s signature does not hold'
+  if (!(vouched && pinned !== null) && !verifyComment(c.authorKey, c)) {
+    return 'the comment author’s signature does not hold'
+  }
   // Only a key that signed a genuine comment is pinned.
   if (pinned === null) await learnSignKey(tx, c.author.id, c.authorKey)
   return null
@@ -331,11 +349,16 @@ async function onCommentAdded(
 ): Promise<Handled> {
   // Only the author's id is taken from the payload; its name comes from verified identity.
   const c = await withVerifiedAuthor(received, verifiedNames(ctx, tx, from))
-  const problem = await signatureProblem(ctx, tx, c)
+  const q = sqlOf(tx)
+  const idea = await findIdea(q, c.ideaId)
+  // The owner's own comment from the owner: the event's signature, by the same (pinned) key, vouches
+  // for it, and a sharee passes nothing on. Any other comment is checked against its author's key.
+  const vouched =
+    idea !== null && idea.ownerId === from.id && c.author.id === from.id && idea.ownerId !== ctx.me.id
+  const problem = await signatureProblem(ctx, tx, c, vouched)
   if (problem !== null) return refused(problem)
-  const idea = await tx.idea.findUnique({ where: { id: c.ideaId } })
   if (idea === null) {
-    if (await tx.tombstone.findUnique({ where: { ideaId: c.ideaId } })) {
+    if (await hasTombstone(q, c.ideaId)) {
       if (from.id === c.author.id) await reject(tx, fx, from.id, c, 'the idea no longer exists')
       return ignored('idea no longer here')
     }
@@ -343,38 +366,33 @@ async function onCommentAdded(
   }
   if (idea.ownerId === ctx.me.id) {
     if (from.id !== c.author.id) return refused('a comment relayed by someone other than its author')
-    const shared = await tx.share.findUnique({
-      where: { ideaId_userId: { ideaId: idea.id, userId: from.id } },
-    })
-    if (shared === null) {
+    if (!(await isSharedWith(q, idea.id, from.id))) {
       await reject(tx, fx, from.id, c, 'the idea is not shared with you')
       return refused('the author is not a current sharee')
     }
-    const known = await tx.comment.findUnique({ where: { id: c.id } })
+    const known = await findComment(q, c.id)
     if (known !== null && (known.ideaId !== c.ideaId || known.authorId !== c.author.id)) {
       return refused('the id of another comment')
     }
-    const stored = known ?? (await tx.comment.create({ data: commentRowData(c, false) }))
+    const stored = known ?? (await insertComment(q, commentRowData(c, false)))
     if (known === null) {
       await notify(tx, fx, 'comment_added', `${c.author.displayName} commented on ${idea.symbol}`, idea.id)
     }
-    const to = (await tx.share.findMany({ where: { ideaId: idea.id }, select: { userId: true } })).map(
-      (s) => s.userId,
-    )
-    await enqueue(tx, fx, known === null ? to : [from.id], { type: 'comment_added', comment: c })
+    const to = known === null ? await sharees(q, idea.id) : [from.id]
+    await enqueue(tx, fx, to, { type: 'comment_added', comment: c })
     fx.emit('comment:upserted', toCommentResponse(stored))
     return applied
   }
   if (idea.ownerId !== from.id) return refused('the idea is not the sender’s')
-  const known = await tx.comment.findUnique({ where: { id: c.id } })
+  const known = await findComment(q, c.id)
   if (known !== null && (known.ideaId !== c.ideaId || known.authorId !== c.author.id)) {
     return refused('the id of another comment')
   }
   const stored =
     known === null
-      ? await tx.comment.create({ data: commentRowData(c, false) })
+      ? await insertComment(q, commentRowData(c, false))
       : known.pending
-        ? await tx.comment.update({ where: { id: c.id }, data: { pending: false } })
+        ? await confirmComment(q, known)
         : known
   if (known === null && c.author.id !== ctx.me.id) {
     await notify(tx, fx, 'comment_added', `${c.author.displayName} commented on ${idea.symbol}`, idea.id)

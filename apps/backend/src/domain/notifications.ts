@@ -1,9 +1,11 @@
 import type { Notification } from '@pp/contracts'
 import { uuidv7 } from 'uuidv7'
+import { sqlOf } from '../db/sql.js'
 import type { Ctx } from './context.js'
 import type { Effects } from './effects.js'
 import { notFound } from './errors.js'
 import { toNotification } from './mappers.js'
+import { insertNotification } from './store.js'
 import { inTx, type Tx } from './tx.js'
 
 /** Writes a notification in the caller's transaction and pushes it to the browser after commit. */
@@ -14,8 +16,13 @@ export async function notify(
   text: string,
   ideaId?: string,
 ): Promise<void> {
-  const row = await tx.notification.create({
-    data: { id: uuidv7(), kind, text, ideaId: ideaId ?? null, createdAt: new Date() },
+  const row = await insertNotification(sqlOf(tx), {
+    id: uuidv7(),
+    kind,
+    text,
+    ideaId: ideaId ?? null,
+    createdAt: new Date(),
+    readAt: null,
   })
   fx.emit('notification', toNotification(row))
 }

@@ -1,7 +1,9 @@
 import type { DomainEvent, HelloEvent, PublicKeys } from '@pp/contracts'
 import { uuidv7 } from 'uuidv7'
+import { sqlOf } from '../db/sql.js'
 import { rememberTrace } from '../delivery/traces.js'
 import type { Effects } from './effects.js'
+import { insertOutbox } from './store.js'
 import type { Tx } from './tx.js'
 
 /** Events that are stored and retried (typing is ephemeral and never enters the outbox). */
@@ -37,17 +39,11 @@ export async function enqueue(
   const eventId = uuidv7()
   const payload = JSON.stringify(event)
   const now = new Date()
-  await tx.outbox.createMany({
-    data: to.map((recipientId) => ({
-      eventId,
-      recipientId,
-      type: event.type,
-      ideaId: ideaIdOf(event),
-      payload,
-      createdAt: now,
-      nextAttemptAt: now,
-    })),
-  })
+  const ideaId = ideaIdOf(event)
+  await insertOutbox(
+    sqlOf(tx),
+    to.map((recipientId) => ({ eventId, recipientId, type: event.type, ideaId, payload, createdAt: now })),
+  )
   fx.outbox = true
   rememberTrace(eventId)
   return eventId

@@ -1,5 +1,6 @@
 import { activeContext, type Context, withContext } from '@pp/telemetry'
-import { type Db, isSerializationFailure, type Prisma } from '../db/client.js'
+import { type Db, isSerializationFailure, type Prisma, sqliteStatements } from '../db/client.js'
+import { bindSql, PrismaSql, type SqliteSql } from '../db/sql.js'
 import { commitGroupSize } from '../metrics.js'
 import type { Ctx } from './context.js'
 import { Effects } from './effects.js'
@@ -17,13 +18,17 @@ export async function inTx<T>(ctx: Ctx, work: Work<T>): Promise<T> {
   if (ctx.commits) return ctx.commits.run(work)
   // Fresh effects for every attempt: a database may run a transaction again (PostgreSQL, after a lost
   // serialization race), and what a lost attempt collected must not be published.
+  const sqlite = sqliteStatements(ctx.db)
   const { result, fx } = await ctx.db.$transaction(async (tx) => {
+    bindSql(tx, sqlite ?? new PrismaSql(tx))
     const fx = new Effects()
     return { result: await work(tx, fx), fx }
   })
   ctx.sink.publish(fx)
   return result
 }
+
+type Done = { job: Job; ok: true; value: unknown; fx: Effects } | { job: Job; ok: false; err: unknown }
 
 type Job = {
   work: Work<unknown>
@@ -51,11 +56,15 @@ export class GroupCommitter {
   private running = false
   /** Sizes of the groups committed since start (for tests and the bench). */
   readonly groups = { count: 0, transactions: 0, largest: 0 }
+  /** On SQLite the group's transaction is begun and committed on the connection itself. */
+  private readonly sqlite: SqliteSql | undefined
 
   constructor(
     private readonly db: Db,
     private readonly publish: (fx: Effects) => void,
-  ) {}
+  ) {
+    this.sqlite = sqliteStatements(db)
+  }
 
   run<T>(work: Work<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -82,32 +91,9 @@ export class GroupCommitter {
   }
 
   private async commitGroup(group: Job[]): Promise<void> {
-    const done: Array<
-      { job: Job; ok: true; value: unknown; fx: Effects } | { job: Job; ok: false; err: unknown }
-    > = []
+    let done: Done[]
     try {
-      await this.db.$transaction(
-        async (tx) => {
-          // A transaction run again (PostgreSQL, after a lost serialization race) starts over.
-          done.length = 0
-          for (const job of group) {
-            const fx = new Effects()
-            await tx.$executeRawUnsafe('SAVEPOINT pp_job')
-            try {
-              const value = await withContext(job.ctx, () => job.work(tx, fx))
-              await tx.$executeRawUnsafe('RELEASE SAVEPOINT pp_job')
-              done.push({ job, ok: true, value, fx })
-            } catch (err) {
-              // A lost serialization race (PostgreSQL) is the whole transaction's: it runs again.
-              if (isSerializationFailure(err)) throw err
-              await tx.$executeRawUnsafe('ROLLBACK TO SAVEPOINT pp_job')
-              await tx.$executeRawUnsafe('RELEASE SAVEPOINT pp_job')
-              done.push({ job, ok: false, err })
-            }
-          }
-        },
-        { timeout: GROUP_TIMEOUT_MS, maxWait: GROUP_TIMEOUT_MS },
-      )
+      done = this.sqlite ? await this.inSqlite(this.sqlite, group) : await this.inPrisma(group)
     } catch (err) {
       // The commit itself failed: nothing of the group is durable.
       for (const job of group) job.reject(err)
@@ -117,6 +103,10 @@ export class GroupCommitter {
     this.groups.transactions += group.length
     this.groups.largest = Math.max(this.groups.largest, group.length)
     commitGroupSize.observe(group.length)
+    this.settle(done)
+  }
+
+  private settle(done: Done[]): void {
     for (const d of done) {
       if (d.ok) {
         withContext(d.job.ctx, () => this.publish(d.fx))
@@ -125,5 +115,61 @@ export class GroupCommitter {
         d.job.reject(d.err)
       }
     }
+  }
+
+  /** Runs one job in its savepoint; a failed job rolls back alone (and its caller gets the error). */
+  private async runJob(
+    tx: Tx,
+    job: Job,
+    savepoint: (sql: string) => Promise<void> | void,
+    done: Done[],
+  ): Promise<void> {
+    const fx = new Effects()
+    await savepoint('SAVEPOINT pp_job')
+    try {
+      const value = await withContext(job.ctx, () => job.work(tx, fx))
+      await savepoint('RELEASE SAVEPOINT pp_job')
+      done.push({ job, ok: true, value, fx })
+    } catch (err) {
+      // A lost serialization race (PostgreSQL) is the whole transaction's: it runs again.
+      if (isSerializationFailure(err)) throw err
+      await savepoint('ROLLBACK TO SAVEPOINT pp_job')
+      await savepoint('RELEASE SAVEPOINT pp_job')
+      done.push({ job, ok: false, err })
+    }
+  }
+
+  /**
+   * SQLite: BEGIN, savepoints and COMMIT straight on the connection Prisma uses, whose every query (the
+   * jobs' Prisma calls and their prepared statements alike) then runs inside this transaction.
+   */
+  private async inSqlite(sqlite: SqliteSql, group: Job[]): Promise<Done[]> {
+    const conn = sqlite.connection
+    const done: Done[] = []
+    conn.exec('BEGIN IMMEDIATE')
+    try {
+      for (const job of group) await this.runJob(this.db, job, (sql) => void conn.exec(sql), done)
+      conn.exec('COMMIT')
+    } catch (err) {
+      if (conn.inTransaction) conn.exec('ROLLBACK')
+      throw err
+    }
+    return done
+  }
+
+  /** PostgreSQL: one interactive transaction (run again whole after a lost serialization race). */
+  private async inPrisma(group: Job[]): Promise<Done[]> {
+    const done: Done[] = []
+    await this.db.$transaction(
+      async (tx) => {
+        done.length = 0
+        bindSql(tx, new PrismaSql(tx))
+        for (const job of group) {
+          await this.runJob(tx, job, async (sql) => void (await tx.$executeRawUnsafe(sql)), done)
+        }
+      },
+      { timeout: GROUP_TIMEOUT_MS, maxWait: GROUP_TIMEOUT_MS },
+    )
+    return done
   }
 }

@@ -1,5 +1,7 @@
 import type { Comment, UserRef } from '@pp/contracts'
+import { sqlOf } from '../db/sql.js'
 import type { Ctx } from './context.js'
+import { friendName } from './store.js'
 import type { Tx } from './tx.js'
 
 /**
@@ -27,8 +29,7 @@ export function verifiedNames(ctx: Ctx, tx: Tx, from: UserRef): (userId: string)
   return async (userId) => {
     const cached = known.get(userId)
     if (cached !== undefined) return cached
-    const friend = await tx.friend.findUnique({ where: { userId }, select: { displayName: true } })
-    const name = friend?.displayName ?? unknownUserName(userId)
+    const name = (await friendName(sqlOf(tx), userId)) ?? unknownUserName(userId)
     known.set(userId, name)
     return name
   }

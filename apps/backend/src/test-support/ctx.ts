@@ -6,11 +6,13 @@ import { uuidv7 } from 'uuidv7'
 import { configFrom } from '../config.js'
 import { KeyRing } from '../crypto/keyring.js'
 import { type Db, openBackendDatabase } from '../db/client.js'
+import { sqlOf } from '../db/sql.js'
 import { Dispatcher, type Link } from '../delivery/dispatcher.js'
 import type { Ctx } from '../domain/context.js'
 import type { Effects, LiveEmit } from '../domain/effects.js'
 import type { InboundEvent } from '../domain/inbound.js'
 import { askForKeys } from '../domain/receive.js'
+import { inTx } from '../domain/tx.js'
 import { testDatabaseEnv } from './database.js'
 import { tempDir, USER_A, USER_B, USER_C } from './temp.js'
 
@@ -146,6 +148,7 @@ export function testDispatcher(
       await askForKeys(t.ctx, u)
       d.kick()
     },
+    (work) => inTx(t.ctx, (tx) => work(sqlOf(tx))),
   )
   return d
 }
