@@ -388,5 +388,5 @@ function completeBundle(dir: string): boolean {
 
 /** Where a backend keeps its generated API token: beside its database (`portfolio_user_a.api-token`). */
 function apiTokenFile(db: string): string {
-  return db.replace(/\.db$/, '') + '.api-token'
+  return `${db.replace(/\.db$/, '')}.api-token`
 }

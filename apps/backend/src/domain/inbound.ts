@@ -312,12 +312,7 @@ async function onIdeaGone(
  * `vouched` comment came in an event its author signed with that pinned key: the key is checked, the
  * signature not again.
  */
-async function signatureProblem(
-  ctx: Ctx,
-  tx: Tx,
-  c: SignedComment,
-  vouched = false,
-): Promise<string | null> {
+async function signatureProblem(ctx: Ctx, tx: Tx, c: SignedComment, vouched = false): Promise<string | null> {
   const mine = c.author.id === ctx.me.id
   const pinned = mine ? ctx.keys.publicKeys.sign : await pinnedSignKey(sqlOf(tx), c.author.id)
   if (pinned !== null && pinned !== c.authorKey) return 'the comment author’s key differs from the pinned one'
