@@ -1,9 +1,11 @@
+import type { RelayHealth, SessionHealthFields } from '@pp/contracts'
+
 /**
  * What `/health` reports. Parts of the relay add their own fields (and connection counts) here:
  *
  *   fastify.health.contribute(() => ({ session_connections: n }), () => n)
  */
-export type HealthFields = Record<string, unknown>
+export type HealthFields = Partial<Pick<RelayHealth, 'backend_connections' | keyof SessionHealthFields>>
 
 export class HealthReport {
   readonly #sections: Array<() => HealthFields> = []

@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import { REF_MAX_CHARS } from './relay-frames.js'
 
 export type ParseFailure = { ok: false; path: string; message: string }
 export type ParseResult<T> = { ok: true; value: T } | ParseFailure
@@ -109,7 +110,7 @@ export function parseFrame<S extends z.ZodType>(
     return { ok: false, code: 'invalid_frame', message: 'frame must be a JSON object' }
   }
   const obj = data as Record<string, unknown>
-  const ref = typeof obj.id === 'string' && obj.id.length <= 64 ? obj.id : undefined
+  const ref = typeof obj.id === 'string' && obj.id.length <= REF_MAX_CHARS ? obj.id : undefined
   const withRef = <F extends object>(f: F) => (ref === undefined ? f : { ...f, ref })
   if (typeof obj.type !== 'string') {
     return withRef({ ok: false as const, code: 'invalid_frame' as const, message: 'type: must be a string' })

@@ -76,6 +76,8 @@ export const UndeliverableFrame = z.strictObject({
   to: Id,
   reason: z.literal('offline'),
 })
+/** Longest `id` of a refused frame an `error` frame echoes as its `ref`. */
+export const REF_MAX_CHARS = 64
 export const ERROR_CODES = ['invalid_json', 'invalid_frame', 'unknown_type', 'rate_limited'] as const
 export const ErrorCode = z.enum(ERROR_CODES)
 export type ErrorCode = z.infer<typeof ErrorCode>
@@ -83,7 +85,8 @@ export const ErrorFrame = z.strictObject({
   type: z.literal('error'),
   code: ErrorCode,
   message: z.string(),
-  ref: Id.optional(),
+  /** The refused frame's `id` when it had a string one (up to 64 characters), a uuid or not. */
+  ref: z.string().max(REF_MAX_CHARS).optional(),
 })
 export const DrainFrame = z.strictObject({ type: z.literal('drain'), reason: z.literal('shutdown') })
 

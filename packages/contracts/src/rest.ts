@@ -99,7 +99,11 @@ export type SharedIdea = z.infer<typeof SharedIdea>
 
 export const PutSharesBody = z.strictObject({ userIds: z.array(Id).max(1000) })
 export type PutSharesBody = z.infer<typeof PutSharesBody>
-export const SharesResponse = z.object({ userIds: z.array(Id), added: z.array(Id), removed: z.array(Id) })
+/** `GET /ideas/:id/shares`: who the idea is shared with. */
+export const ShareList = z.object({ userIds: z.array(Id) })
+export type ShareList = z.infer<typeof ShareList>
+/** `PUT /ideas/:id/shares`: the new set, and how it changed. */
+export const SharesResponse = ShareList.extend({ added: z.array(Id), removed: z.array(Id) })
 export type SharesResponse = z.infer<typeof SharesResponse>
 
 export const CreateCommentBody = z.strictObject({ body: CommentBody })
@@ -151,6 +155,23 @@ export const CollabStatus = z.object({
 })
 export type CollabStatus = z.infer<typeof CollabStatus>
 
+/** `GET /debug/delivery`: what the inbox and outbox did since the backend started. */
+export const DeliveryStats = z.object({
+  sinceStart: z.object({
+    applied: z.number().int(),
+    ignored: z.number().int(),
+    refused: z.number().int(),
+    duplicate: z.number().int(),
+    deferred: z.number().int(),
+  }),
+  /** Received events refused before they were opened, by reason (each also in `sinceStart.refused`). */
+  refusals: z.record(z.string(), z.number().int()),
+  inbox: z.record(z.string(), z.number().int()),
+  outbox: z.object({ pending: z.number().int(), acked: z.number().int() }),
+})
+export type DeliveryStats = z.infer<typeof DeliveryStats>
+
+/** A user online at the relay, as `GET /users/online` answers it (the relay's own list: `RelayOnlineUser`). */
 export const OnlineUser = UserRef
 export type OnlineUser = UserRef
 

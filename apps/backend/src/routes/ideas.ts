@@ -3,12 +3,12 @@ import {
   CommentResponse,
   CreateCommentBody,
   CreateIdeaBody,
-  Id,
   IdeaResponse,
   IdParams,
   PatchIdeaBody,
   PutSharesBody,
   SharedIdea,
+  ShareList,
   SharesResponse,
 } from '@pp/contracts'
 import type { FastifyInstance } from 'fastify'
@@ -81,7 +81,7 @@ export function ideaRoutes(app: FastifyInstance, ctx: Ctx): void {
     summary: 'Who my idea is shared with',
     tags: ['sharing'],
     params: IdParams,
-    response: z.object({ userIds: z.array(Id) }),
+    response: ShareList,
     handler: async ({ params }) => getShares(ctx, params.id),
   })
   defineRoute(app, {

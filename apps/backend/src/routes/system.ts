@@ -1,4 +1,12 @@
-import { API_PREFIX, CollabStatus, HealthResponse, Me, OnlineUser, Position } from '@pp/contracts'
+import {
+  API_PREFIX,
+  CollabStatus,
+  DeliveryStats,
+  HealthResponse,
+  Me,
+  OnlineUser,
+  Position,
+} from '@pp/contracts'
 import { fingerprint } from '@pp/contracts/sealing'
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
@@ -17,20 +25,6 @@ export function health(hub: Hub): HealthResponse {
     collaboration: { enabled: link.enabled, connected: link.connected, since: link.since },
   }
 }
-
-export const DeliveryStats = z.object({
-  sinceStart: z.object({
-    applied: z.number().int(),
-    ignored: z.number().int(),
-    refused: z.number().int(),
-    duplicate: z.number().int(),
-    deferred: z.number().int(),
-  }),
-  /** Received events refused before they were opened, by reason (each also in `sinceStart.refused`). */
-  refusals: z.record(z.string(), z.number().int()),
-  inbox: z.record(z.string(), z.number().int()),
-  outbox: z.object({ pending: z.number().int(), acked: z.number().int() }),
-})
 
 /** /health (also at the root), /me, /positions, /users/online, /collab/status, /debug/delivery. */
 export function systemRoutes(app: FastifyInstance, hub: Hub, useMock: boolean): void {

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import type { Duplex } from 'node:stream'
-import type { UserRef } from '@pp/contracts'
-import type { WebSocket } from 'ws'
-import type { OnlineUser } from '../cluster/cluster.js'
-import type { BackendHub } from './hub.js'
+import type { RelayOnlineUser, UserRef } from '@pp/contracts'
+import type { Logger } from 'pino'
+import type { RawData, WebSocket } from 'ws'
 import { RateGate } from './token-bucket.js'
 
 /** Options `ws` is given for every text frame (allocated once). */
@@ -13,9 +12,16 @@ const TEXT = { binary: false } as const
 const CONN_PREFIX = randomBytes(6).toString('hex')
 let connSeq = 0
 
+/** Where a connection's socket events go (the hub), through the shared listeners of socket-listeners.ts. */
+export interface ConnectionOwner {
+  readonly log: Logger
+  onMessage(conn: BackendConnection, data: RawData, isBinary: boolean): void
+  onClose(conn: BackendConnection, code: number): void
+}
+
 /**
  * One backend's socket and what the relay knows about it. Kept small: a node holds tens of thousands
- * of these, so what can be derived (the connection id, the `OnlineUser` view) is derived on demand.
+ * of these, so what can be derived (the connection id, the `RelayOnlineUser` view) is derived on demand.
  */
 export class BackendConnection {
   readonly #seq = ++connSeq
@@ -31,7 +37,7 @@ export class BackendConnection {
   missedPongs = 0
   /** True once the relay decided to close it: nothing more is routed to it. */
   closing = false
-  /** Out of routing, waiting for its socket to close (the hub's `#lingering`). */
+  /** Out of routing, waiting for its socket to close (in the hub's `Lingering`). */
   lingering = false
   /** Its socket has closed. */
   closed = false
@@ -42,7 +48,7 @@ export class BackendConnection {
   readonly #connectedAt = Date.now()
 
   constructor(
-    readonly hub: BackendHub,
+    readonly owner: ConnectionOwner,
     readonly socket: WebSocket,
     /** The TCP socket under `socket`. */
     readonly raw: Duplex,
@@ -61,7 +67,7 @@ export class BackendConnection {
     return `${CONN_PREFIX}-${this.#seq}`
   }
 
-  get info(): OnlineUser {
+  get info(): RelayOnlineUser {
     return {
       id: this.user.id,
       displayName: this.user.displayName,

@@ -5,6 +5,7 @@ import {
   MAX_WATCH,
   PROTOCOL_VERSION,
   parseFrame,
+  REF_MAX_CHARS,
   RelayInboundFrame,
   type UserRef,
   WIRE_EVENT_TYPES,
@@ -97,7 +98,7 @@ export function parseInbound(text: string): InboundResult {
   const problem = jsonBoundsProblem(data)
   if (problem !== undefined) {
     const id = (data as { id?: unknown }).id
-    const ref = typeof id === 'string' && id.length <= 64 ? id : undefined
+    const ref = typeof id === 'string' && id.length <= REF_MAX_CHARS ? id : undefined
     return {
       ok: false,
       code: 'invalid_frame',

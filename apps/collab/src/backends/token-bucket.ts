@@ -59,3 +59,29 @@ export class RateGate {
     return this.#dropped >= this.#closeAfter ? 'close' : 'drop'
   }
 }
+
+/**
+ * How often one user's link may be replaced by a new connection: a backend that reconnects over a
+ * half-open link replaces it once; two holders of one user's token taking turns do it all the time.
+ */
+const REPLACEMENTS_BURST = 6
+const REPLACEMENTS_PER_SEC = 1 / 10
+
+/** Per user, its replacement budget, while it has an active connection here. */
+export class ReplacementBudgets {
+  readonly #budgets = new Map<string, TokenBucket>()
+
+  /** Takes one replacement from the user's budget, if there is one left. */
+  take(userId: string): boolean {
+    let budget = this.#budgets.get(userId)
+    if (budget === undefined) {
+      budget = new TokenBucket(REPLACEMENTS_PER_SEC, REPLACEMENTS_BURST)
+      this.#budgets.set(userId, budget)
+    }
+    return budget.take()
+  }
+
+  delete(userId: string): void {
+    this.#budgets.delete(userId)
+  }
+}

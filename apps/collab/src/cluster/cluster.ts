@@ -1,4 +1,11 @@
-import type { UserRef } from '@pp/contracts'
+import type {
+  Audience,
+  ClusterDeliveryMeta,
+  RelayClusterStatus,
+  RelayOnlineUser,
+  SessionMemberRef,
+  UserRef,
+} from '@pp/contracts'
 
 /**
  * How relay nodes share the user registry, presence and routing. One node alone needs none of it (the
@@ -6,29 +13,8 @@ import type { UserRef } from '@pp/contracts'
  * a cache of who is connected where, so routing stays a synchronous map lookup on every node.
  */
 
-/** A connected backend, as `/api/users/online` lists it. */
-export type OnlineUser = {
-  id: string
-  displayName: string
-  backendUrl: string | null
-  connectedAt: string
-}
-
-/** A frame for a user on another node. */
-export type RemoteDelivery =
-  | {
-      kind: 'event'
-      /** Recipient user id. */
-      to: string
-      /** The complete `event` frame text. */
-      frame: string
-      /** For an `undeliverable` back to the sender when the recipient left meanwhile. */
-      eventId: string
-      eventType: string
-      from: UserRef
-      fromNode: string
-    }
-  | { kind: 'frame'; to: string; frame: string }
+/** A frame for a user on another node: `frame` is the complete frame text (an `event`, an `ack`, …). */
+export type RemoteDelivery = ClusterDeliveryMeta & { frame: string }
 
 /** What a node is told by the others. */
 export interface ClusterInbox {
@@ -40,21 +26,15 @@ export interface ClusterInbox {
   claimed(userId: string, connId: string): void
 }
 
-export type ClusterStatus = {
-  mode: 'embedded' | 'redis'
-  redis: 'disabled' | 'connected' | 'disconnected'
-  nodes: number
-}
+export type ClusterStatus = RelayClusterStatus
 
 /** A session-room message for members on other nodes (`text` is the frame as members receive it). */
 export type SessionFanout = {
   sessionId: string
   text: string
-  audience: { except: string } | { only: string }
+  audience: Audience
 }
 
-/** A member of a session room, as the nodes tell each other. */
-export type SessionMemberRef = { sessionId: string; userId: string; connectedAt: string }
 export type RemoteSessionMember = SessionMemberRef & { node: string }
 
 /** What the session rooms hear of members on other nodes. */
@@ -74,14 +54,14 @@ export interface Cluster {
   start(inbox: ClusterInbox, stats: () => Record<string, number>): Promise<void>
   stop(): Promise<void>
   /** This node now holds the user's connection `connId`. */
-  announce(user: OnlineUser, connId: string): void
+  announce(user: RelayOnlineUser, connId: string): void
   /** This node no longer holds the user's connection `connId`. */
   withdraw(user: UserRef, connId: string): void
   /** The user's node, if it is connected to another node. */
-  locate(userId: string): { node: string; user: OnlineUser } | undefined
+  locate(userId: string): { node: string; user: RelayOnlineUser } | undefined
   forward(node: string, delivery: RemoteDelivery): void
   /** Users connected to other nodes. */
-  remoteUsers(): OnlineUser[]
+  remoteUsers(): RelayOnlineUser[]
   /** Cluster-wide sums of counters, this node's own included (`local`). */
   totals(local: Record<string, number>): Promise<Record<string, number>>
   status(): ClusterStatus

@@ -1,4 +1,4 @@
-import { BACKEND_SOCKET_PATH, PROTOCOL_VERSION } from '@pp/contracts'
+import { BACKEND_SOCKET_PATH, PROTOCOL_VERSION, type RelayHealth, type RelayOnlineUsers } from '@pp/contracts'
 import type { FastifyInstance } from 'fastify'
 import type { BackendHub } from '../backends/hub.js'
 import type { Cluster } from '../cluster/cluster.js'
@@ -32,13 +32,10 @@ export function registerHttpRoutes(
   const startedAt = Date.now()
   const operator = operatorGuard(config)
 
-  app.get('/health', async () => {
+  app.get('/health', async (): Promise<RelayHealth> => {
     const status = cluster?.status() ?? { mode: 'embedded', redis: 'disabled', nodes: 1 }
-    const local: Record<string, number> = {
-      total_events_routed: hub.eventsRouted,
-      total_connections: app.health.connections(),
-    }
-    const totals = cluster === undefined ? local : await cluster.totals(local)
+    const local = { total_events_routed: hub.eventsRouted, total_connections: app.health.connections() }
+    const totals: Record<string, number> = cluster === undefined ? local : await cluster.totals(local)
     return {
       status: status.redis === 'disconnected' ? 'degraded' : 'healthy',
       uptime: Math.floor((Date.now() - startedAt) / 1000),
@@ -59,13 +56,16 @@ export function registerHttpRoutes(
     }
   })
 
-  app.get('/api/users/online', { preHandler: operator }, async () =>
-    hub.onlineUsers().map((u) => ({
-      id: u.id,
-      displayName: u.displayName,
-      backendUrl: u.backendUrl,
-      connectedAt: u.connectedAt,
-    })),
+  app.get(
+    '/api/users/online',
+    { preHandler: operator },
+    async (): Promise<RelayOnlineUsers> =>
+      hub.onlineUsers().map((u) => ({
+        id: u.id,
+        displayName: u.displayName,
+        backendUrl: u.backendUrl,
+        connectedAt: u.connectedAt,
+      })),
   )
 
   app.get('/metrics', { preHandler: operator }, async (_request, reply) => {

@@ -1,114 +1,16 @@
-import { CloseCode, CloseReason, SESSION_PROTOCOL_VERSION, type SessionError } from '@pp/contracts'
-import { classify } from './messages.js'
 import {
-  createLocalRooms,
-  type Member,
-  type SessionRooms,
-  type SessionSummary,
-  type SessionTransport,
-} from './rooms.js'
+  type Audience,
+  CloseCode,
+  CloseReason,
+  SESSION_PROTOCOL_VERSION,
+  type SessionError,
+  type SessionMemberRef,
+} from '@pp/contracts'
+import { IdleTimers } from './idle.js'
+import { classify } from './messages.js'
+import { createLocalRooms, type Member, type SessionTransport } from './rooms.js'
 import { createSyncCoordinator } from './sync.js'
-
-/** The part of a pino logger the hub uses. */
-export interface SessionLog {
-  debug(obj: object, msg: string): void
-  info(obj: object, msg: string): void
-  warn(obj: object, msg: string): void
-}
-
-/** Counters the hub reports to (Prometheus in the relay; nothing in unit tests). */
-export interface SessionMetricsSink {
-  connectionOpened(): void
-  messageReceived(kind: 'ping' | 'broadcast' | 'sync' | 'error'): void
-  messagesSent(n: number): void
-  closed(code: number): void
-  /** A message dropped by the rate limit. */
-  rateLimited(): void
-}
-
-export type SessionHubOptions = {
-  /** A client that sends nothing for this long is closed with 1001. */
-  idleTimeoutMs: number
-  /** How long a member has to answer `sync:request` before the next one is asked. */
-  syncTimeoutMs: number
-  maxMessageBytes: number
-  /** The interval clients are told to send `{"type":"ping"}` at. */
-  heartbeatIntervalMs: number
-  log: SessionLog
-  rooms?: SessionRooms
-  /** Scale-out: hands every delivered message to the other relay nodes (see cluster/redis-cluster.ts). */
-  fanout?: (sessionId: string, text: string, audience: Audience) => void
-  /** Scale-out: the members of the same rooms on other relay nodes, and news of this node's. */
-  remote?: RemoteMembers
-  metrics?: SessionMetricsSink
-  now?: () => Date
-}
-
-/** A session member as the relay nodes tell each other. */
-export type MemberRef = { sessionId: string; userId: string; connectedAt: string }
-
-export interface RemoteMembers {
-  /** Members of the session (or of every session) on other nodes, in the order they connected. */
-  members(sessionId?: string): readonly MemberRef[]
-  /** A member on this node joined or left. */
-  announce(member: MemberRef, joined: boolean): void
-}
-
-/** What the hub needs to hear about one socket. */
-export interface SessionConnection {
-  readonly sessionId: string
-  readonly userId: string
-  /** A text frame arrived. */
-  text(data: string): void
-  /** A binary frame arrived: answered with an error frame, the connection stays open. */
-  binary(): void
-  /** Any other sign of life (a protocol ping from the client). */
-  activity(): void
-  /** The socket closed (for any reason). */
-  closed(code: number): void
-}
-
-export type SessionStats = {
-  sessions: number
-  connections: number
-  messagesReceived: number
-  messagesRouted: number
-}
-
-/** Who a message goes to: every member but one, or one member. */
-export type Audience = { except: string } | { only: string }
-
-export interface SessionHub {
-  connect(sessionId: string, userId: string, transport: SessionTransport): SessionConnection
-  /**
-   * The one way a message reaches members of a session. A shared (multi-node) implementation
-   * would publish here as well as deliver locally.
-   */
-  deliver(sessionId: string, message: object, audience: Audience): number
-  /** Delivers an already serialized message to this node's members (messages from other nodes). */
-  deliverText(sessionId: string, text: string, audience: Audience): number
-  /**
-   * A message from another node for members here. A `sync:state` is delivered only if this node asked
-   * its sender for it (the requester's node keeps the sync; the answerer's node only forwards).
-   */
-  remoteText(sessionId: string, text: string, audience: Audience): number
-  /** Every member on this node. */
-  localMembers(): MemberRef[]
-  /**
-   * A member on another node joined or left; `unannounced` when its node's own `user:joined` /
-   * `user:left` did not reach the members here (the node went silent, or Redis was away), so the hub
-   * tells them. A newer connection of a user elsewhere replaces the one here (4000).
-   */
-  remoteMember(member: MemberRef, joined: boolean, unannounced: boolean): void
-  list(): SessionSummary[]
-  /** A connection of `userId` is a member of `sessionId` on this node. */
-  isConnected(sessionId: string, userId: string): boolean
-  stats(): SessionStats
-  /** Closes every connection (e.g. 1001 on shutdown). */
-  closeAll(code: number, reason: string): void
-  openConnections(): number
-  stop(): void
-}
+import type { SessionConnection, SessionHub, SessionHubOptions, SessionMetricsSink } from './types.js'
 
 const noMetrics: SessionMetricsSink = {
   rateLimited() {},
@@ -126,14 +28,12 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
   let seq = 0
   let messagesReceived = 0
   let messagesRouted = 0
-  const idleTimers = new Map<Member, NodeJS.Timeout>()
-  const lastActivity = new Map<Member, number>()
 
   /** Connections closed because their user connected again on another node: they leave silently. */
   const movedAway = new WeakSet<Member>()
 
   /** The session's members on every node, longest-connected first (one entry per user). */
-  const roster = (sessionId: string): MemberRef[] => {
+  const roster = (sessionId: string): SessionMemberRef[] => {
     const here = rooms
       .members(sessionId)
       .map((m) => ({ sessionId, userId: m.userId, connectedAt: m.connectedAt.toISOString() }))
@@ -149,7 +49,7 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
     return all.sort((a, b) => (a.connectedAt < b.connectedAt ? -1 : a.connectedAt > b.connectedAt ? 1 : 0))
   }
   const userIds = (sessionId: string) => roster(sessionId).map((m) => m.userId)
-  const refOf = (m: Member): MemberRef => ({
+  const refOf = (m: Member): SessionMemberRef => ({
     sessionId: m.sessionId,
     userId: m.userId,
     connectedAt: m.connectedAt.toISOString(),
@@ -205,35 +105,14 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
     },
   })
 
-  const disarmIdle = (member: Member) => {
-    const timer = idleTimers.get(member)
-    if (timer !== undefined) clearTimeout(timer)
-    idleTimers.delete(member)
-    lastActivity.delete(member)
-  }
-
-  const armIdle = (member: Member, delay: number) => {
-    const timer = setTimeout(() => {
-      const last = lastActivity.get(member)
-      if (last === undefined) return
-      const silentFor = Date.now() - last
-      if (silentFor < options.idleTimeoutMs) {
-        armIdle(member, options.idleTimeoutMs - silentFor)
-        return
-      }
-      log.info(
-        { session: member.sessionId, user: member.userId, silentMs: silentFor },
-        'session client idle, closing',
-      )
-      idleTimers.delete(member)
-      member.transport.close(
-        CloseCode.GOING_AWAY,
-        `idle timeout: no message for ${Math.round(options.idleTimeoutMs / 1000)} s`,
-      )
-    }, delay)
-    timer.unref()
-    idleTimers.set(member, timer)
-  }
+  const idle = new IdleTimers(options.idleTimeoutMs, (member, silentMs) => {
+    log.info({ session: member.sessionId, user: member.userId, silentMs }, 'session client idle, closing')
+    member.transport.close(
+      CloseCode.GOING_AWAY,
+      `idle timeout: no message for ${Math.round(options.idleTimeoutMs / 1000)} s`,
+    )
+  })
+  const disarmIdle = (member: Member) => idle.disarm(member)
 
   const leave = (member: Member, code: number) => {
     disarmIdle(member)
@@ -280,8 +159,7 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
       log.info({ session: sessionId, user: userId }, 'session connection replaced by a newer one')
       replaced.transport.close(CloseCode.REPLACED, `${CloseReason[CloseCode.REPLACED]} by a newer connection`)
     }
-    lastActivity.set(member, Date.now())
-    armIdle(member, options.idleTimeoutMs)
+    idle.arm(member)
     options.remote?.announce(refOf(member), true)
 
     const users = userIds(sessionId)
@@ -304,9 +182,7 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
     sync.start(sessionId, userId, candidates)
 
     const current = () => rooms.get(sessionId, userId) === member
-    const touch = () => {
-      if (lastActivity.has(member)) lastActivity.set(member, Date.now())
-    }
+    const touch = () => idle.touch(member)
     const error = (code: SessionError['code'], message: string) => {
       metrics.messageReceived('error')
       log.debug({ session: sessionId, user: userId, code }, 'session message refused')
@@ -425,10 +301,11 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
     return deliverText(sessionId, text, audience)
   }
 
-  const localMembers = (): MemberRef[] => rooms.sessionIds().flatMap((id) => rooms.members(id).map(refOf))
+  const localMembers = (): SessionMemberRef[] =>
+    rooms.sessionIds().flatMap((id) => rooms.members(id).map(refOf))
 
   /** Tells this node's members of a join or leave on another node that its own node could not. */
-  const announceLocally = (ref: MemberRef, type: 'user:joined' | 'user:left') => {
+  const announceLocally = (ref: SessionMemberRef, type: 'user:joined' | 'user:left') => {
     const users = userIds(ref.sessionId)
     log.info(
       { session: ref.sessionId, user: ref.userId, users: users.length },
@@ -447,7 +324,7 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
     )
   }
 
-  const remoteMember = (ref: MemberRef, joined: boolean, unannounced: boolean) => {
+  const remoteMember = (ref: SessionMemberRef, joined: boolean, unannounced: boolean) => {
     const here = rooms.get(ref.sessionId, ref.userId)
     if (joined) {
       if (here !== undefined) {
@@ -506,9 +383,7 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
     },
     stop() {
       sync.stop()
-      for (const timer of idleTimers.values()) clearTimeout(timer)
-      idleTimers.clear()
-      lastActivity.clear()
+      idle.stop()
     },
   }
 }

@@ -1,5 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client'
-import type { SessionMetricsSink } from './hub.js'
+import type { SessionMetricsSink } from './types.js'
 
 /** Session-room metrics in the relay's registry; `stats` feeds the gauges at scrape time. */
 export function createSessionMetrics(

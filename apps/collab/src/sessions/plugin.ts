@@ -1,19 +1,21 @@
-import { CloseCode, SESSION_PATH_PATTERN, SessionName } from '@pp/contracts'
+import {
+  CloseCode,
+  SESSION_PATH_PATTERN,
+  type SessionHealthFields,
+  type SessionMemberRef,
+  SessionName,
+  type SessionsResponse,
+} from '@pp/contracts'
 import type { FastifyInstance } from 'fastify'
 import type { RawData, WebSocket } from 'ws'
 import { RateGate } from '../backends/token-bucket.js'
 import { originAllowed, type RelayConfig } from '../config.js'
 import { operatorGuard } from '../routes/operator.js'
 import { verifySessionToken } from './auth.js'
-import {
-  createSessionHub,
-  type MemberRef,
-  type SessionConnection,
-  type SessionHub,
-  type SessionStats,
-} from './hub.js'
+import { createSessionHub } from './hub.js'
 import { createSessionMetrics } from './metrics.js'
 import type { SessionTransport } from './rooms.js'
+import type { SessionConnection, SessionHub, SessionStats } from './types.js'
 
 /** The interval desktop clients are asked to send `{"type":"ping"}` at (the seed's Qt client: 30 s). */
 export const SESSION_HEARTBEAT_INTERVAL_MS = 30_000
@@ -31,7 +33,7 @@ declare module 'fastify' {
 }
 
 /** The session counts `/health` reports. */
-export function sessionHealthFields(stats: SessionStats) {
+export function sessionHealthFields(stats: SessionStats): SessionHealthFields {
   return {
     active_sessions: stats.sessions,
     session_connections: stats.connections,
@@ -41,7 +43,7 @@ export function sessionHealthFields(stats: SessionStats) {
 }
 
 /** The session counts of a built relay, for a `/health` handler. */
-export function getSessionHealth(app: FastifyInstance) {
+export function getSessionHealth(app: FastifyInstance): SessionHealthFields {
   return sessionHealthFields(app.sessions.stats())
 }
 
@@ -73,7 +75,8 @@ async function sessionsPlugin(app: FastifyInstance, { config }: SessionsPluginOp
             app.cluster?.publishSession({ sessionId, text, audience }),
           remote: {
             members: (sessionId?: string) => app.cluster?.remoteSessionMembers(sessionId) ?? [],
-            announce: (member: MemberRef, joined: boolean) => app.cluster?.sessionMember(member, joined),
+            announce: (member: SessionMemberRef, joined: boolean) =>
+              app.cluster?.sessionMember(member, joined),
           },
         }),
   })
@@ -211,7 +214,7 @@ async function sessionsPlugin(app: FastifyInstance, { config }: SessionsPluginOp
     },
   })
 
-  app.get('/api/sessions', { preHandler: operatorGuard(config) }, async () => {
+  app.get('/api/sessions', { preHandler: operatorGuard(config) }, async (): Promise<SessionsResponse> => {
     // With REDIS_URL, every node's members (a session is one room across the nodes).
     const list = sessions.list()
     const connections = list.reduce((n, s) => n + s.users.length, 0)

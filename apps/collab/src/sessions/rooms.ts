@@ -14,11 +14,6 @@ export interface Member {
   readonly transport: SessionTransport
 }
 
-export type SessionSummary = {
-  session_id: string
-  users: Array<{ user_id: string; connected_at: string }>
-}
-
 /**
  * Membership of the session rooms. Kept behind this interface so a shared implementation (several
  * relay nodes) can replace the in-memory one without touching the protocol code.

@@ -1,13 +1,8 @@
+import { RelayHealth, SessionsResponse } from '@pp/contracts'
 import { describe, expect, it } from 'vitest'
 import { useSessionRelay } from './test-support/session-room.js'
 
 const { relay, join } = useSessionRelay()
-
-type SessionsBody = {
-  sessions: Array<{ session_id: string; users: Array<{ user_id: string; connected_at: string }> }>
-  total_sessions: number
-  total_connections: number
-}
 
 describe('session counts over HTTP', () => {
   it('GET /api/sessions lists each session with its members, longest-connected first', async () => {
@@ -16,7 +11,7 @@ describe('session counts over HTTP', () => {
     await join('standup', 'cat')
     const res = await fetch(`${relay().url}/api/sessions`)
     expect(res.status).toBe(200)
-    const body = (await res.json()) as SessionsBody
+    const body = SessionsResponse.strict().parse(await res.json())
     expect(body.total_sessions).toBe(2)
     expect(body.total_connections).toBe(3)
     expect(body.sessions.map((s) => [s.session_id, s.users.map((u) => u.user_id)])).toEqual([
@@ -33,7 +28,7 @@ describe('session counts over HTTP', () => {
     const b = await join('health-room', 'b')
     a.send({ type: 'item:add', id: 1 })
     await b.next((m) => m.type === 'item:add')
-    const health = (await (await fetch(`${relay().url}/health`)).json()) as Record<string, unknown>
+    const health = RelayHealth.strict().parse(await (await fetch(`${relay().url}/health`)).json())
     expect(health.status).toBe('healthy')
     expect(health.active_sessions).toBe(3)
     expect(health.session_connections).toBe(5)
@@ -43,7 +38,7 @@ describe('session counts over HTTP', () => {
 
     await b.close()
     await a.next((m) => m.type === 'user:left')
-    const after = (await (await fetch(`${relay().url}/health`)).json()) as Record<string, unknown>
+    const after = RelayHealth.parse(await (await fetch(`${relay().url}/health`)).json())
     expect(after.session_connections).toBe(4)
   })
 
