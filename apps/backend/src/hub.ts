@@ -6,6 +6,7 @@ import {
   OnlineUser as OnlineUserSchema,
   parseWith,
   type RelayFrame,
+  type ThreadActivity,
   type TypingEvent,
   type UserRef,
 } from '@pp/contracts'
@@ -323,7 +324,7 @@ export class Hub implements EffectSink {
             this.relay?.send({ type: 'ack', id: frame.id, to: frame.from.id })
             return
           case 'typing':
-            await this.onTyping(received.from, received.ideaId, received.userId)
+            await this.onTyping(received.from, received.ideaId, received.userId, received.activity)
             return
           case 'event': {
             // Not awaited: the next received event's transaction joins this one's group commit. Each
@@ -389,14 +390,20 @@ export class Hub implements EffectSink {
   }
 
   /** A received `typing` reaches the browser only from the idea's owner or a current sharee. */
-  private async onTyping(from: UserRef, ideaId: string, userId?: string): Promise<void> {
+  private async onTyping(
+    from: UserRef,
+    ideaId: string,
+    userId?: string,
+    activity?: ThreadActivity,
+  ): Promise<void> {
     const who = await typist(this.ctx, from.id, ideaId, userId)
     if (who === null) {
       this.log.debug({ ideaId, fromId: from.id }, 'typing from someone not on the idea dropped')
       return
     }
     const name = who === from.id ? from.displayName : (this.names.get(who) ?? unknownUserName(who))
-    this.live.emit({ name: 'typing', payload: { ideaId, user: { id: who, displayName: name } } })
+    const act = activity === undefined ? {} : { activity }
+    this.live.emit({ name: 'typing', payload: { ideaId, user: { id: who, displayName: name }, ...act } })
     // On my idea, a sharee's typing goes on to the other sharees, who may not know each other.
     if (userId === undefined && who !== this.ctx.me.id) {
       const idea = await this.ctx.db.idea.findUnique({ where: { id: ideaId }, select: { ownerId: true } })
@@ -404,13 +411,13 @@ export class Hub implements EffectSink {
         const others = (await this.ctx.db.share.findMany({ where: { ideaId }, select: { userId: true } }))
           .map((s) => s.userId)
           .filter((u) => u !== who)
-        await this.sendSealedTyping(others, { type: 'typing', ideaId, userId: who })
+        await this.sendSealedTyping(others, { type: 'typing', ideaId, userId: who, ...act })
       }
     }
   }
 
   /** The browser's `typing`: sent once to the others on the idea, never stored or retried. */
-  async sendTyping(ideaId: string): Promise<void> {
+  async sendTyping(ideaId: string, activity?: ThreadActivity): Promise<void> {
     if (!this.relay?.connected) return
     const idea = await this.ctx.db.idea.findUnique({ where: { id: ideaId } })
     if (idea === null) return
@@ -420,7 +427,11 @@ export class Hub implements EffectSink {
             (s) => s.userId,
           )
         : [idea.ownerId]
-    await this.sendSealedTyping(to, { type: 'typing', ideaId })
+    await this.sendSealedTyping(to, {
+      type: 'typing',
+      ideaId,
+      ...(activity === undefined ? {} : { activity }),
+    })
   }
 
   /** Typing is sealed like any event, sent once to each recipient whose keys are here. */

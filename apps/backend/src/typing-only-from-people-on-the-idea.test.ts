@@ -1,6 +1,12 @@
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { BACKEND_SOCKET_PATH, type EventFrame, PROTOCOL_VERSION, type UserRef } from '@pp/contracts'
+import {
+  BACKEND_SOCKET_PATH,
+  type EventFrame,
+  PROTOCOL_VERSION,
+  type ThreadActivity,
+  type UserRef,
+} from '@pp/contracts'
 import { Sealer } from '@pp/contracts/sealing'
 import { pino } from 'pino'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -82,14 +88,21 @@ describe('a received typing reaches the browser only from the idea’s owner or 
   })
 
   /** A typing event as its sender's backend seals it for A. */
-  const typingFrame = (from: UserRef, ideaId: string, n: number, userId?: string): EventFrame => {
+  const typingFrame = (
+    from: UserRef,
+    ideaId: string,
+    n: number,
+    userId?: string,
+    activity?: ThreadActivity,
+  ): EventFrame => {
     const id = `01900000-0000-7000-8000-0000000e00${String(n).padStart(2, '0')}`
     const sealer = new Sealer(from.id, testKeys(from.id))
-    const event = sealer.seal(
-      { id: USER_A.id, keys: testKeys(USER_A.id).public },
-      id,
-      userId === undefined ? { type: 'typing', ideaId } : { type: 'typing', ideaId, userId },
-    )
+    const event = sealer.seal({ id: USER_A.id, keys: testKeys(USER_A.id).public }, id, {
+      type: 'typing',
+      ideaId,
+      ...(userId === undefined ? {} : { userId }),
+      ...(activity === undefined ? {} : { activity }),
+    })
     return { type: 'event', id, from, event }
   }
 
@@ -138,6 +151,35 @@ describe('a received typing reaches the browser only from the idea’s owner or 
     expect(typing).toEqual([
       { ideaId: MINE, user: USER_B },
       { ideaId: CS, user: USER_B },
+    ])
+  })
+  it('passes on whether a sharee views or left the thread, with the same rules as typing', async () => {
+    const ws = await relaySide
+    await db.share.create({ data: { ideaId: MINE, userId: USER_C.id } })
+    const sent: Array<{ to: string[]; id: string; event: { type: string; sealed: string } }> = []
+    ws.on('message', (data) => {
+      const f = JSON.parse(String(data)) as { type: string } & (typeof sent)[number]
+      if (f.type === 'send' && f.event.type === 'typing') sent.push(f)
+    })
+    ws.send(JSON.stringify(typingFrame(USER_B, MINE, 11, undefined, 'viewing')))
+    ws.send(JSON.stringify(typingFrame(USER_D, MINE, 12, undefined, 'viewing')))
+    ws.send(JSON.stringify(typingFrame(USER_B, MINE, 13, undefined, 'left')))
+    await expect.poll(() => sent.length, { timeout: 10_000 }).toBe(2)
+    expect(typing).toEqual([
+      { ideaId: MINE, user: USER_B, activity: 'viewing' },
+      { ideaId: MINE, user: USER_B, activity: 'left' },
+    ])
+    const c = new Sealer(USER_C.id, testKeys(USER_C.id))
+    const opened = sent.map((f) =>
+      c.open(
+        { id: USER_A.id, keys: testKeys(USER_A.id).public },
+        f.id,
+        f.event as { type: 'typing'; sealed: string },
+      ),
+    )
+    expect(opened).toEqual([
+      { ok: true, event: { type: 'typing', ideaId: MINE, userId: USER_B.id, activity: 'viewing' } },
+      { ok: true, event: { type: 'typing', ideaId: MINE, userId: USER_B.id, activity: 'left' } },
     ])
   })
 })

@@ -53,10 +53,19 @@ export const CommentRejectedEvent = z.strictObject({
   reason: z.string().max(500),
 })
 /**
- * Someone is typing on an idea. `userId` is set only by the idea's owner passing on a sharee's typing to
- * the other sharees; a recipient takes it only from the owner.
+ * What someone is doing in an idea's thread, never stored: typing (`activity` absent or `typing`), viewing
+ * it (`viewing`, repeated while the thread is open) or no longer viewing it (`left`). `userId` is set only
+ * by the idea's owner passing on a sharee's activity to the other sharees; a recipient takes it only from
+ * the owner.
  */
-export const TypingEvent = z.strictObject({ type: z.literal('typing'), ideaId: Id, userId: Id.optional() })
+export const ThreadActivity = z.enum(['typing', 'viewing', 'left'])
+export type ThreadActivity = z.infer<typeof ThreadActivity>
+export const TypingEvent = z.strictObject({
+  type: z.literal('typing'),
+  ideaId: Id,
+  userId: Id.optional(),
+  activity: ThreadActivity.optional(),
+})
 export type TypingEvent = z.infer<typeof TypingEvent>
 
 export const DomainEvent = z.discriminatedUnion('type', [

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { Id, UserRef } from './common.js'
+import { ThreadActivity } from './domain-events.js'
 import { CollabStatus, CommentResponse, Friend, IdeaResponse, Notification } from './rest.js'
 
 /** Events the backend pushes to its browser over socket.io, by event name. */
@@ -15,7 +16,8 @@ export const LiveServerEvents = {
   'friends:changed': z.array(Friend),
   notification: Notification,
   'collab:status': CollabStatus,
-  typing: z.object({ ideaId: Id, user: UserRef }),
+  /** Someone in an idea's thread: typing (`activity` absent or `typing`), viewing it, or gone from it. */
+  typing: z.object({ ideaId: Id, user: UserRef, activity: ThreadActivity.optional() }),
 } as const
 export type LiveServerEventName = keyof typeof LiveServerEvents
 export type LiveServerEvents = {
@@ -24,7 +26,8 @@ export type LiveServerEvents = {
 
 /** Events the browser sends its backend. */
 export const LiveClientEvents = {
-  typing: z.strictObject({ ideaId: Id }),
+  /** I am typing on an idea (`activity` absent), have its thread open (`viewing`), or closed it (`left`). */
+  typing: z.strictObject({ ideaId: Id, activity: ThreadActivity.optional() }),
 } as const
 export type LiveClientEvents = {
   [K in keyof typeof LiveClientEvents]: (payload: z.infer<(typeof LiveClientEvents)[K]>) => void

@@ -1,4 +1,4 @@
-import type { EventFrame, HelloEvent, SealedEvent, UserRef } from '@pp/contracts'
+import type { EventFrame, HelloEvent, SealedEvent, ThreadActivity, UserRef } from '@pp/contracts'
 import type { OpenRefusal } from '@pp/contracts/sealing'
 import { learnKeys } from '../crypto/keyring.js'
 import { Prisma } from '../generated/prisma/client.js'
@@ -20,7 +20,7 @@ export type RefusalReason = OpenRefusal | 'unknown_keys' | 'changed_keys' | 'inv
  */
 export type Received =
   | { kind: 'event'; event: InboundEvent }
-  | { kind: 'typing'; from: UserRef; ideaId: string; userId?: string }
+  | { kind: 'typing'; from: UserRef; ideaId: string; userId?: string; activity?: ThreadActivity }
   | { kind: 'hello'; outcome: 'applied' | 'duplicate'; ack: true }
   | { kind: 'refused'; reason: RefusalReason; message: string; ack: boolean }
 
@@ -58,8 +58,14 @@ async function open(ctx: Ctx, id: string, fromId: string, wire: SealedEvent): Pr
   // For logs and typing only: applying an event names its sender again inside its transaction.
   const from = { id: fromId, displayName: ctx.names.get(fromId) ?? unknownUserName(fromId) }
   if (opened.event.type === 'typing') {
-    const { ideaId, userId } = opened.event
-    return userId === undefined ? { kind: 'typing', from, ideaId } : { kind: 'typing', from, ideaId, userId }
+    const { ideaId, userId, activity } = opened.event
+    return {
+      kind: 'typing',
+      from,
+      ideaId,
+      ...(userId === undefined ? {} : { userId }),
+      ...(activity === undefined ? {} : { activity }),
+    }
   }
   return { kind: 'event', event: { id, from, event: opened.event } }
 }

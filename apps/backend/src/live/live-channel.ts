@@ -72,7 +72,9 @@ export function attachLiveChannel(
     socket.on('typing', (payload) => {
       const parsed = parseWith(LiveClientEvents.typing, payload)
       if (!parsed.ok) return
-      hub.sendTyping(parsed.value.ideaId).catch((err: unknown) => log.error({ err }, 'typing failed'))
+      hub
+        .sendTyping(parsed.value.ideaId, parsed.value.activity)
+        .catch((err: unknown) => log.error({ err }, 'typing failed'))
     })
   })
   return io

@@ -13,10 +13,14 @@ import {
   loadOnlineUsers,
   loadShared,
 } from './load'
+import { repeatViewing } from './presence'
 
 /** How long "User B is typing…" stays after the last typing event. */
 export const TYPING_SHOWN_MS = 3000
 const typingTimers = new Map<string, ReturnType<typeof setTimeout>>()
+/** How long someone shows as viewing a thread after their last `viewing` (they repeat it every 10 s). */
+export const VIEWING_SHOWN_MS = 25_000
+const viewingTimers = new Map<string, ReturnType<typeof setTimeout>>()
 let collabTimer: ReturnType<typeof setTimeout> | null = null
 let everConnected = false
 
@@ -32,6 +36,8 @@ export function refreshCollabSoon(delayMs = 300): void {
 export function resetLiveState(): void {
   for (const t of typingTimers.values()) clearTimeout(t)
   typingTimers.clear()
+  for (const t of viewingTimers.values()) clearTimeout(t)
+  viewingTimers.clear()
   if (collabTimer) clearTimeout(collabTimer)
   collabTimer = null
   everConnected = false
@@ -59,6 +65,28 @@ function stopTyping(ideaId: string, userId: string): void {
   useStore.getState().clearTyping(ideaId, userId)
 }
 
+function showViewing(ideaId: string, user: { id: string; displayName: string }): void {
+  const key = `${ideaId}:${user.id}`
+  useStore.getState().setViewing(ideaId, user, Date.now() + VIEWING_SHOWN_MS)
+  const old = viewingTimers.get(key)
+  if (old) clearTimeout(old)
+  viewingTimers.set(
+    key,
+    setTimeout(() => {
+      viewingTimers.delete(key)
+      useStore.getState().clearViewing(ideaId, user.id)
+    }, VIEWING_SHOWN_MS),
+  )
+}
+
+function stopViewing(ideaId: string, userId: string): void {
+  const key = `${ideaId}:${userId}`
+  const old = viewingTimers.get(key)
+  if (old) clearTimeout(old)
+  viewingTimers.delete(key)
+  useStore.getState().clearViewing(ideaId, userId)
+}
+
 /** What each server event does to the store. */
 export function createLiveHandlers(): LiveHandlers {
   const s = () => useStore.getState()
@@ -81,18 +109,27 @@ export function createLiveHandlers(): LiveHandlers {
     'shares:changed': ({ ideaId, userIds }) => {
       s().setShares(ideaId, userIds)
       refreshCollabSoon()
+      repeatViewing(ideaId)
     },
     presence: ({ user, online }) => {
       s().applyPresence(user, online)
+      if (!online) for (const ideaId of Object.keys(s().viewing)) stopViewing(ideaId, user.id)
       refreshCollabSoon()
     },
     'friends:changed': (friends) => s().setFriends(friends),
     // The bell lists every notification; a revocation's toast comes from `idea:removed`, so it is not shown twice.
     notification: (n) => s().addNotification(n),
     'collab:status': (status) => s().setCollab(status),
-    typing: ({ ideaId, user }) => {
+    typing: ({ ideaId, user, activity }) => {
       if (user.id === s().me?.id) return
-      showTyping(ideaId, user)
+      if (activity === 'left') {
+        stopTyping(ideaId, user.id)
+        stopViewing(ideaId, user.id)
+        return
+      }
+      // Whoever types in a thread has it open.
+      showViewing(ideaId, user)
+      if (activity !== 'viewing') showTyping(ideaId, user)
     },
   }
 }
@@ -126,6 +163,7 @@ export function onConnection(connected: boolean): void {
   if (st.loads.me.status === 'error') void loadAll()
   else if (everConnected) void resync()
   everConnected = true
+  repeatViewing()
 }
 
 export function connectLive(): void {

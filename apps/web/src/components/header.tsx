@@ -1,5 +1,6 @@
 import { useStore } from '../store/store'
 import type { Page } from '../store/types'
+import { OnlineNow } from './avatars'
 import { ConnectionBadge } from './connection-badge'
 import { NotificationsBell } from './notifications'
 
@@ -35,6 +36,7 @@ export function Header() {
         </nav>
         <div className="topbar-right">
           <NotificationsBell />
+          <OnlineNow />
           <span className="user-name" data-testid="user-name">
             {me?.displayName ?? ''}
           </span>

@@ -1,5 +1,5 @@
 import { IDEA_STATUSES, type IdeaResponse, type IdeaStatus } from '@pp/contracts'
-import { type FormEvent, useState } from 'react'
+import { type FormEvent, useEffect, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { loadComments } from '../actions/comments'
 import {
@@ -11,9 +11,11 @@ import {
   patchIdea,
   removeTag,
 } from '../actions/ideas'
+import { startViewing, stopViewing } from '../actions/presence'
 import { formatAgo } from '../format'
 import { selectSyncLine, syncText } from '../store/selectors'
 import { useStore } from '../store/store'
+import { ThreadPresence } from './avatars'
 import { CommentThread } from './comment-thread'
 import { ShareDialog } from './share-dialog'
 
@@ -25,6 +27,13 @@ export function IdeaCard({ idea }: { idea: IdeaResponse }) {
   const expanded = useStore((s) => s.expanded[idea.id] ?? false)
   const setExpanded = useStore((s) => s.setExpanded)
   const bodyId = `idea-${idea.id}`
+
+  // While the thread is open, the others on the idea see me in it.
+  useEffect(() => {
+    if (!expanded) return
+    startViewing(idea.id)
+    return () => stopViewing(idea.id)
+  }, [expanded, idea.id])
 
   function toggle() {
     const open = !expanded
@@ -53,6 +62,7 @@ export function IdeaCard({ idea }: { idea: IdeaResponse }) {
           </button>
         </h2>
         <div className="card-meta">
+          <ThreadPresence ideaId={idea.id} open={expanded} />
           {idea.readOnly ? (
             <>
               <span className="tag-readonly">Read-only</span>

@@ -34,7 +34,10 @@ describe('typing indicator', () => {
     await openCollaboration(user)
     await user.click(screen.getByRole('button', { name: /^AAPL/ }))
     await user.type(screen.getByRole('textbox', { name: 'Comment' }), 'several keys')
-    expect(live.sent).toEqual([{ event: 'typing', payload: { ideaId: idea.id } }])
+    expect(live.sent).toEqual([
+      { event: 'typing', payload: { ideaId: idea.id, activity: 'viewing' } },
+      { event: 'typing', payload: { ideaId: idea.id } },
+    ])
   })
 
   it('throttles by time and clears the line a few seconds after the last event', () => {

@@ -82,6 +82,10 @@ export type TypingSlice = {
   typing: Record<string, Record<string, TypingEntry>>
   setTyping: (ideaId: string, user: UserRef, until: number) => void
   clearTyping: (ideaId: string, userId: string) => void
+  /** Others with an idea's thread open, until their last `viewing` expires or they leave. */
+  viewing: Record<string, Record<string, TypingEntry>>
+  setViewing: (ideaId: string, user: UserRef, until: number) => void
+  clearViewing: (ideaId: string, userId: string) => void
 }
 
 export type FriendsSlice = {

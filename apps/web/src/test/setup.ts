@@ -4,12 +4,14 @@ import { afterEach } from 'vitest'
 import { resetTypingThrottle } from '../actions/comments'
 import { resetPatching } from '../actions/ideas'
 import { resetLiveState } from '../actions/live'
+import { resetViewing } from '../actions/presence'
 import { resetStore } from '../store/store'
 import { setTransport } from '../transport/current'
 
 afterEach(() => {
   cleanup()
   resetLiveState()
+  resetViewing()
   resetTypingThrottle()
   resetPatching()
   resetStore()
