@@ -10,7 +10,16 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { E2eResult } from '../driver/protocol.js'
-import { freePort, type Kind, ROOT_DIR, sleep, spawnPinned, startServer, stopServer } from '../lib/procs.js'
+import {
+  cpuMs,
+  freePort,
+  type Kind,
+  ROOT_DIR,
+  sleep,
+  spawnPinned,
+  startServer,
+  stopServer,
+} from '../lib/procs.js'
 import { type Summary, summarize } from '../lib/stats.js'
 import { mintUserToken } from '../lib/tokens.js'
 import { type Ctx, rotated } from './context.js'
@@ -212,6 +221,8 @@ export async function e2e(ctx: Ctx): Promise<E2eResultTable> {
           drainMs: 15_000,
         })
         for (const rate of rates) {
+          const pids = [relay.pid, a.proc.pid ?? 0, b.proc.pid ?? 0]
+          const cpu0 = pids.map(cpuMs)
           const r = await ctx.driver.call<E2eResult>({
             cmd: 'e2e',
             session: ctx.session(),
@@ -224,6 +235,10 @@ export async function e2e(ctx: Ctx): Promise<E2eResultTable> {
             durationMs: ctx.quick ? (rate > 50 ? 1000 : 2000) : rate > 50 ? 2000 : 8000,
             drainMs: 30_000,
           })
+          const [relayUs, aUs, bUs] = pids.map((p, i) => ((cpuMs(p) - (cpu0[i] ?? 0)) * 1000) / r.sent)
+          ctx.log(
+            `e2e ${kind} ${rate}/s: CPU per comment: relay ${relayUs?.toFixed(0)} µs, A ${aUs?.toFixed(0)} µs, B ${bUs?.toFixed(0)} µs; driver CPU ${r.driverCpuPct.toFixed(0)} %`,
+          )
           ctx.log(
             `e2e ${kind} ${rate}/s: p50 ${(r.p50 / 1000).toFixed(1)} ms p95 ${(r.p95 / 1000).toFixed(1)} ms p99 ${(r.p99 / 1000).toFixed(1)} ms, ${r.delivered}/${r.expected} delivered, REST p50 ${(r.restP50 / 1000).toFixed(1)} ms, ${r.restErrors} REST errors`,
           )

@@ -9,6 +9,17 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openDatabase } from '@pp/backend/db/client'
 import { applyMigrations } from '@pp/backend/db/migrate'
+import {
+  applyInbound,
+  type Ctx,
+  GroupCommitter,
+  inTx,
+  KeyRing,
+  markAcked,
+  postComment,
+  sqlOf,
+} from '@pp/backend/domain'
+import { generateKeys, signComment } from '@pp/contracts/sealing'
 import Database from 'better-sqlite3'
 import * as hdr from 'hdr-histogram-js'
 import { uuidv7 } from 'uuidv7'
@@ -149,6 +160,78 @@ async function prismaSide(path: string): Promise<Side & { eventIds: string[] }> 
   }
 }
 
+/**
+ * The backend's own hot path, as the running backend performs it: `postComment` (signed by its author),
+ * the dispatcher's ack mark and `applyInbound` of a received comment_added, each through the group
+ * committer on the backend's prepared statements.
+ */
+/** The backend's hot path logs at info; silenced here as on both other sides. */
+const silent = {
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+  debug: () => {},
+  child: () => silent,
+} as unknown as Ctx['log']
+
+async function backendSide(path: string): Promise<Side> {
+  const { db } = await openDatabase(path)
+  const me = { id: ME, displayName: 'User A' }
+  const keys = new KeyRing(ME, generateKeys(), db)
+  const peerKeys = generateKeys()
+  await db.peerKey.create({
+    data: { userId: PEER, signKey: peerKeys.public.sign, boxKey: peerKeys.public.box, source: 'hello' },
+  })
+  await db.friend.create({ data: { userId: PEER, displayName: 'User B', status: 'accepted' } })
+  await db.idea.create({ data: ideaRow(OWN_IDEA, ME) })
+  await db.idea.create({ data: ideaRow(RECEIVED_IDEA, PEER) })
+  await db.share.create({ data: { ideaId: OWN_IDEA, userId: PEER } })
+  const ctx: Ctx = {
+    db,
+    me,
+    log: silent,
+    sink: { publish: () => {} },
+    isOnline: () => true,
+    names: new Map([[PEER, 'User B']]),
+    keys,
+  }
+  ctx.commits = new GroupCommitter(db, () => {})
+  const acks: string[] = []
+  return {
+    postComment: async () => {
+      await postComment(ctx, OWN_IDEA, 'benchmark comment')
+    },
+    ack: async (i) => {
+      // The rows the comments wrote, read once before the first ack (the dispatcher holds them in memory).
+      if (acks.length === 0) {
+        const rows = await db.outbox.findMany({ orderBy: { seq: 'asc' }, select: { eventId: true } })
+        acks.push(...rows.map((r) => r.eventId))
+      }
+      await inTx(ctx, (tx) => markAcked(sqlOf(tx), [{ id: acks[i] ?? '', by: PEER }], new Date()))
+    },
+    applyInbound: async () => {
+      const unsigned = {
+        id: uuidv7(),
+        ideaId: RECEIVED_IDEA,
+        author: { id: PEER, displayName: 'User B' },
+        body: 'benchmark comment',
+        createdAt: new Date().toISOString(),
+      }
+      const comment = {
+        ...unsigned,
+        signature: signComment(peerKeys, unsigned),
+        authorKey: peerKeys.public.sign,
+      }
+      await applyInbound(ctx, {
+        id: uuidv7(),
+        from: { id: PEER, displayName: 'User B' },
+        event: { type: 'comment_added', comment },
+      })
+    },
+    close: () => db.$disconnect(),
+  }
+}
+
 function rawSide(path: string): Side {
   const db = new Database(path)
   db.pragma('journal_mode = WAL')
@@ -191,10 +274,20 @@ function rawSide(path: string): Side {
     'INSERT INTO "Inbox" (eventId, fromId, type, outcome, receivedAt) VALUES (?, ?, ?, ?, ?)',
   )
   const eventIds: string[] = []
+  const author = generateKeys()
   const post = db.transaction(() => {
     findIdea.get(OWN_IDEA)
     const id = uuidv7()
     const now = Date.now()
+    // Signed by its author, as every comment is.
+    const me = { id: ME, displayName: 'User A' }
+    signComment(author, {
+      id,
+      ideaId: OWN_IDEA,
+      author: me,
+      body: 'benchmark comment',
+      createdAt: new Date(now).toISOString(),
+    })
     insertComment.run(id, OWN_IDEA, ME, 'User A', 'benchmark comment', now, 0)
     const to = findShares.all(OWN_IDEA) as { userId: string }[]
     const eventId = uuidv7()
@@ -243,12 +336,13 @@ async function measure(op: Op, n: number): Promise<OpResult> {
 }
 
 async function main(): Promise<void> {
-  const which = process.argv[2] === 'raw' ? 'raw' : 'prisma'
+  const which = process.argv[2] === 'raw' || process.argv[2] === 'backend' ? process.argv[2] : 'prisma'
   const n = Number(process.argv[3] ?? 500)
   const dir = mkdtempSync(join(tmpdir(), 'pp-bench-db-'))
   try {
     const path = join(dir, 'bench.db')
-    const side = which === 'raw' ? rawSide(path) : await prismaSide(path)
+    const side =
+      which === 'raw' ? rawSide(path) : which === 'backend' ? await backendSide(path) : await prismaSide(path)
     // warm-up
     for (let i = 0; i < 50; i++) await side.applyInbound(i)
     const postComment = await measure(side.postComment, n)

@@ -146,10 +146,28 @@ export class GroupCommitter {
   private async inSqlite(sqlite: SqliteSql, group: Job[]): Promise<Done[]> {
     const conn = sqlite.connection
     const done: Done[] = []
-    conn.exec('BEGIN IMMEDIATE')
+    const statement = (sql: string) => void sqlite.statement(sql).run()
+    statement('BEGIN IMMEDIATE')
     try {
-      for (const job of group) await this.runJob(this.db, job, (sql) => void conn.exec(sql), done)
-      conn.exec('COMMIT')
+      const [only] = group
+      if (group.length === 1 && only !== undefined) {
+        // A group of one needs no savepoint: if it fails, the whole transaction is its own.
+        try {
+          const fx = new Effects()
+          done.push({
+            job: only,
+            ok: true,
+            value: await withContext(only.ctx, () => only.work(this.db, fx)),
+            fx,
+          })
+        } catch (err) {
+          statement('ROLLBACK')
+          return [{ job: only, ok: false, err }]
+        }
+      } else {
+        for (const job of group) await this.runJob(this.db, job, statement, done)
+      }
+      statement('COMMIT')
     } catch (err) {
       if (conn.inTransaction) conn.exec('ROLLBACK')
       throw err
