@@ -16,6 +16,7 @@ mkdirSync(reports, { recursive: true })
 const suites = [
   ['@pp/contracts', 'packages/contracts'],
   ['@pp/telemetry', 'packages/telemetry'],
+  ['@pp/test-kit', 'packages/test-kit'],
   ['@pp/collab', 'apps/collab'],
   ['@pp/backend', 'apps/backend'],
   ['@pp/web', 'apps/web'],

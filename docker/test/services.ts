@@ -1,21 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { createWriteStream } from 'node:fs'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
+import { freePort, until } from '@pp/test-kit'
 
 export const ROOT = join(import.meta.dirname, '..', '..')
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address()
-      const port = typeof addr === 'object' && addr !== null ? addr.port : 0
-      s.close(() => resolve(port))
-    })
-  })
-}
+export { freePort }
 
 export type Service = { url: string; stop: () => Promise<void> }
 
@@ -33,18 +23,21 @@ export async function startService(entry: string, env: Record<string, string>, l
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
     await exited
   }
-  const deadline = Date.now() + 30_000
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${entry} exited (see ${logFile})`)
-    const ok = await fetch(`${url}/health`).then(
+  const answers = until(`${entry} to answer ${url}/health (see ${logFile})`, () =>
+    fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) }).then(
       (r) => r.ok,
       () => false,
-    )
-    if (ok) return { url, stop }
-    if (Date.now() > deadline) {
-      await stop()
-      throw new Error(`${entry} did not answer ${url}/health (see ${logFile})`)
-    }
-    await new Promise((r) => setTimeout(r, 100))
+    ),
+  )
+  const died = exited.then(() => {
+    throw new Error(`${entry} exited (see ${logFile})`)
+  })
+  try {
+    await Promise.race([answers, died])
+  } catch (err) {
+    await stop()
+    throw err
   }
+  void died.catch(() => {})
+  return { url, stop }
 }

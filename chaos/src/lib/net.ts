@@ -1,24 +1,8 @@
-import { createServer } from 'node:net'
+import { freePort } from '@pp/test-kit'
 
 export const HOST = '127.0.0.1'
-/** The demo's ports; never used by the suite. */
-const RESERVED = new Set([3000, 3001, 3002, 8000, 8001, 8002, 9000, 9001])
-
-/** A port the OS says is free now (listen on 0, read it, close). */
-export async function freePort(): Promise<number> {
-  for (;;) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const srv = createServer()
-      srv.once('error', reject)
-      srv.listen(0, HOST, () => {
-        const addr = srv.address()
-        const p = typeof addr === 'object' && addr !== null ? addr.port : 0
-        srv.close(() => resolve(p))
-      })
-    })
-    if (!RESERVED.has(port)) return port
-  }
-}
+/** A port the OS says is free now (the test kit's; never one of the demo's ports). */
+export { freePort }
 
 export async function getJson<T = unknown>(
   url: string,

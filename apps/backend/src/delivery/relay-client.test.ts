@@ -1,4 +1,4 @@
-import { mintBackendToken, secretKey } from '@pp/contracts/tokens'
+import { relayToken } from '@pp/test-kit'
 import { jwtVerify } from 'jose'
 import { pino } from 'pino'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
@@ -23,8 +23,7 @@ describe('the relay client', () => {
     return spawnRelay(tmp.dir, `relay-${relayCount}`)
   }
 
-  const token = () =>
-    mintBackendToken(secretKey(TEST_SECRET), { userId: USER_A.id, name: USER_A.displayName })
+  const token = () => relayToken(USER_A, { secret: TEST_SECRET })
 
   function client(urls: string[]) {
     const ups: string[] = []

@@ -110,8 +110,9 @@ export function relayGetJson(url: string, ca: string | undefined, timeoutMs: num
 
 /**
  * The backend's link to the relay: one WebSocket to `/v1/backends`, reconnected forever with
- * full-jitter backoff (250 ms → 5 s; at most 1 s apart for 30 s after a `drain`), at once on `drain`, and
- * when the relay falls silent for 60 s.
+ * full-jitter backoff (250 ms → `RECONNECT_CAP_MS`, 2.5 s; after a `drain`, at most `AFTER_DRAIN_CAP_MS`,
+ * 1 s, apart until a relay welcomes it again: see backoff.ts), at once on `drain`, and when the relay
+ * falls silent for 60 s.
  * Each new attempt after a loss or a drain moves to the next URL in the list.
  */
 export class RelayClient {

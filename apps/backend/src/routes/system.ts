@@ -59,7 +59,7 @@ export function systemRoutes(app: FastifyInstance, hub: Hub, useMock: boolean): 
   defineRoute(app, {
     method: 'GET',
     url: `${API_PREFIX}/users/online`,
-    summary: 'Users online at the relay (without me); empty while the relay is unreachable',
+    summary: 'Users online at the relay, me among them; empty while the relay is unreachable',
     tags: ['friends'],
     response: z.array(OnlineUser),
     handler: async () => hub.onlineUsers(),

@@ -2,10 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { createWriteStream, existsSync } from 'node:fs'
 import { request as httpsRequest } from 'node:https'
-import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { mintBackendToken, secretKey } from '@pp/contracts/tokens'
+import { freePort, relayToken, until } from '@pp/test-kit'
 import { testDatabaseEnv } from './database.js'
 import type { TestTls } from './tls.js'
 
@@ -14,36 +13,15 @@ export const BACKEND_SERVER = join(here, '..', '..', 'dist', 'server.js')
 export const RELAY_SERVER = join(here, '..', '..', '..', 'collab', 'dist', 'server.js')
 export const TEST_SECRET = 'integration-test-secret-0123456789'
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address()
-      const port = typeof addr === 'object' && addr !== null ? addr.port : 0
-      s.close(() => resolve(port))
-    })
-  })
-}
+export { freePort }
 
-/** Polls until `check` returns a value other than undefined/false (no fixed sleeps). */
-export async function waitFor<T>(
+/** Waits until `check` gives a value other than undefined/false (the test kit's `until`, on `vi.waitFor`). */
+export function waitFor<T>(
   check: () => Promise<T | undefined | false> | T | undefined | false,
   what: string,
   timeoutMs = 45_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  let last: unknown
-  while (Date.now() < deadline) {
-    try {
-      const v = await check()
-      if (v !== undefined && v !== false) return v
-    } catch (err) {
-      last = err
-    }
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`)
+  return until(what, check, { timeoutMs })
 }
 
 async function healthy(url: string, ca?: string): Promise<boolean> {
@@ -153,10 +131,7 @@ export async function spawnBackend(opts: {
       BACKEND_URL: url,
       COLLABORATION_SERVICE_URL: opts.relayUrls.join(','),
       ENABLE_COLLABORATION: 'true',
-      COLLAB_TOKEN: await mintBackendToken(secretKey(TEST_SECRET), {
-        userId: opts.user.id,
-        name: opts.user.displayName,
-      }),
+      COLLAB_TOKEN: await relayToken(opts.user, { secret: TEST_SECRET }),
       USE_MOCK_SCHWAB_DATA: 'true',
       LOG_LEVEL: 'info',
       BACKEND_API_TOKEN: token,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { mintBackendToken, secretKey } from '@pp/contracts/tokens'
+import { relayToken } from '@pp/test-kit'
 import { WebSocket } from 'ws'
 import { TEST_SECRET, until } from './relay.js'
 
@@ -13,11 +13,10 @@ export async function tokenFor(
   user: { id: string; displayName: string },
   opts: { ttlSeconds?: number; secret?: string; now?: number } = {},
 ): Promise<string> {
-  return mintBackendToken(secretKey(opts.secret ?? TEST_SECRET), {
-    userId: user.id,
-    name: user.displayName,
+  return relayToken(user, {
+    ...opts,
+    secret: opts.secret ?? TEST_SECRET,
     ttlSeconds: opts.ttlSeconds ?? 3600,
-    ...(opts.now === undefined ? {} : { now: opts.now }),
   })
 }
 

@@ -1,23 +1,17 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { dirname, join } from 'node:path'
+import { freePort, spawnService } from '@pp/test-kit'
 import { tokenFor } from './backend-client.js'
-import { freePort, until } from './relay.js'
 
-export const BACKEND_DIR = fileURLToPath(new URL('../../../backend/', import.meta.url))
+/** apps/backend, found as the declared dev dependency `@pp/backend` (built before this package by `pnpm build`). */
+export const BACKEND_DIR = dirname(createRequire(import.meta.url).resolve('@pp/backend/package.json'))
 const BACKEND_SERVER = join(BACKEND_DIR, 'dist', 'server.js')
 
-/** Builds apps/backend when its build is missing (it is not a dependency of the relay's build). */
+/** Fails with what to run when the backend's build is missing. */
 export function ensureBackendBuilt(): void {
-  if (existsSync(BACKEND_SERVER)) return
-  execFileSync('pnpm', ['--filter', '@pp/backend', 'build'], {
-    cwd: BACKEND_DIR,
-    stdio: 'ignore',
-    timeout: 240_000,
-    env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: '/dev/null' },
-  })
+  if (!existsSync(BACKEND_SERVER)) throw new Error(`${BACKEND_SERVER} is missing: run \`pnpm build\` first`)
 }
 
 export type BackendProcess = {
@@ -37,7 +31,9 @@ export async function startBackend(opts: {
   const dir = mkdtempSync(join(tmpdir(), 'pp-collab-backend-'))
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
-  const child: ChildProcess = spawn(process.execPath, [BACKEND_SERVER], {
+  const backend = await spawnService({
+    name: 'the backend',
+    args: [BACKEND_SERVER],
     cwd: dir,
     env: {
       PATH: process.env.PATH ?? '',
@@ -54,44 +50,18 @@ export async function startBackend(opts: {
       USE_MOCK_SCHWAB_DATA: 'true',
       LOG_LEVEL: 'info',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    healthUrl: `${url}/health`,
+    timeoutMs: 60_000,
+  }).catch((err: unknown) => {
+    rmSync(dir, { recursive: true, force: true })
+    throw err
   })
-  let out = ''
-  child.stdout?.on('data', (d: Buffer) => {
-    out += d.toString()
-  })
-  child.stderr?.on('data', (d: Buffer) => {
-    out += d.toString()
-  })
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM')
-      const killer = setTimeout(() => child.kill('SIGKILL'), 5000)
-      await exited
-      clearTimeout(killer)
-    }
+    await backend.stop('SIGTERM')
     rmSync(dir, { recursive: true, force: true })
   }
-  try {
-    await until(
-      'the backend to answer /health',
-      async () => {
-        if (child.exitCode !== null) throw new Error(`backend exited:\n${out}`)
-        try {
-          return (await fetch(`${url}/health`)).ok
-        } catch {
-          return false
-        }
-      },
-      60_000,
-    )
-  } catch (err) {
-    await stop()
-    throw err
-  }
   const apiToken = readFileSync(join(dir, 'user.api-token'), 'utf8').trim()
-  return { api: `${url}/api/v1`, apiToken, url, output: () => out, stop }
+  return { api: `${url}/api/v1`, apiToken, url, output: backend.output, stop }
 }
 
 /** A small REST client for a backend's `/api/v1`. */

@@ -1,10 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process'
-import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
+import { freePort, until as kitUntil, spawnService, TEST_RELAY_SECRET } from '@pp/test-kit'
 
 /** apps/collab */
 export const COLLAB_DIR = fileURLToPath(new URL('../../', import.meta.url))
-export const TEST_SECRET = 'test-secret-0123456789abcdef'
+export const TEST_SECRET = TEST_RELAY_SECRET
 
 export type Relay = {
   port: number
@@ -17,88 +16,36 @@ export type Relay = {
   exited: Promise<number | null>
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address !== null ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
-}
+export { freePort }
 
-/** Polls `check` until it returns something other than undefined/false, or throws after `limitMs`. */
-export async function until<T>(
+/** Waits until `check` gives something other than undefined/false (the kit's `until`, on `vi.waitFor`). */
+export function until<T>(
   what: string,
   check: () => Promise<T | undefined | false> | T | undefined | false,
   limitMs = 15_000,
 ): Promise<T> {
-  const deadline = Date.now() + limitMs
-  for (;;) {
-    const value = await check()
-    if (value !== undefined && value !== false) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 25))
-  }
+  return kitUntil(what, check, { timeoutMs: limitMs, intervalMs: 25 })
 }
 
 /** Starts `src/server.ts` as a real process on a free port and waits for `GET /health`. */
 export async function startRelay(env: Record<string, string> = {}, port?: number): Promise<Relay> {
   const chosen = port ?? (await freePort())
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/server.ts', '--port', String(chosen), '--host', '127.0.0.1'],
-    {
-      cwd: COLLAB_DIR,
-      env: { ...process.env, LOG_LEVEL: 'info', NODE_ENV: 'test', COLLAB_JWT_SECRET: TEST_SECRET, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  )
-  let out = ''
-  child.stdout?.on('data', (d: Buffer) => {
-    out += d.toString()
-  })
-  child.stderr?.on('data', (d: Buffer) => {
-    out += d.toString()
-  })
-  let exitCode: number | null | undefined
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => {
-      exitCode = code
-      resolve(code)
-    }),
-  )
   const url = `http://127.0.0.1:${chosen}`
-  const stop = async (signal: NodeJS.Signals = 'SIGINT') => {
-    if (exitCode !== undefined) return exitCode
-    child.kill(signal)
-    const killer = setTimeout(() => child.kill('SIGKILL'), 5000)
-    const code = await exited
-    clearTimeout(killer)
-    return code
-  }
-  try {
-    await until('the relay to answer /health', async () => {
-      if (exitCode !== undefined) throw new Error(`relay exited with ${exitCode}:\n${out}`)
-      try {
-        return (await fetch(`${url}/health`)).ok
-      } catch {
-        return false
-      }
-    })
-  } catch (err) {
-    await stop('SIGKILL')
-    throw err
-  }
+  const relay = await spawnService({
+    name: 'the relay',
+    args: ['--import', 'tsx', 'src/server.ts', '--port', String(chosen), '--host', '127.0.0.1'],
+    cwd: COLLAB_DIR,
+    env: { ...process.env, LOG_LEVEL: 'info', NODE_ENV: 'test', COLLAB_JWT_SECRET: TEST_SECRET, ...env },
+    healthUrl: `${url}/health`,
+    timeoutMs: 15_000,
+  })
   return {
     port: chosen,
     url,
     wsUrl: `ws://127.0.0.1:${chosen}`,
-    pid: child.pid ?? 0,
-    output: () => out,
-    stop,
-    exited,
+    pid: relay.pid,
+    output: relay.output,
+    stop: (signal: NodeJS.Signals = 'SIGINT') => relay.stop(signal),
+    exited: relay.exited,
   }
 }
