@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Message, SessionClient } from '../sessions/test-support/session-client.js'
 import { type RedisServer, startRedis } from '../test-support/redis.js'
-import { type Relay, startRelay, until } from '../test-support/relay.js'
+import { type Relay, startRelayProcess, until } from '../test-support/relay.js'
 
 /** A session room spread over two relay nodes behaves as one room: the members, the sync, replacement. */
 describe('session room members across two nodes', () => {
@@ -26,8 +26,8 @@ describe('session room members across two nodes', () => {
   beforeAll(async () => {
     redis = await startRedis()
     const env = { REDIS_URL: redis.url, PRESENCE_TTL_MS: '1500', SESSION_SYNC_TIMEOUT_MS: '2000' }
-    node1 = await startRelay({ ...env, NODE_ID: 'node-1' })
-    node2 = await startRelay({ ...env, NODE_ID: 'node-2' })
+    node1 = await startRelayProcess({ ...env, NODE_ID: 'node-1' })
+    node2 = await startRelayProcess({ ...env, NODE_ID: 'node-2' })
   })
   afterAll(async () => {
     await Promise.all(open.map((c) => c.close()))

@@ -7,7 +7,7 @@ import {
   startBackend,
 } from '../test-support/backend-process.js'
 import { type RedisServer, startRedis } from '../test-support/redis.js'
-import { type Relay, startRelay, until } from '../test-support/relay.js'
+import { type Relay, startRelayProcess, until } from '../test-support/relay.js'
 
 type Idea = { id: string; tags: string[]; status: string; readOnly?: boolean; owner: { id: string } }
 type Comment = { id: string; body: string; author: { id: string }; pending?: boolean }
@@ -26,8 +26,8 @@ describe('two real backends on two relay nodes: share, comment, update, revoke',
   beforeAll(async () => {
     ensureBackendBuilt()
     redis = await startRedis()
-    node1 = await startRelay({ REDIS_URL: redis.url, NODE_ID: 'node-1' })
-    node2 = await startRelay({ REDIS_URL: redis.url, NODE_ID: 'node-2' })
+    node1 = await startRelayProcess({ REDIS_URL: redis.url, NODE_ID: 'node-1' })
+    node2 = await startRelayProcess({ REDIS_URL: redis.url, NODE_ID: 'node-2' })
     a = await startBackend({ user: USER_A, relayUrls: [node1.url, node2.url] })
     b = await startBackend({ user: USER_B, relayUrls: [node2.url] })
     await until(

@@ -10,7 +10,7 @@ import {
   USER_C,
 } from '../test-support/backend-client.js'
 import { type RedisServer, startRedis } from '../test-support/redis.js'
-import { type Relay, startRelay, until } from '../test-support/relay.js'
+import { type Relay, startRelayProcess, until } from '../test-support/relay.js'
 
 const onlineIds = async (relay: Relay) =>
   ((await (await fetch(`${relay.url}/api/users/online`)).json()) as Array<{ id: string }>)
@@ -31,8 +31,8 @@ describe('two relay nodes over Redis', () => {
   beforeAll(async () => {
     redis = await startRedis()
     const env = { REDIS_URL: redis.url, PRESENCE_TTL_MS: '1500' }
-    node1 = await startRelay({ ...env, NODE_ID: 'node-1' })
-    node2 = await startRelay({ ...env, NODE_ID: 'node-2' })
+    node1 = await startRelayProcess({ ...env, NODE_ID: 'node-1' })
+    node2 = await startRelayProcess({ ...env, NODE_ID: 'node-2' })
   })
   afterEach(async () => {
     for (const b of open.splice(0)) b.close()
@@ -107,8 +107,8 @@ describe('session rooms across two nodes', () => {
   let node2: Relay
   beforeAll(async () => {
     redis = await startRedis()
-    node1 = await startRelay({ REDIS_URL: redis.url, NODE_ID: 'node-1' })
-    node2 = await startRelay({ REDIS_URL: redis.url, NODE_ID: 'node-2' })
+    node1 = await startRelayProcess({ REDIS_URL: redis.url, NODE_ID: 'node-1' })
+    node2 = await startRelayProcess({ REDIS_URL: redis.url, NODE_ID: 'node-2' })
   })
   afterAll(async () => {
     await node1?.stop()
@@ -152,8 +152,8 @@ describe('node failure and Redis outage', () => {
 
   beforeAll(async () => {
     redis = await startRedis()
-    node1 = await startRelay({ ...env(), NODE_ID: 'node-1' })
-    node2 = await startRelay({ ...env(), NODE_ID: 'node-2' })
+    node1 = await startRelayProcess({ ...env(), NODE_ID: 'node-1' })
+    node2 = await startRelayProcess({ ...env(), NODE_ID: 'node-2' })
   })
   afterAll(async () => {
     await node1?.stop()
@@ -184,7 +184,7 @@ describe('node failure and Redis outage', () => {
   })
 
   it('Redis stopped and restarted: local routing goes on, health degrades, cross-node routing resumes', async () => {
-    node1 = await startRelay({ ...env(), NODE_ID: 'node-1b' })
+    node1 = await startRelayProcess({ ...env(), NODE_ID: 'node-1b' })
     const a = await connectBackend(node1.wsUrl, USER_A)
     const c = await connectBackend(node1.wsUrl, USER_C)
     const b = await connectBackend(node2.wsUrl, USER_B)
@@ -218,7 +218,7 @@ describe('node failure and Redis outage', () => {
 
   it('a node started while Redis is down joins the cluster once Redis is up', async () => {
     await redis.stop()
-    const late = await startRelay({ ...env(), NODE_ID: 'node-3' })
+    const late = await startRelayProcess({ ...env(), NODE_ID: 'node-3' })
     try {
       const c = await connectBackend(late.wsUrl, USER_C)
       expect(((await (await fetch(`${late.url}/health`)).json()) as { status: string }).status).toBe(

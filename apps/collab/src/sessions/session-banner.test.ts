@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { pollUntil, type RelayProcess, startRelay } from './test-support/relay-process.js'
+import { pollUntil, type RelayProcess, startRelayProcess } from './test-support/relay-process.js'
 import { SessionClient } from './test-support/session-client.js'
 
 const relays: RelayProcess[] = []
@@ -9,7 +9,7 @@ afterEach(async () => {
 
 describe('the startup banner and --debug', () => {
   it('prints the session endpoint and the configuration once listening', async () => {
-    const relay = await startRelay({ SESSION_AUTH: 'required' })
+    const relay = await startRelayProcess({ SESSION_AUTH: 'required' })
     relays.push(relay)
     const out = await pollUntil('the banner', () =>
       relay.output().includes('✓ Clients can connect to:') ? relay.output() : undefined,
@@ -22,7 +22,7 @@ describe('the startup banner and --debug', () => {
   })
 
   it('prints the guide’s ping_interval and ping_timeout lines exactly, one after the other', async () => {
-    const relay = await startRelay()
+    const relay = await startRelayProcess()
     relays.push(relay)
     const out = await pollUntil('the banner', () =>
       relay.output().includes('✓ Clients can connect to:') ? relay.output() : undefined,
@@ -37,7 +37,7 @@ describe('the startup banner and --debug', () => {
   })
 
   it('logs each session message with --debug', async () => {
-    const relay = await startRelay({}, undefined, ['--debug'])
+    const relay = await startRelayProcess({}, undefined, ['--debug'])
     relays.push(relay)
     const a = await SessionClient.join(relay.wsUrl, 'debug-room', 'a')
     const b = await SessionClient.join(relay.wsUrl, 'debug-room', 'b')

@@ -1,20 +1,13 @@
 import { fileURLToPath } from 'node:url'
 import { freePort, until as kitUntil, spawnService, TEST_RELAY_SECRET } from '@pp/test-kit'
+import { type InProcessRelay, startInProcessRelay } from './in-process.js'
 
 /** apps/collab */
 export const COLLAB_DIR = fileURLToPath(new URL('../../', import.meta.url))
 export const TEST_SECRET = TEST_RELAY_SECRET
 
-export type Relay = {
-  port: number
-  url: string
-  wsUrl: string
-  pid: number
-  output: () => string
-  /** SIGINT (or the given signal) and wait for the exit; resolves with the exit code. */
-  stop: (signal?: NodeJS.Signals) => Promise<number | null>
-  exited: Promise<number | null>
-}
+/** A relay started for a test, in-process or as a process (`stop` sends the signal to a process). */
+export type Relay = InProcessRelay
 
 export { freePort }
 
@@ -27,8 +20,22 @@ export function until<T>(
   return kitUntil(what, check, { timeoutMs: limitMs, intervalMs: 25 })
 }
 
-/** Starts `src/server.ts` as a real process on a free port and waits for `GET /health`. */
-export async function startRelay(env: Record<string, string> = {}, port?: number): Promise<Relay> {
+/**
+ * A relay for a test: built in the test process (buildApp, listening on a free port), with the
+ * env a relay process would get (LOG_LEVEL info, the test secret).
+ */
+export function startRelay(env: Record<string, string> = {}, port?: number): Promise<Relay> {
+  return startInProcessRelay(
+    { LOG_LEVEL: 'info', NODE_ENV: 'test', COLLAB_JWT_SECRET: TEST_SECRET, ...env },
+    port,
+  )
+}
+
+/**
+ * Starts `src/server.ts` as a real process on a free port and waits for `GET /health`: for tests of
+ * the process (signals, exit codes, SIGKILL, what it prints).
+ */
+export async function startRelayProcess(env: Record<string, string> = {}, port?: number): Promise<Relay> {
   const chosen = port ?? (await freePort())
   const url = `http://127.0.0.1:${chosen}`
   const relay = await spawnService({

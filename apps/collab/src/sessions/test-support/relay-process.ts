@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { freePort, spawnService, until } from '@pp/test-kit'
+import { startInProcessRelay } from '../../test-support/in-process.js'
 
 /** apps/collab */
 export const COLLAB_DIR = fileURLToPath(new URL('../../../', import.meta.url))
@@ -25,10 +26,26 @@ export function pollUntil<T>(
 }
 
 /**
+ * A relay for a test: built in the test process (buildApp on a free port), with the env (and flags) a
+ * relay process would get. `stop` closes it as SIGINT would.
+ */
+export async function startRelay(
+  env: Record<string, string> = {},
+  port?: number,
+  args: string[] = [],
+): Promise<RelayProcess> {
+  const relay = await startInProcessRelay({ LOG_LEVEL: 'warn', NODE_ENV: 'test', ...env }, port, args)
+  const stop = async () => {
+    await relay.stop()
+  }
+  return { port: relay.port, url: relay.url, wsUrl: relay.wsUrl, output: relay.output, stop }
+}
+
+/**
  * Starts the relay as a real process (`node --import tsx src/server.ts --port P`) and waits until
  * `GET /health` answers. `stop` sends SIGINT (Ctrl+C) and waits for the exit.
  */
-export async function startRelay(
+export async function startRelayProcess(
   env: Record<string, string> = {},
   port?: number,
   args: string[] = [],
