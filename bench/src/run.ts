@@ -184,7 +184,7 @@ async function main(): Promise<void> {
     `Our relay: \`node apps/collab/dist/server.js\` with NODE_ENV=production, LOG_LEVEL=warn (per-event "routed" log lines are info level, so off); throughput scenarios 1–2 with RATE_LIMIT_PER_SEC=${RAISED_LIMITS.RATE_LIMIT_PER_SEC} and RATE_LIMIT_BURST=${RAISED_LIMITS.RATE_LIMIT_BURST} (defaults 2,000/s, burst 4,000 per connection); scenarios 3–5 with default limits`,
     'Baselines: raw `ws` forwarder (bench/src/servers/raw-ws.ts) and Socket.IO 4 relay with the default engine (bench/src/servers/socketio.ts), same HS256 token check at connect, one connection per bench user; the Socket.IO client uses the websocket transport from the start',
     sealing,
-    'Load: `comment_added` events of ~300 B JSON (~400 B send frames), sent at a fixed rate in 1 ms ticks, stamped with process.hrtime at send; point-to-point over 16 sender→receiver pairs; latency is send → receipt in the driver',
+    'Load: `comment_added` events of ~300 B JSON (~400 B send frames), sent at a fixed rate in 1 ms ticks, stamped with process.hrtime at send; point-to-point over 32 sender→receiver pairs; latency is send → receipt in the driver',
   ]
   const md = render(res)
   mkdirSync(join(BENCH_DIR, 'results'), { recursive: true })

@@ -12,9 +12,15 @@ export const ROOT_DIR = join(BENCH_DIR, '..')
 /** Our relay's entry; BENCH_RELAY_ENTRY points at another build (to compare a candidate change). */
 export const RELAY_ENTRY = process.env.BENCH_RELAY_ENTRY ?? join(ROOT_DIR, 'apps/collab/dist/server.js')
 
-export type Kind = 'ours' | 'raw' | 'sio'
-export const KINDS: readonly Kind[] = ['ours', 'raw', 'sio']
-export const KIND_LABEL: Record<Kind, string> = { ours: 'ours', raw: 'raw ws', sio: 'Socket.IO' }
+/** `def`: our relay exactly as `pnpm start` runs it (its default log level and limits). */
+export type Kind = 'ours' | 'raw' | 'sio' | 'def'
+export const KINDS: readonly Kind[] = ['ours', 'raw', 'sio', 'def']
+export const KIND_LABEL: Record<Kind, string> = {
+  ours: 'ours',
+  raw: 'raw ws',
+  sio: 'Socket.IO',
+  def: 'ours at its defaults',
+}
 
 export const HAS_TASKSET = (() => {
   try {
@@ -112,6 +118,7 @@ export function relayBuilt(): boolean {
 function commandFor(kind: Kind, port: number, nodeFlags: string[], entry = RELAY_ENTRY): string[] {
   switch (kind) {
     case 'ours':
+    case 'def':
       return [process.execPath, ...nodeFlags, entry, '--port', String(port), '--host', '127.0.0.1']
     case 'raw':
       return [
@@ -175,15 +182,14 @@ async function startOnce(kind: Kind, opts: StartOptions): Promise<Server> {
   const nodeFlags: string[] = []
   if (opts.inspect) nodeFlags.push('--inspect=127.0.0.1:0')
   if (opts.cpuProfDir !== undefined) nodeFlags.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`)
-  const env: Record<string, string> = {
-    COLLAB_JWT_SECRET: BENCH_SECRET,
-    LOG_LEVEL: 'warn',
-    NODE_ENV: 'production',
-    ...opts.env,
-  }
+  // `def` gets nothing but the secret: its log level, limits and NODE_ENV are `pnpm start`'s.
+  const env: Record<string, string> =
+    kind === 'def'
+      ? { COLLAB_JWT_SECRET: BENCH_SECRET }
+      : { COLLAB_JWT_SECRET: BENCH_SECRET, LOG_LEVEL: 'warn', NODE_ENV: 'production', ...opts.env }
   const proc = spawnPinned(commandFor(kind, port, nodeFlags, opts.entry), {
     env,
-    cwd: kind === 'ours' ? ROOT_DIR : BENCH_DIR,
+    cwd: kind === 'ours' || kind === 'def' ? ROOT_DIR : BENCH_DIR,
     core: 0,
   })
   let err = ''

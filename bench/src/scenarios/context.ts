@@ -22,7 +22,7 @@ export function makeCtx(opts: {
   driver: Driver
   profileDir: string | undefined
 }): Ctx {
-  const kinds = KINDS.filter((k) => k !== 'ours' || relayBuilt())
+  const kinds = KINDS.filter((k) => (k !== 'ours' && k !== 'def') || relayBuilt())
   return {
     ...opts,
     kinds,

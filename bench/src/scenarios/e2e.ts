@@ -191,7 +191,7 @@ async function setup(a: Backend, b: Backend): Promise<string> {
 
 export async function e2e(ctx: Ctx): Promise<E2eResultTable> {
   const rates = [10, 200, 1000]
-  const kinds = ctx.kinds.filter((k): k is Kind => k !== 'sio')
+  const kinds = ctx.kinds.filter((k): k is Kind => k !== 'sio' && k !== 'def')
   const acc = new Map<string, E2eResult[]>()
   for (let run = 0; run < ctx.runs; run++) {
     for (const kind of rotated(kinds, run)) {

@@ -26,7 +26,10 @@ export async function memory(ctx: Ctx): Promise<MemoryResult> {
       { rss: number[]; heap: number[]; total: number[]; cps: number[]; failed: number }
     >()
     for (let run = 0; run < ctx.runs; run++) {
-      for (const kind of rotated(ctx.kinds, run)) {
+      for (const kind of rotated(
+        ctx.kinds.filter((k) => k !== 'def'),
+        run,
+      )) {
         const s = await startServer(kind, {
           inspect: true,
           ...(kind === 'ours' && ctx.profileDir !== undefined ? { cpuProfDir: ctx.profileDir } : {}),

@@ -1,5 +1,5 @@
 /**
- * Scenario 1, point-to-point: idle latency, then rising fixed rates over 16 sender→receiver pairs until
+ * Scenario 1, point-to-point: idle latency, then rising fixed rates over 32 sender→receiver pairs until
  * p99 passes 5 ms (the highest rate held is the throughput), then every contender at 70 % of the raw
  * forwarder's maximum.
  */
@@ -9,7 +9,7 @@ import { median, type Summary, summarize } from '../lib/stats.js'
 import { type Ctx, rotated } from './context.js'
 import { type Step, step, sweep } from './sweep.js'
 
-const PAIRS = 16
+const PAIRS = 32
 const P99_LIMIT_US = 5000
 
 export interface P2pKind {
