@@ -4,11 +4,10 @@
  * Refuses while a backend has the file open. Afterwards the file opens with the new key only: set
  * ENCRYPTION_KEY to it before the next start.
  */
-import { EnvError } from '@pp/contracts'
-import dotenv from 'dotenv'
+import { EnvError, loadDotEnv } from '@pp/contracts'
 import { rekeyFrom } from './db/rotate.js'
 
-dotenv.config({ quiet: true })
+loadDotEnv()
 try {
   const path = rekeyFrom(process.env)
   process.stdout.write(

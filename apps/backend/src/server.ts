@@ -1,10 +1,9 @@
-import { EnvError } from '@pp/contracts'
+import { EnvError, loadDotEnv } from '@pp/contracts'
 import { startTracing } from '@pp/telemetry'
-import dotenv from 'dotenv'
 import { buildApp, flushLogs } from './app.js'
 import { type Config, configFrom } from './config.js'
 
-dotenv.config({ quiet: true })
+loadDotEnv()
 
 /** A configuration problem (bad variable, wrong ENCRYPTION_KEY): its lines, exit 1, no stack. */
 function exitOnEnvError(err: unknown): never {

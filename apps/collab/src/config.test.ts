@@ -3,9 +3,10 @@ import { createPublicKey } from 'node:crypto'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { EnvError } from '@pp/contracts'
 import { generateSigningKeyPair } from '@pp/contracts/tokens'
 import { describe, expect, it } from 'vitest'
-import { ConfigError, loadConfig } from './config.js'
+import { loadConfig } from './config.js'
 import { COLLAB_DIR } from './test-support/relay.js'
 
 /** The lines a configuration is refused with ([] when it is accepted). */
@@ -14,8 +15,8 @@ const lines = (env: Record<string, string>) => {
     loadConfig([], env)
     return []
   } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError)
-    return (err as ConfigError).lines
+    expect(err).toBeInstanceOf(EnvError)
+    return (err as EnvError).lines
   }
 }
 
@@ -36,8 +37,8 @@ describe('configuration', () => {
       loadConfig([], { PORT: 'abc', RATE_LIMIT_PER_SEC: '-1', REDIS_URL: 'http://x' })
       expect.unreachable()
     } catch (err) {
-      expect(err).toBeInstanceOf(ConfigError)
-      const lines = (err as ConfigError).lines
+      expect(err).toBeInstanceOf(EnvError)
+      const lines = (err as EnvError).lines
       expect(lines.map((l) => l.split(':')[0]).sort()).toEqual(['PORT', 'RATE_LIMIT_PER_SEC', 'REDIS_URL'])
     }
   })

@@ -34,16 +34,9 @@ export type RelayConfig = RelayEnv & {
   tls: { cert: string; key: string } | undefined
 }
 
-export class ConfigError extends Error {
-  constructor(readonly lines: string[]) {
-    super(`invalid configuration:\n${lines.join('\n')}`)
-    this.name = 'ConfigError'
-  }
-}
-
 /**
  * Reads env and flags once. Flags win over env (`--port` over PORT, `--host` over HOST).
- * Throws a ConfigError with one line per bad variable or flag.
+ * Throws a EnvError with one line per bad variable or flag.
  */
 export function loadConfig(argv: readonly string[], env: Record<string, string | undefined>): RelayConfig {
   const lines: string[] = []
@@ -74,7 +67,7 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
     if (err instanceof EnvError) lines.push(...err.lines)
     else throw err
   }
-  if (parsed === undefined || lines.length > 0) throw new ConfigError(lines)
+  if (parsed === undefined || lines.length > 0) throw new EnvError(lines)
 
   const production = isProduction(parsed.NODE_ENV)
   const loopbackOnly = isLoopbackAddress(parsed.HOST)
@@ -123,7 +116,7 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
     // A bucket smaller than one second's allowance is a configuration mistake, not a choice.
     lines.push('RATE_LIMIT_BURST: must be at least RATE_LIMIT_PER_SEC')
   }
-  if (lines.length > 0) throw new ConfigError(lines)
+  if (lines.length > 0) throw new EnvError(lines)
 
   return {
     ...parsed,
@@ -155,7 +148,7 @@ export function loadConfigOrExit(
   try {
     return loadConfig(argv, env)
   } catch (err) {
-    if (err instanceof ConfigError) {
+    if (err instanceof EnvError) {
       process.stderr.write('collab: invalid configuration\n')
       for (const line of err.lines) process.stderr.write(`  ${line}\n`)
       process.exit(1)

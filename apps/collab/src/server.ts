@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs'
+import { loadDotEnv } from '@pp/contracts'
 import { startTracing } from '@pp/telemetry'
 import { buildApp, createLogger, DRAIN_GRACE_MS } from './app.js'
 import { loadConfigOrExit } from './config.js'
 import { startupBanner } from './sessions/banner.js'
 
-if (existsSync('.env')) process.loadEnvFile('.env')
+loadDotEnv()
 const config = loadConfigOrExit(process.argv.slice(2), process.env)
 // OpenTelemetry: spans over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set, nothing otherwise.
 const tracing = startTracing({ service: 'relay', endpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT })

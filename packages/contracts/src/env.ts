@@ -205,6 +205,19 @@ export const BackendEnv = z.object({
 })
 export type BackendEnv = z.infer<typeof BackendEnv>
 
+/**
+ * The one `.env` loader of every app: reads `file` (in the working directory) into process.env if it
+ * exists; a variable already set wins over the file.
+ */
+export function loadDotEnv(file = '.env'): void {
+  try {
+    process.loadEnvFile(file)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+  }
+}
+
+/** A configuration problem: one line per bad variable or flag. Every app's config throws it. */
 export class EnvError extends Error {
   constructor(readonly lines: string[]) {
     super(`invalid configuration:\n${lines.join('\n')}`)
