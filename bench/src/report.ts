@@ -5,6 +5,7 @@ import type { Summary } from './lib/stats.js'
 import type { ClusterResult } from './scenarios/cluster.js'
 import type { E2eResultTable } from './scenarios/e2e.js'
 import type { FanoutResult } from './scenarios/fanout.js'
+import type { LadderResult } from './scenarios/ladder.js'
 import type { MemoryResult } from './scenarios/memory.js'
 import type { P2pResult } from './scenarios/p2p.js'
 import type { StorageResult } from './scenarios/storage.js'
@@ -17,6 +18,7 @@ export interface Results {
   memory?: MemoryResult
   storm?: StormResultTable
   e2e?: E2eResultTable
+  ladder?: LadderResult
   storage?: StorageResult
   cluster?: ClusterResult
   notes: string[]
@@ -225,6 +227,7 @@ export function render(res: Results): string {
   }
   out.push(...rows.map(rowLine), '')
   out.push(...defaultsSection(res))
+  out.push(...ladderSection(res))
   const sg = res.storage
   if (sg !== undefined) {
     out.push(
@@ -330,6 +333,35 @@ function defaultsSection(res: Results): string[] {
       ),
     )
   }
+  out.push('')
+  return out
+}
+
+/** The backend ladder: comments/s our two backends hold end to end, against the floor's. */
+function ladderSection(res: Results): string[] {
+  const l = res.ladder
+  if (l === undefined) return []
+  const x = ratio(l.held.backend.median, l.held.floor.median)
+  const out = [
+    '## 5b · the backend ladder: comments/s held end to end, our backends against the floor',
+    '',
+    "- REST comment at A → relay → B → B's socket.io, at rising fixed rates; a step holds when every comment arrives and p95 ≤ 100 ms. Relay: ours as `pnpm start` runs it. Backends: ours as started in scenario 5 (their defaults), or the floor (`src/servers/floor-backend.ts`): the same statements on raw better-sqlite3 with the same group commit, the same signing and sealing, and nothing else.",
+    '',
+    '| | our backends | the floor | ours ÷ floor | target | |',
+    '|---|---:|---:|---:|---|:-:|',
+    `| comments/s held | ${cell(l.held.backend)} | ${cell(l.held.floor)} | ${r(x)} | ≥ 0.7× | ${mark(Number.isFinite(x) ? x >= 0.7 : undefined)} |`,
+    '',
+    'First run, step by step (p95 ms; lost):',
+    '',
+    '| rate/s | ours p95 | floor p95 |',
+    '|---:|---:|---:|',
+  ]
+  const rates = [...new Set([...l.steps.backend, ...l.steps.floor].map((s) => s.rate))].sort((a, b) => a - b)
+  const at = (side: 'backend' | 'floor', rate: number) => {
+    const s = l.steps[side].find((v) => v.rate === rate)
+    return s === undefined ? '–' : `${num(s.p95 / 1000, 1)}${s.lost > 0 ? ` (${s.lost} lost)` : ''}`
+  }
+  for (const rate of rates) out.push(`| ${num(rate)} | ${at('backend', rate)} | ${at('floor', rate)} |`)
   out.push('')
   return out
 }

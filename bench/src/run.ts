@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [--quick] [--only p2p,fanout,memory,storm,e2e,storage,cluster] [--kinds ours,raw,sio] [--runs N] [--nice N] [--until HH:MM] [--profile]`
+ * `pnpm bench [--quick] [--only p2p,fanout,memory,storm,e2e,ladder,storage,cluster] [--kinds ours,raw,sio] [--runs N] [--nice N] [--until HH:MM] [--profile]`
  * Runs every scenario against our relay and both baselines side by side, interleaved, and writes
  * results/latest.md (and latest.json); with --only or --kinds, results/partial.md instead. Benchmarks only: nothing here is a test.
  */
@@ -34,13 +34,14 @@ import { cluster, redisAvailable } from './scenarios/cluster.js'
 import { makeCtx } from './scenarios/context.js'
 import { e2e, e2eAvailable } from './scenarios/e2e.js'
 import { fanout } from './scenarios/fanout.js'
+import { ladder } from './scenarios/ladder.js'
 import { memory } from './scenarios/memory.js'
 import { p2p } from './scenarios/p2p.js'
 import { sealingCost, sealingLine } from './scenarios/sealing.js'
 import { storage, storageAvailable } from './scenarios/storage.js'
 import { storm } from './scenarios/storm.js'
 
-const ALL = ['p2p', 'fanout', 'memory', 'storm', 'e2e', 'storage', 'cluster'] as const
+const ALL = ['p2p', 'fanout', 'memory', 'storm', 'e2e', 'ladder', 'storage', 'cluster'] as const
 type Scenario = (typeof ALL)[number]
 
 function arg(name: string): string | undefined {
@@ -157,6 +158,10 @@ async function main(): Promise<void> {
       case 'e2e':
         if (e2eAvailable()) res.e2e = await e2e(ctx)
         else ctx.notes.push('apps/backend/dist/server.js is missing: the end-to-end scenario was not run.')
+        break
+      case 'ladder':
+        if (e2eAvailable()) res.ladder = await ladder(ctx)
+        else ctx.notes.push('apps/backend/dist is missing: the backend ladder was not run.')
         break
       case 'storage':
         if (storageAvailable()) res.storage = await storage(ctx)

@@ -25,8 +25,8 @@ import { mintUserToken } from '../lib/tokens.js'
 import { type Ctx, rotated } from './context.js'
 
 const BACKEND_ENTRY = join(ROOT_DIR, 'apps/backend/dist/server.js')
-const A = { id: '00000000-0000-0000-0000-00000000000a', name: 'User A' }
-const B = { id: '00000000-0000-0000-0000-00000000000b', name: 'User B' }
+export const A = { id: '00000000-0000-0000-0000-00000000000a', name: 'User A' }
+export const B = { id: '00000000-0000-0000-0000-00000000000b', name: 'User B' }
 
 export interface E2eKind {
   p50: Summary
@@ -42,7 +42,7 @@ export function e2eAvailable(): boolean {
   return existsSync(BACKEND_ENTRY)
 }
 
-interface Backend {
+export interface Backend {
   proc: ChildProcess
   url: string
   api: string
@@ -51,7 +51,7 @@ interface Backend {
   log: () => string
 }
 
-async function startBackend(
+export async function startBackend(
   user: { id: string; name: string },
   relayUrl: string,
   dir: string,
@@ -109,7 +109,7 @@ async function startBackend(
 
 const auth = (b: Backend): RequestInit => ({ headers: { authorization: `Bearer ${b.token}` } })
 
-async function getJson<T>(url: string, init?: RequestInit): Promise<T | undefined> {
+export async function getJson<T>(url: string, init?: RequestInit): Promise<T | undefined> {
   try {
     const r = await fetch(url, { ...init, signal: AbortSignal.timeout(5000) })
     if (!r.ok) return undefined
@@ -130,7 +130,7 @@ async function send<T>(method: string, url: string, body: unknown, token: string
   return (await r.json()) as T
 }
 
-async function until(cond: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+export async function until(cond: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const end = Date.now() + timeoutMs
   while (!(await cond())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
@@ -138,7 +138,7 @@ async function until(cond: () => Promise<boolean>, timeoutMs: number, what: stri
   }
 }
 
-async function stopProc(p: ChildProcess): Promise<void> {
+export async function stopProc(p: ChildProcess): Promise<void> {
   if (p.exitCode !== null || p.signalCode !== null) return
   const exited = new Promise<void>((r) => p.once('exit', () => r()))
   p.kill('SIGTERM')
@@ -148,7 +148,7 @@ async function stopProc(p: ChildProcess): Promise<void> {
 }
 
 /** Friends, one idea of A's shared with B, B holding it. Returns the idea id. */
-async function setup(a: Backend, b: Backend): Promise<string> {
+export async function setup(a: Backend, b: Backend): Promise<string> {
   await send('POST', `${a.api}/friends`, { userId: B.id }, a.token)
   await until(
     async () =>
