@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [--quick] [--only p2p,fanout,memory,storm,e2e,ladder,storage,cluster] [--kinds ours,raw,sio] [--runs N] [--nice N] [--until HH:MM] [--profile]`
+ * `pnpm bench [--quick] [--only p2p,fanout,memory,storm,e2e,ladder,storage,cluster] [--kinds ours,def,raw,sio] [--runs N] [--nice N] [--until HH:MM] [--profile]`
  * Runs every scenario against our relay and both baselines side by side, interleaved, and writes
  * results/latest.md (and latest.json); with --only or --kinds, results/partial.md instead. Benchmarks only: nothing here is a test.
  */
@@ -186,7 +186,7 @@ async function main(): Promise<void> {
       ? `Priority: every measured process (servers, backends, driver) at niceness ${nice}, ahead of other work on the machine`
       : 'Priority: normal (niceness 0), competing with whatever else runs',
     `Runs: ${quick ? '1 measured run (the coarse sweep is the measurement)' : `warm-up (coarse sweep), then ${runs} measured runs`}; contenders interleaved, order rotated each run`,
-    `Our relay: \`node apps/collab/dist/server.js\` with NODE_ENV=production, LOG_LEVEL=warn (per-event "routed" log lines are info level, so off); throughput scenarios 1–2 with RATE_LIMIT_PER_SEC=${RAISED_LIMITS.RATE_LIMIT_PER_SEC} and RATE_LIMIT_BURST=${RAISED_LIMITS.RATE_LIMIT_BURST} (defaults 2,000/s, burst 4,000 per connection); scenarios 3–5 with default limits`,
+    `Our relay: \`node apps/collab/dist/server.js\` with NODE_ENV=production, LOG_LEVEL=warn (per-event "routed" log lines are info level, so off); throughput scenarios 1–2 with RATE_LIMIT_PER_SEC=${RAISED_LIMITS.RATE_LIMIT_PER_SEC} and RATE_LIMIT_BURST=${RAISED_LIMITS.RATE_LIMIT_BURST} (defaults 2,000/s, burst 4,000 per connection); scenarios 3–5 with default limits; "ours at its defaults" (scenarios 1–2 and the relay of the backend ladder) as \`pnpm start\` runs it: nothing set but the token secret (info logging, default limits)`,
     'Baselines: raw `ws` forwarder (bench/src/servers/raw-ws.ts) and Socket.IO 4 relay with the default engine (bench/src/servers/socketio.ts), same HS256 token check at connect, one connection per bench user; the Socket.IO client uses the websocket transport from the start',
     sealing,
     'Load: `comment_added` events of ~300 B JSON (~400 B send frames), sent at a fixed rate in 1 ms ticks, stamped with process.hrtime at send; point-to-point over 32 sender→receiver pairs; latency is send → receipt in the driver',

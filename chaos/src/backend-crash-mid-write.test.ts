@@ -36,7 +36,7 @@ describe('backend crash mid-write', () => {
     const ideas: string[] = []
     let stop = false
     let n = 0
-    // A steady stream of writes, several in flight at once, until the process dies under it.
+    // A stream of writes as fast as the backend answers, many in flight at once, until it dies under it.
     const client = async () => {
       while (!stop) {
         const i = ++n
@@ -69,13 +69,15 @@ describe('backend crash mid-write', () => {
           failed += 1
           await sleep(20)
         }
-        await sleep(5)
       }
     }
-    const clients = [client(), client(), client()]
+    // Twelve writers back to back: the rates group commit is for, many transactions in each commit.
+    const started = Date.now()
+    const clients = Array.from({ length: 12 }, client)
     await sleep(rng.int(1500, 3500))
     await writer.crashNow()
     const okAtKill = ok.length
+    const rate = Math.round((okAtKill * 1000) / (Date.now() - started))
     await sleep(300)
     await writer.restart()
     await sleep(500)
@@ -102,7 +104,7 @@ describe('backend crash mid-write', () => {
     const diffs = await differences([writer, reader])
     const l = ledger([writer, reader])
     console.log(
-      `backend crash mid-write: ${okAtKill} writes answered 2xx before the SIGKILL, ${ok.length} in all (${failed} requests failed with the process), ${missing.length} missing after restart, ${undelivered.length} not delivered; ${l.sent} durable events, ${l.unacked} unacked, ${diffs.length} differences`,
+      `backend crash mid-write: ${okAtKill} writes answered 2xx before the SIGKILL (${rate}/s), ${ok.length} in all (${failed} requests failed with the process), ${missing.length} missing after restart, ${undelivered.length} not delivered; ${l.sent} durable events, ${l.unacked} unacked, ${diffs.length} differences`,
     )
     for (const d of [...missing, ...undelivered, ...diffs].slice(0, 20)) console.log(`  ${d}`)
     record('backend crash mid-write (SIGKILL)', {
