@@ -1,5 +1,6 @@
-import { EnvError, loadDotEnv } from '@pp/contracts'
+import { EnvError, loadDotEnv, NOT_SHUTDOWN_EVENTS } from '@pp/contracts'
 import { startTracing } from '@pp/telemetry'
+import closeWithGrace from 'close-with-grace'
 import { buildApp, flushLogs } from './app.js'
 import { type Config, configFrom } from './config.js'
 
@@ -25,31 +26,28 @@ try {
 // OpenTelemetry: spans over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set, nothing otherwise.
 const tracing = startTracing({ service: 'backend', endpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT })
 const { app, log } = await buildApp(config).catch(exitOnEnvError)
-let closing = false
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, () => {
-    if (closing) return
-    closing = true
+// SIGTERM/SIGINT (only: other signals and crashes keep Node's defaults): close, exit 0; exit 1 when
+// closing fails or takes over 5 s; a second signal meanwhile exits at once.
+closeWithGrace(
+  {
+    delay: 5000,
+    skip: [...NOT_SHUTDOWN_EVENTS],
+    logger: { error: (msg: unknown) => log.error({ err: msg }, 'shutdown') },
+    onTimeout: () => flushLogs(),
+  },
+  async ({ signal }) => {
     log.info({ signal }, 'shutting down')
-    const force = setTimeout(() => {
+    try {
+      await app.close()
+    } catch (err) {
+      log.error({ err }, 'shutdown failed')
       flushLogs()
       process.exit(1)
-    }, 5000)
-    force.unref()
-    app.close().then(
-      async () => {
-        await tracing?.shutdown().catch(() => {})
-        flushLogs()
-        process.exit(0)
-      },
-      (err: unknown) => {
-        log.error({ err }, 'shutdown failed')
-        flushLogs()
-        process.exit(1)
-      },
-    )
-  })
-}
+    }
+    await tracing?.shutdown().catch(() => {})
+    flushLogs()
+  },
+)
 try {
   await app.listen({ port: config.PORT, host: config.HOST })
 } catch (err) {

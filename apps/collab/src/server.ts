@@ -1,5 +1,6 @@
-import { loadDotEnv } from '@pp/contracts'
+import { loadDotEnv, NOT_SHUTDOWN_EVENTS } from '@pp/contracts'
 import { startTracing } from '@pp/telemetry'
+import closeWithGrace from 'close-with-grace'
 import { buildApp, createLogger, DRAIN_GRACE_MS } from './app.js'
 import { loadConfigOrExit } from './config.js'
 import { startupBanner } from './sessions/banner.js'
@@ -19,32 +20,33 @@ if (config.usingDevSecret) {
 
 /** Hard limit for a graceful stop: the process exits 0 within it whatever is still open. */
 const SHUTDOWN_LIMIT_MS = 1900
-let stopping = false
 
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return
-  stopping = true
-  app.log.info({ signal }, 'shutting down')
-  const force = setTimeout(() => {
-    app.log.warn('shutdown took too long; exiting')
+// SIGINT/SIGTERM (only: other signals and crashes keep Node's defaults): drain, close, exit 0; a second
+// signal meanwhile exits at once.
+closeWithGrace(
+  {
+    delay: SHUTDOWN_LIMIT_MS,
+    skip: [...NOT_SHUTDOWN_EVENTS],
+    logger: { error: (msg: unknown) => app.log.error({ err: msg }, 'shutdown') },
+    onTimeout: () => {
+      app.log.warn('shutdown took too long; exiting')
+      flushSync()
+      process.exit(0)
+    },
+  },
+  async ({ signal }) => {
+    app.log.info({ signal }, 'shutting down')
+    try {
+      // Backends are drained while the rest of the app closes, so both fit in the limit.
+      await Promise.all([app.backends.drain(DRAIN_GRACE_MS), app.close()])
+    } catch (err) {
+      app.log.error({ err }, 'error while closing')
+    }
+    app.log.info('stopped')
+    await tracing?.shutdown().catch(() => {})
     flushSync()
-    process.exit(0)
-  }, SHUTDOWN_LIMIT_MS)
-  force.unref()
-  try {
-    // Backends are drained while the rest of the app closes, so both fit in the limit.
-    await Promise.all([app.backends.drain(DRAIN_GRACE_MS), app.close()])
-  } catch (err) {
-    app.log.error({ err }, 'error while closing')
-  }
-  app.log.info('stopped')
-  await tracing?.shutdown().catch(() => {})
-  flushSync()
-  process.exit(0)
-}
-
-process.once('SIGINT', () => void shutdown('SIGINT'))
-process.once('SIGTERM', () => void shutdown('SIGTERM'))
+  },
+)
 
 try {
   await app.listen({ port: config.PORT, host: config.HOST })

@@ -217,6 +217,25 @@ export function loadDotEnv(file = '.env'): void {
   }
 }
 
+/**
+ * What the servers' graceful shutdown (close-with-grace) does not handle: it runs on SIGINT and SIGTERM
+ * only; other signals, crashes and an emptied event loop keep Node's defaults.
+ */
+export const NOT_SHUTDOWN_EVENTS = [
+  'SIGHUP',
+  'SIGQUIT',
+  'SIGILL',
+  'SIGTRAP',
+  'SIGABRT',
+  'SIGBUS',
+  'SIGFPE',
+  'SIGSEGV',
+  'SIGUSR2',
+  'uncaughtException',
+  'unhandledRejection',
+  'beforeExit',
+] as const satisfies readonly string[]
+
 /** A configuration problem: one line per bad variable or flag. Every app's config throws it. */
 export class EnvError extends Error {
   constructor(readonly lines: string[]) {
