@@ -1,6 +1,5 @@
 import { createServer } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
-import websocket from '@fastify/websocket'
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyError,
@@ -10,13 +9,11 @@ import Fastify, {
   LogController,
 } from 'fastify'
 import pino, { type Logger } from 'pino'
-import { BackendHub } from './backends/hub.js'
 import { registerBackendRoutes } from './backends/routes.js'
-import type { Cluster } from './cluster/cluster.js'
-import { createCluster } from './cluster/create.js'
 import type { RelayConfig } from './config.js'
-import { HealthReport } from './health.js'
-import { createMetrics } from './metrics.js'
+import backendsPlugin, { DRAIN_GRACE_MS } from './plugins/app/backends.js'
+import observability from './plugins/app/observability.js'
+import websocketPlugin from './plugins/external/websocket.js'
 import { registerHttpRoutes } from './routes/http.js'
 import sessionsPlugin from './sessions/plugin.js'
 
@@ -25,16 +22,7 @@ export type BuildOptions = {
   logger?: Logger
 }
 
-/** How long backends get after `drain` before they are closed with 1001 (and again before termination). */
-export const DRAIN_GRACE_MS = 400
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    backends: BackendHub
-    /** The link to the other relay nodes (REDIS_URL), or undefined when the relay runs alone. */
-    cluster: Cluster | undefined
-  }
-}
+export { DRAIN_GRACE_MS }
 
 /**
  * The relay's logger: JSON lines on stdout, written asynchronously so routing never waits on it.
@@ -98,48 +86,15 @@ export async function buildApp(config: RelayConfig, options: BuildOptions = {}):
     },
   })
 
-  app.decorate('metrics', createMetrics())
-  app.decorate('health', new HealthReport())
-
-  await app.register(websocket, {
-    options: { maxPayload: config.MAX_PAYLOAD_BYTES, perMessageDeflate: false, clientTracking: false },
-  })
-
-  const cluster = createCluster(config, logger.child({ component: 'cluster' }))
-  const hub = new BackendHub({
-    heartbeatMs: config.HEARTBEAT_MS,
-    ratePerSec: config.RATE_LIMIT_PER_SEC,
-    rateBurst: config.RATE_LIMIT_BURST,
-    sendBufferLimit: config.SEND_BUFFER_LIMIT_BYTES,
-    maxConnectionsPerUser: config.MAX_CONNECTIONS_PER_USER,
-    log: logger.child({ component: 'backends' }),
-    metrics: app.metrics,
-    cluster,
-  })
-  app.decorate('backends', hub)
-  app.decorate('cluster', cluster)
-  app.health.contribute(
-    () => ({ backend_connections: hub.openSockets }),
-    () => hub.openSockets,
-  )
-
-  registerBackendRoutes(app, config, hub)
-  registerHttpRoutes(app, config, hub, cluster)
+  await app.register(observability)
+  await app.register(websocketPlugin, { config })
+  await app.register(backendsPlugin, { config, logger })
+  registerBackendRoutes(app, config, app.backends)
+  registerHttpRoutes(app, config, app.backends, app.cluster)
   await app.register(sessionsPlugin, { config })
-
-  app.addHook('onReady', async () => {
-    await cluster?.start(hub, () => ({
-      total_events_routed: hub.eventsRouted,
-      total_connections: app.health.connections(),
-      active_users: hub.activeUsers,
-    }))
-    hub.start()
-  })
+  // After the session rooms' own preClose (server.ts starts the drain as the close begins).
   app.addHook('preClose', async () => {
-    await hub.drain(DRAIN_GRACE_MS)
-  })
-  app.addHook('onClose', async () => {
-    await cluster?.stop()
+    await app.backends.drain(DRAIN_GRACE_MS)
   })
 
   return app

@@ -7,6 +7,7 @@ import {
   type SessionsResponse,
 } from '@pp/contracts'
 import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
 import type { RawData, WebSocket } from 'ws'
 import { RateGate } from '../backends/token-bucket.js'
 import { originAllowed, type RelayConfig } from '../config.js'
@@ -230,10 +231,8 @@ async function sessionsPlugin(app: FastifyInstance, { config }: SessionsPluginOp
   })
 }
 
-// Share `app.sessions` with the app the plugin is registered in (what fastify-plugin does).
-Object.assign(sessionsPlugin, { [Symbol.for('skip-override')]: true })
-
-export default sessionsPlugin
+// Shares `app.sessions` with the app the plugin is registered in.
+export default fp(sessionsPlugin, { name: 'sessions', dependencies: ['websocket', 'backends'] })
 
 function rawToString(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8')
