@@ -116,6 +116,7 @@ export const NOTIFICATION_KINDS = [
   'friend_request',
   'friend_accepted',
   'position_shared',
+  'position_updated',
   'comment_added',
   'share_revoked',
   'position_deleted',

@@ -6,6 +6,7 @@ import { sqlOf } from '../db/sql.js'
 import type { Ctx } from './context.js'
 import type { Effects } from './effects.js'
 import { endFriendship } from './friends.js'
+import { ideaChangeText } from './idea-changes.js'
 import { removeReceivedIdea } from './ideas.js'
 import { commentRowData, ideaRowData, toCommentResponse, toIdeaResponse } from './mappers.js'
 import { notify } from './notifications.js'
@@ -271,6 +272,8 @@ async function onPositionUpdated(ctx: Ctx, tx: Tx, fx: Effects, from: UserRef, i
   if (idea.version <= existing.version) return ignored(`stale version ${idea.version} <= ${existing.version}`)
   const row = await tx.idea.update({ where: { id: idea.id }, data: ideaRowData(ownedBy(idea, from)) })
   fx.emit('idea:upserted', toIdeaResponse(row, ctx.me.id))
+  const change = ideaChangeText(from.displayName, existing, row)
+  if (change !== null) await notify(tx, fx, 'position_updated', change, idea.id)
   return applied
 }
 

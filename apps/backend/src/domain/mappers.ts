@@ -93,7 +93,7 @@ export function toNotification(row: NotificationRow): Notification {
   }
 }
 
-function parseTags(json: string): string[] {
+export function parseTags(json: string): string[] {
   const v: unknown = JSON.parse(json)
   return Array.isArray(v) ? v.filter((t): t is string => typeof t === 'string') : []
 }

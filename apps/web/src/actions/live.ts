@@ -13,6 +13,7 @@ import {
   loadOnlineUsers,
   loadShared,
 } from './load'
+import { markRead } from './notifications'
 import { repeatViewing } from './presence'
 
 /** How long "User B is typing…" stays after the last typing event. */
@@ -87,6 +88,19 @@ function stopViewing(ideaId: string, userId: string): void {
   useStore.getState().clearViewing(ideaId, userId)
 }
 
+/** Whether the user has this idea's card open in front of them (its page shown, the tab visible). */
+function isReading(ideaId: string): boolean {
+  const st = useStore.getState()
+  const idea = st.ideas[ideaId]
+  return (
+    idea !== undefined &&
+    st.page === 'collaboration' &&
+    st.collabTab === (idea.readOnly ? 'shared' : 'mine') &&
+    st.expanded[ideaId] === true &&
+    document.visibilityState === 'visible'
+  )
+}
+
 /** What each server event does to the store. */
 export function createLiveHandlers(): LiveHandlers {
   const s = () => useStore.getState()
@@ -118,7 +132,11 @@ export function createLiveHandlers(): LiveHandlers {
     },
     'friends:changed': (friends) => s().setFriends(friends),
     // The bell lists every notification; a revocation's toast comes from `idea:removed`, so it is not shown twice.
-    notification: (n) => s().addNotification(n),
+    notification: (n) => {
+      s().addNotification(n)
+      // About the thread I am reading right now: I see it there, so it does not count as new.
+      if (!n.readAt && n.ideaId && isReading(n.ideaId)) void markRead([n.id])
+    },
     'collab:status': (status) => s().setCollab(status),
     typing: ({ ideaId, user, activity }) => {
       if (user.id === s().me?.id) return

@@ -1,4 +1,8 @@
+import type { Friend, Notification } from '@pp/contracts'
 import { useEffect, useRef, useState } from 'react'
+import { useShallow } from 'zustand/react/shallow'
+import { loadComments } from '../actions/comments'
+import { acceptFriend } from '../actions/friends'
 import { openIdea } from '../actions/navigate'
 import { markAllRead, markRead } from '../actions/notifications'
 import { formatAgo } from '../format'
@@ -55,12 +59,45 @@ export function NotificationsBell() {
   )
 }
 
+/** One row of the panel: every notification about one idea together (newest first), or one on its own. */
+export interface NotificationGroup {
+  key: string
+  ideaId?: string
+  items: Notification[]
+  unread: number
+}
+
+/** Groups notifications per idea, in the order of each group's newest one (the list comes newest first). */
+export function groupNotifications(list: readonly Notification[]): NotificationGroup[] {
+  const groups = new Map<string, NotificationGroup>()
+  for (const n of list) {
+    const key = n.ideaId ?? n.id
+    const g = groups.get(key) ?? { key, ...(n.ideaId ? { ideaId: n.ideaId } : {}), items: [], unread: 0 }
+    g.items.push(n)
+    if (!n.readAt) g.unread += 1
+    groups.set(key, g)
+  }
+  return [...groups.values()]
+}
+
+const PREVIEW_CHARS = 120
+
 function NotificationsPanel({ onClose }: { onClose: () => void }) {
   const notifications = useStore((s) => s.notifications)
   const load = useStore((s) => s.loads.notifications)
   const unread = useStore(selectUnreadCount)
   const panel = useRef<HTMLDivElement>(null)
+  const groups = groupNotifications(notifications)
   useEffect(() => panel.current?.focus(), [])
+  // The previews need each commented idea's thread: read the ones not here yet.
+  const commented = groups
+    .filter((g) => g.ideaId && g.items.some((n) => n.kind === 'comment_added'))
+    .map((g) => g.ideaId ?? '')
+    .join(',')
+  useEffect(() => {
+    const have = useStore.getState().comments
+    for (const id of commented.split(',')) if (id && !have[id]) void loadComments(id)
+  }, [commented])
   return (
     <div
       role="dialog"
@@ -85,24 +122,75 @@ function NotificationsPanel({ onClose }: { onClose: () => void }) {
         <p className="muted empty">{load.status === 'loading' ? 'Loading…' : 'Nothing new.'}</p>
       ) : (
         <ul className="notification-list">
-          {notifications.map((n) => (
-            <li key={n.id} className={n.readAt ? 'read' : 'unread'}>
-              <button
-                type="button"
-                className="notification-item"
-                onClick={() => {
-                  void markRead(n.readAt ? [] : [n.id])
-                  if (n.ideaId && openIdea(n.ideaId)) onClose()
-                }}
-              >
-                {!n.readAt && <span className="unread-dot" aria-label="unread" role="img" />}
-                <span className="notification-text">{n.text}</span>
-                <span className="muted small">{formatAgo(n.createdAt)}</span>
-              </button>
-            </li>
+          {groups.map((g) => (
+            <GroupRow key={g.key} group={g} onClose={onClose} />
           ))}
         </ul>
       )}
     </div>
   )
+}
+
+function GroupRow({ group, onClose }: { group: NotificationGroup; onClose: () => void }) {
+  const newest = group.items[0]
+  const preview = useStore((s) => {
+    if (!group.ideaId || !group.items.some((n) => n.kind === 'comment_added')) return null
+    const thread = s.comments[group.ideaId]
+    return thread?.[thread.length - 1] ?? null
+  })
+  const request = useStore(
+    useShallow((s) => (newest?.kind === 'friend_request' ? requestFor(s.friends, newest.text) : null)),
+  )
+  if (!newest) return null
+  const unreadIds = group.items.filter((n) => !n.readAt).map((n) => n.id)
+  const more = group.items.length - 1
+  return (
+    <li className={group.unread > 0 ? 'unread' : 'read'}>
+      <button
+        type="button"
+        className="notification-item"
+        onClick={() => {
+          void markRead(unreadIds)
+          if (group.ideaId && openIdea(group.ideaId)) onClose()
+        }}
+      >
+        {group.unread > 0 && <span className="unread-dot" aria-label="unread" role="img" />}
+        <span className="notification-body">
+          <span className="notification-text">{newest.text}</span>
+          {preview && (
+            <span className="notification-preview">
+              {preview.author.displayName}: “
+              {preview.body.length > PREVIEW_CHARS
+                ? `${preview.body.slice(0, PREVIEW_CHARS)}…`
+                : preview.body}
+              ”
+            </span>
+          )}
+          {more > 0 && (
+            <span className="muted small">
+              {group.unread > 1 ? `${group.unread} new` : `and ${more} earlier`}
+            </span>
+          )}
+        </span>
+        <span className="muted small">{formatAgo(newest.createdAt)}</span>
+      </button>
+      {request && (
+        <button
+          type="button"
+          className="button button-primary notification-accept"
+          onClick={() => {
+            void markRead(unreadIds)
+            void acceptFriend(request.id)
+          }}
+        >
+          Accept {request.displayName}
+        </button>
+      )}
+    </li>
+  )
+}
+
+/** The friend request a "User C sent you a friend request" notification is about, while it is still open. */
+function requestFor(friends: readonly Friend[], text: string): Friend | null {
+  return friends.find((f) => f.status === 'incoming' && text.startsWith(`${f.displayName} `)) ?? null
 }
