@@ -189,6 +189,26 @@ export async function setup(a: Backend, b: Backend): Promise<string> {
   return idea.id
 }
 
+/** Comments posted to A's REST API at a fixed rate, each timed until B's socket.io client has it. */
+export function drive(
+  ctx: Ctx,
+  a: Backend,
+  b: Backend,
+  ideaId: string,
+  load: { rate: number; durationMs: number; drainMs: number },
+): Promise<E2eResult> {
+  return ctx.driver.call<E2eResult>({
+    cmd: 'e2e',
+    session: ctx.session(),
+    apiA: a.api,
+    tokenA: a.token,
+    ideaId,
+    urlB: b.url,
+    tokenB: b.token,
+    ...load,
+  })
+}
+
 export async function e2e(ctx: Ctx): Promise<E2eResultTable> {
   const rates = [10, 200, 1000]
   const kinds = ctx.kinds.filter((k): k is Kind => k !== 'sio' && k !== 'def')
@@ -208,29 +228,11 @@ export async function e2e(ctx: Ctx): Promise<E2eResultTable> {
         backends.push(b)
         const ideaId = await setup(a, b)
         // Warm-up (not measured): fresh processes compile their query and socket paths on first use.
-        await ctx.driver.call<E2eResult>({
-          cmd: 'e2e',
-          session: ctx.session(),
-          apiA: a.api,
-          tokenA: a.token,
-          ideaId,
-          urlB: b.url,
-          tokenB: b.token,
-          rate: 20,
-          durationMs: ctx.quick ? 800 : 1500,
-          drainMs: 15_000,
-        })
+        await drive(ctx, a, b, ideaId, { rate: 20, durationMs: ctx.quick ? 800 : 1500, drainMs: 15_000 })
         for (const rate of rates) {
           const pids = [relay.pid, a.proc.pid ?? 0, b.proc.pid ?? 0]
           const cpu0 = pids.map(cpuMs)
-          const r = await ctx.driver.call<E2eResult>({
-            cmd: 'e2e',
-            session: ctx.session(),
-            apiA: a.api,
-            tokenA: a.token,
-            ideaId,
-            urlB: b.url,
-            tokenB: b.token,
+          const r = await drive(ctx, a, b, ideaId, {
             rate,
             durationMs: ctx.quick ? (rate > 50 ? 1000 : 2000) : rate > 50 ? 2000 : 8000,
             drainMs: 30_000,

@@ -11,12 +11,11 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { E2eResult } from '../driver/protocol.js'
 import { BENCH_DIR, cpuMs, freePort, spawnPinned, startServer, stopServer } from '../lib/procs.js'
 import { type Summary, summarize } from '../lib/stats.js'
 import { mintUserToken } from '../lib/tokens.js'
 import { type Ctx, rotated } from './context.js'
-import { A, B, type Backend, getJson, setup, startBackend, stopProc, until } from './e2e.js'
+import { A, B, type Backend, drive, getJson, setup, startBackend, stopProc, until } from './e2e.js'
 
 const P95_LIMIT_US = 100_000
 const RATES = [100, 200, 400, 700, 1000, 1400, 2000, 2800, 4000]
@@ -104,18 +103,7 @@ export async function ladder(ctx: Ctx): Promise<LadderResult> {
           await floorUp(b)
         }
         const call = (rate: number, durationMs: number) =>
-          ctx.driver.call<E2eResult>({
-            cmd: 'e2e',
-            session: ctx.session(),
-            apiA: a.api,
-            tokenA: a.token,
-            ideaId,
-            urlB: b.url,
-            tokenB: b.token,
-            rate,
-            durationMs,
-            drainMs: 15_000,
-          })
+          drive(ctx, a, b, ideaId, { rate, durationMs, drainMs: 15_000 })
         await call(50, 800)
         let best = 0
         for (const rate of RATES) {

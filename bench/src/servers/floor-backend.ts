@@ -115,13 +115,18 @@ const ws = new WebSocket(`${env('RELAY_URL').replace(/^http/, 'ws')}/v1/backends
 })
 let up = false
 ws.on('message', (data) => {
-  const frame = JSON.parse(String(data)) as {
-    type: string
-    id: string
-    by?: string
-    from?: { id: string }
-    event?: unknown
+  let frame: Frame
+  try {
+    frame = JSON.parse(String(data))
+  } catch {
+    return
   }
+  onFrame(frame)
+})
+
+type Frame = { type: string; id: string; by?: string; from?: { id: string }; event?: unknown }
+
+function onFrame(frame: Frame): void {
   if (frame.type === 'welcome') up = true
   else if (frame.type === 'ack') {
     const at = iso(new Date())
@@ -130,7 +135,7 @@ ws.on('message', (data) => {
       () => {},
     )
   } else if (frame.type === 'event' && frame.from !== undefined) onEvent(frame.id, frame.from.id, frame.event)
-})
+}
 
 function onEvent(id: string, fromId: string, wire: unknown): void {
   if (fromId !== PEER) return
@@ -187,10 +192,21 @@ const server = createServer((req, res) => {
     return
   }
   const chunks: Buffer[] = []
-  req.on('data', (d: Buffer) => chunks.push(d))
+  let size = 0
+  req.on('data', (d: Buffer) => {
+    size += d.length
+    if (size <= 64 * 1024) chunks.push(d)
+  })
   req.on('end', () => {
     const ideaId = m[1] ?? ''
-    const { body } = JSON.parse(Buffer.concat(chunks).toString()) as { body: string }
+    let body: unknown
+    try {
+      body = (JSON.parse(Buffer.concat(chunks).toString()) as { body?: unknown }).body
+    } catch {}
+    if (size > 64 * 1024 || typeof body !== 'string') {
+      res.writeHead(400).end()
+      return
+    }
     if (st.idea.get(ideaId) === undefined) {
       res.writeHead(404).end()
       return

@@ -11,7 +11,7 @@ import { PrismaClient } from '../generated/prisma/client.js'
 import { keyStatements, openRaw } from './cipher.js'
 import { applyMigrations, type MigrationResult } from './migrate.js'
 import { openPostgres } from './postgres.js'
-import { bindSql, SqliteSql } from './sql.js'
+import { bindSql, SqliteSql, sqlOf } from './sql.js'
 
 export { isSerializationFailure } from './postgres.js'
 
@@ -132,9 +132,9 @@ function nestInOpenTransactions(conn: SqlDriverAdapter, connection: BetterSqlite
 
 /** The hot path's statements of a SQLite database opened by `openDatabase`. */
 export function sqliteStatements(db: Db): SqliteSql | undefined {
-  return sqlite.get(db)
+  const statements = sqlOf(db)
+  return statements instanceof SqliteSql ? statements : undefined
 }
-const sqlite = new WeakMap<Db, SqliteSql>()
 
 /**
  * Opens a backend database: checks the key and applies pending migrations on a short-lived connection,
@@ -162,7 +162,6 @@ export async function openDatabase(
     adapter: adapterFor(path, options.key, (connection) => statements.use(connection)),
   })
   await db.$connect()
-  sqlite.set(db, statements)
   bindSql(db, statements)
   return { db, migrations }
 }

@@ -147,27 +147,12 @@ export class GroupCommitter {
     const conn = sqlite.connection
     const done: Done[] = []
     const statement = (sql: string) => void sqlite.statement(sql).run()
+    // A group of one needs no savepoint: if it fails, the whole transaction is its own.
+    const alone = group.length === 1
     statement('BEGIN IMMEDIATE')
     try {
-      const [only] = group
-      if (group.length === 1 && only !== undefined) {
-        // A group of one needs no savepoint: if it fails, the whole transaction is its own.
-        try {
-          const fx = new Effects()
-          done.push({
-            job: only,
-            ok: true,
-            value: await withContext(only.ctx, () => only.work(this.db, fx)),
-            fx,
-          })
-        } catch (err) {
-          statement('ROLLBACK')
-          return [{ job: only, ok: false, err }]
-        }
-      } else {
-        for (const job of group) await this.runJob(this.db, job, statement, done)
-      }
-      statement('COMMIT')
+      for (const job of group) await this.runJob(this.db, job, alone ? () => {} : statement, done)
+      statement(alone && done[0]?.ok === false ? 'ROLLBACK' : 'COMMIT')
     } catch (err) {
       if (conn.inTransaction) conn.exec('ROLLBACK')
       throw err
