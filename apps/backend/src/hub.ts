@@ -1,74 +1,46 @@
-import {
-  type CollabStatus,
-  type EventFrame,
-  type Friend,
-  type OnlineUser,
-  OnlineUser as OnlineUserSchema,
-  parseWith,
-  type RelayFrame,
-  type ThreadActivity,
-  type TypingEvent,
-  type UserRef,
-} from '@pp/contracts'
+import type { CollabStatus, Friend, OnlineUser, RelayFrame, ThreadActivity, UserRef } from '@pp/contracts'
 import type { OwnKeys } from '@pp/contracts/sealing'
-import { contextFrom, inSpan, inTrace, SpanKind, tracingOn } from '@pp/telemetry'
+import { inSpan, inTrace, SpanKind } from '@pp/telemetry'
 import type { Logger } from 'pino'
-import { uuidv7 } from 'uuidv7'
-import { z } from 'zod'
 import { type Config, relayTokenOf } from './config.js'
 import { KeyRing } from './crypto/keyring.js'
 import type { Db } from './db/client.js'
 import { sqlOf } from './db/sql.js'
 import { collabStatus } from './delivery/collab-status.js'
 import { Dispatcher } from './delivery/dispatcher.js'
-import { RelayClient, relayGetJson } from './delivery/relay-client.js'
+import { type DeliveryCounters, InboundQueue, type RefusalCounters } from './delivery/inbound-queue.js'
+import { RelayClient } from './delivery/relay-client.js'
+import { relayOnlineUsers } from './delivery/relay-online.js'
 import { mintDevRelayToken } from './delivery/token.js'
+import { TypingRelay } from './delivery/typing-relay.js'
 import type { Ctx } from './domain/context.js'
 import type { EffectSink, Effects, LiveEmit } from './domain/effects.js'
 import { listFriends, watchedUserIds } from './domain/friends.js'
-import { applyInbound, type InboundOutcome } from './domain/inbound.js'
-import { askForKeys, type RefusalReason, receive } from './domain/receive.js'
+import { PeerNames } from './domain/peer-names.js'
+import { askForKeys } from './domain/receive.js'
 import { GroupCommitter, inTx } from './domain/tx.js'
-import { typist } from './domain/typing.js'
-import { unknownUserName } from './domain/verified-names.js'
-import { eventsReceived, eventsRefused, relayConnects, relayDisconnects } from './metrics.js'
+import { relayConnects, relayDisconnects } from './metrics.js'
+
+export type { DeliveryCounters, RefusalCounters }
 
 export type LiveSink = { emit(e: LiveEmit): void }
 
-export type DeliveryCounters = Record<InboundOutcome, number>
-
-/** Received events refused before being opened, by reason (each also counted in `refused`). */
-export type RefusalCounters = Record<RefusalReason, number>
-
-/** Refusals are logged once per sender, event and reason: a sender retrying does not flood the log. */
-const LOGGED_REFUSALS_KEPT = 10_000
-
 /**
  * Ties the domain to the outside: publishes committed effects (browser pushes, dispatch, watch list),
- * runs the relay link and the dispatcher, and applies received events one at a time through the inbox.
+ * runs the relay link and the dispatcher, and hands received frames to the inbound queue (events), the
+ * dispatcher (acks, undeliverables) and presence.
  */
 export class Hub implements EffectSink {
   readonly ctx: Ctx
-  readonly counters: DeliveryCounters = { applied: 0, ignored: 0, refused: 0, duplicate: 0, deferred: 0 }
-  readonly refusals: RefusalCounters = {
-    cannot_open: 0,
-    bad_signature: 0,
-    invalid_event: 0,
-    unknown_keys: 0,
-    changed_keys: 0,
-    invalid_frame: 0,
-  }
-  private readonly loggedRefusals = new Set<string>()
   private readonly presence = new Map<string, boolean>()
-  private readonly names = new Map<string, string>()
+  private readonly names = new PeerNames()
   private readonly relay: RelayClient | null
   private readonly dispatcher: Dispatcher
   private linkUp = false
   private since: string | null = null
   private relayUrl: string | null = null
-  private inbound: Promise<void> = Promise.resolve()
-  /** Received events submitted for applying and not committed yet. */
-  private readonly applying = new Set<Promise<void>>()
+  private readonly inbound: InboundQueue
+  private readonly typing: TypingRelay
   private statusQueued = false
   private statusTimer: NodeJS.Timeout | null = null
   private live: LiveSink = { emit: () => {} }
@@ -106,7 +78,7 @@ export class Hub implements EffectSink {
             // A frame that does not even parse proves nothing about its sender: refused, never acked,
             // so the sender's genuine event, sent again, still arrives.
             onInvalidEvent: (id, fromId, message) =>
-              this.refuse({ id, fromId, type: 'unknown' }, 'invalid_frame', message),
+              this.inbound.refuse({ id, fromId, type: 'unknown' }, 'invalid_frame', message),
           },
         })
       : null
@@ -126,6 +98,16 @@ export class Hub implements EffectSink {
       (userId) => askForKeys(this.ctx, userId),
       (work) => inTx(this.ctx, (tx) => work(sqlOf(tx))),
     )
+    this.typing = new TypingRelay(this.ctx, relay, (e) => this.live.emit(e))
+    this.inbound = new InboundQueue(this.ctx, (id, to) => relay?.send({ type: 'ack', id, to }), this.typing)
+  }
+
+  get counters(): DeliveryCounters {
+    return this.inbound.counters
+  }
+
+  get refusals(): RefusalCounters {
+    return this.inbound.refusals
   }
 
   attachLive(live: LiveSink): void {
@@ -134,9 +116,9 @@ export class Hub implements EffectSink {
 
   /** Names for logs and the online list, from the friend records (the names friends signed). */
   async loadNames(): Promise<void> {
-    this.names.set(this.ctx.me.id, this.ctx.me.displayName)
+    this.names.signed(this.ctx.me.id, this.ctx.me.displayName)
     for (const f of await this.ctx.db.friend.findMany({ select: { userId: true, displayName: true } })) {
-      this.names.set(f.userId, f.displayName)
+      this.names.signed(f.userId, f.displayName)
     }
   }
 
@@ -155,8 +137,7 @@ export class Hub implements EffectSink {
     this.dispatcher.stop()
     this.relay?.stop()
     if (this.statusTimer) clearTimeout(this.statusTimer)
-    await this.inbound
-    await Promise.all(this.applying)
+    await this.inbound.stop()
     await this.dispatcher.settle()
   }
 
@@ -182,7 +163,7 @@ export class Hub implements EffectSink {
     try {
       await this.sendWatch()
       const friends = await listFriends(this.ctx)
-      for (const f of friends) this.names.set(f.id, f.displayName)
+      for (const f of friends) this.names.signed(f.id, f.displayName)
       this.live.emit({ name: 'friends:changed', payload: friends })
       this.statusChanged()
     } catch (err) {
@@ -246,7 +227,7 @@ export class Hub implements EffectSink {
     for (const id of wereOnline) {
       this.live.emit({
         name: 'presence',
-        payload: { user: { id, displayName: this.names.get(id) ?? id }, online: false },
+        payload: { user: { id, displayName: this.names.label(id) }, online: false },
       })
     }
     this.statusChanged()
@@ -256,10 +237,9 @@ export class Hub implements EffectSink {
     switch (frame.type) {
       case 'presence': {
         // The relay's label names someone only until their own signed name is known.
-        if (!this.names.has(frame.user.id)) this.names.set(frame.user.id, frame.user.displayName)
         const user: UserRef = {
           id: frame.user.id,
-          displayName: this.names.get(frame.user.id) ?? frame.user.id,
+          displayName: this.names.heard(frame.user.id, frame.user.displayName),
         }
         const previous = this.presence.get(frame.user.id)
         const was = previous === true
@@ -275,7 +255,7 @@ export class Hub implements EffectSink {
         return
       }
       case 'event':
-        this.enqueueInbound(frame)
+        this.inbound.push(frame)
         return
       case 'ack':
         this.dispatcher.onAck(frame.id, frame.by)
@@ -297,153 +277,9 @@ export class Hub implements EffectSink {
     return (err: unknown) => this.log.error({ err }, `${what} failed`)
   }
 
-  // ---- inbound --------------------------------------------------------------------
-
-  /**
-   * Received events are opened and applied one at a time, in arrival order; the ack goes after the
-   * commit. An event that does not open or verify is refused and (unless its sender is proven) left
-   * unacked.
-   */
-  private enqueueInbound(frame: EventFrame): void {
-    this.inbound = this.inbound.then(async () => {
-      if (this.stopped) return
-      try {
-        const received = await receive(this.ctx, frame)
-        switch (received.kind) {
-          case 'refused':
-            this.refuse(
-              { id: frame.id, fromId: frame.from.id, type: frame.event.type },
-              received.reason,
-              received.message,
-            )
-            if (received.ack) this.relay?.send({ type: 'ack', id: frame.id, to: frame.from.id })
-            return
-          case 'hello':
-            this.counters[received.outcome] += 1
-            eventsReceived.inc({ type: 'hello', outcome: received.outcome })
-            this.relay?.send({ type: 'ack', id: frame.id, to: frame.from.id })
-            return
-          case 'typing':
-            await this.onTyping(received.from, received.ideaId, received.userId, received.activity)
-            return
-          case 'event': {
-            // Not awaited: the next received event's transaction joins this one's group commit. Each
-            // is acked after the commit that holds it; they are applied in arrival order all the same.
-            const event = received.event
-            const apply = () => applyInbound(this.ctx, event)
-            // A traced event is applied in a span of the sender's trace; what it pushes to the browser too.
-            const done = (
-              frame.traceparent !== undefined && tracingOn()
-                ? inSpan(
-                    `apply ${event.event.type}`,
-                    {
-                      kind: SpanKind.CONSUMER,
-                      parent: contextFrom(frame.traceparent),
-                      attributes: { 'pp.event.id': frame.id },
-                    },
-                    apply,
-                  )
-                : apply()
-            )
-              .then((outcome) => {
-                this.counters[outcome] += 1
-                eventsReceived.inc({ type: event.event.type, outcome })
-                if (outcome === 'refused')
-                  eventsRefused.inc({ type: event.event.type, reason: 'not_allowed' })
-                if (outcome !== 'deferred') this.relay?.send({ type: 'ack', id: frame.id, to: frame.from.id })
-              })
-              .catch((err: unknown) =>
-                this.log.error(
-                  { err, eventId: frame.id },
-                  `applying ${frame.event.type} failed: left unacked`,
-                ),
-              )
-              .finally(() => this.applying.delete(done))
-            this.applying.add(done)
-            return
-          }
-        }
-      } catch (err) {
-        this.log.error({ err, eventId: frame.id }, `applying ${frame.event.type} failed: left unacked`)
-      }
-    })
-  }
-
-  /** Counts a refusal; logs it once per sender, event and reason. */
-  private refuse(
-    e: { id: string; fromId: string; type: string },
-    reason: RefusalReason,
-    message: string,
-  ): void {
-    this.counters.refused += 1
-    this.refusals[reason] += 1
-    eventsReceived.inc({ type: e.type, outcome: 'refused' })
-    eventsRefused.inc({ type: e.type, reason })
-    const k = `${e.fromId}|${e.id}|${reason}`
-    if (this.loggedRefusals.has(k)) return
-    if (this.loggedRefusals.size >= LOGGED_REFUSALS_KEPT) this.loggedRefusals.clear()
-    this.loggedRefusals.add(k)
-    this.log.warn(
-      { eventId: e.id, fromId: e.fromId, reason, message },
-      `Refused ${e.type} event from ${this.names.get(e.fromId) ?? e.fromId}: ${message} (not applied)`,
-    )
-  }
-
-  /** A received `typing` reaches the browser only from the idea's owner or a current sharee. */
-  private async onTyping(
-    from: UserRef,
-    ideaId: string,
-    userId?: string,
-    activity?: ThreadActivity,
-  ): Promise<void> {
-    const who = await typist(this.ctx, from.id, ideaId, userId)
-    if (who === null) {
-      this.log.debug({ ideaId, fromId: from.id }, 'typing from someone not on the idea dropped')
-      return
-    }
-    const name = who === from.id ? from.displayName : (this.names.get(who) ?? unknownUserName(who))
-    const act = activity === undefined ? {} : { activity }
-    this.live.emit({ name: 'typing', payload: { ideaId, user: { id: who, displayName: name }, ...act } })
-    // On my idea, a sharee's typing goes on to the other sharees, who may not know each other.
-    if (userId === undefined && who !== this.ctx.me.id) {
-      const idea = await this.ctx.db.idea.findUnique({ where: { id: ideaId }, select: { ownerId: true } })
-      if (idea?.ownerId === this.ctx.me.id) {
-        const others = (await this.ctx.db.share.findMany({ where: { ideaId }, select: { userId: true } }))
-          .map((s) => s.userId)
-          .filter((u) => u !== who)
-        await this.sendSealedTyping(others, { type: 'typing', ideaId, userId: who, ...act })
-      }
-    }
-  }
-
-  /** The browser's `typing`: sent once to the others on the idea, never stored or retried. */
-  async sendTyping(ideaId: string, activity?: ThreadActivity): Promise<void> {
-    if (!this.relay?.connected) return
-    const idea = await this.ctx.db.idea.findUnique({ where: { id: ideaId } })
-    if (idea === null) return
-    const to =
-      idea.ownerId === this.ctx.me.id
-        ? (await this.ctx.db.share.findMany({ where: { ideaId }, select: { userId: true } })).map(
-            (s) => s.userId,
-          )
-        : [idea.ownerId]
-    await this.sendSealedTyping(to, {
-      type: 'typing',
-      ideaId,
-      ...(activity === undefined ? {} : { activity }),
-    })
-  }
-
-  /** Typing is sealed like any event, sent once to each recipient whose keys are here. */
-  private async sendSealedTyping(to: readonly string[], typing: TypingEvent): Promise<void> {
-    if (!this.relay?.connected || to.length === 0) return
-    const id = uuidv7()
-    for (const userId of to) {
-      const keys = await this.ctx.keys.sealingKeys(userId)
-      if (keys === null) continue
-      const event = this.ctx.keys.sealer.seal({ id: userId, keys }, id, typing)
-      this.relay.send({ type: 'send', id, to: [userId], event })
-    }
+  /** The browser's `typing`: sent once to the others on the idea. */
+  sendTyping(ideaId: string, activity?: ThreadActivity): Promise<void> {
+    return this.typing.send(ideaId, activity)
   }
 
   // ---- relay HTTP ---------------------------------------------------------------------
@@ -452,22 +288,7 @@ export class Hub implements EffectSink {
   async onlineUsers(): Promise<OnlineUser[]> {
     if (!this.relay || !this.linkUp) return []
     try {
-      const body = await relayGetJson(
-        `${this.relay.currentBase}/api/users/online`,
-        this.config.collabCa,
-        3000,
-      )
-      const parsed = parseWith(z.array(z.looseObject({ id: z.string(), displayName: z.string() })), body)
-      if (!parsed.ok) throw new Error(parsed.message)
-      const users: OnlineUser[] = []
-      for (const u of parsed.value) {
-        const user = parseWith(OnlineUserSchema, { id: u.id, displayName: u.displayName })
-        if (!user.ok) continue
-        const known = this.names.get(user.value.id)
-        if (known === undefined) this.names.set(user.value.id, user.value.displayName)
-        users.push(known === undefined ? user.value : { id: user.value.id, displayName: known })
-      }
-      return users
+      return await relayOnlineUsers(this.relay.currentBase, this.config.collabCa, this.names)
     } catch (err) {
       this.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not fetch online users')
       return []

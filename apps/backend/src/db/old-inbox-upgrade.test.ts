@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { KeyRing } from '../crypto/keyring.js'
 import type { Ctx } from '../domain/context.js'
 import { applyInbound } from '../domain/inbound.js'
+import { PeerNames } from '../domain/peer-names.js'
 import { frame, pinKeys, testKeys } from '../test-support/ctx.js'
 import { tempDir, USER_A, USER_B, USER_C } from '../test-support/temp.js'
 import { openDatabase } from './client.js'
@@ -49,7 +50,7 @@ describe('a database from before the inbox was keyed by sender', () => {
         log: pino({ level: 'silent' }),
         sink: { publish: () => {} },
         isOnline: () => false,
-        names: new Map(),
+        names: new PeerNames(),
         keys: new KeyRing(USER_B.id, testKeys(USER_B.id), db),
       }
       await pinKeys(db, USER_C.id)

@@ -1,5 +1,6 @@
 import type { CollabStatus, PeerStatus } from '@pp/contracts'
 import type { Db } from '../db/client.js'
+import type { PeerNames } from '../domain/peer-names.js'
 
 export type LinkState = {
   enabled: boolean
@@ -13,7 +14,7 @@ export async function collabStatus(
   db: Db,
   link: LinkState,
   isOnline: (userId: string) => boolean,
-  names: Map<string, string>,
+  names: PeerNames,
 ): Promise<CollabStatus> {
   const [friends, groups] = await Promise.all([
     db.friend.findMany({ where: { status: 'accepted' }, orderBy: { displayName: 'asc' } }),
@@ -42,7 +43,7 @@ export async function collabStatus(
   }
   for (const f of friends) peer(f.userId, f.displayName)
   for (const g of groups) {
-    const p = peer(g.recipientId, names.get(g.recipientId) ?? g.recipientId)
+    const p = peer(g.recipientId, names.label(g.recipientId))
     const count = g._count._all
     p.pending += count
     if (g.ideaId !== null) p.pendingByIdea[g.ideaId] = (p.pendingByIdea[g.ideaId] ?? 0) + count

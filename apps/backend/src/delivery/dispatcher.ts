@@ -1,16 +1,15 @@
-import type { DomainEventType, SendFrame } from '@pp/contracts'
-import { contextFrom, inSpan, SpanKind, traceparentOf } from '@pp/telemetry'
+import type { SendFrame } from '@pp/contracts'
 import type { Logger } from 'pino'
 import type { KeyRing } from '../crypto/keyring.js'
 import type { Db } from '../db/client.js'
 import { type Sql, sqlOf } from '../db/sql.js'
-import { toIdea } from '../domain/mappers.js'
-import { signedThread } from '../domain/signed-thread.js'
-import { dueOutbox, markAcked, markParked, nextParkedAt } from '../domain/store.js'
+import type { PeerNames } from '../domain/peer-names.js'
+import { dueOutbox, nextParkedAt } from '../domain/store.js'
 import type { Outbox } from '../generated/prisma/client.js'
 import { eventsSent } from '../metrics.js'
 import { Pacer, retryDelayMs } from './backoff.js'
-import { traceOf } from './traces.js'
+import { DeliveryMarks, deliveryKey as key, sleep } from './delivery-marks.js'
+import { eventBody, sendTraceparent, wireEvent } from './wire-event.js'
 
 export type Link = {
   readonly connected: boolean
@@ -25,8 +24,6 @@ const FRAME_BURST = 1500
 const OFFLINE_RETRY_MS = 30_000
 /** Rows for a recipient whose keys have not arrived are looked at again after this long at the latest. */
 const KEYS_RETRY_MS = 30_000
-/** Acks are recorded in batches gathered over this long (not on the delivery path). */
-const ACK_BATCH_MS = 100
 
 /** A row sent and not acked yet; `parked` when the relay reported its recipient offline. */
 type InFlight = {
@@ -47,8 +44,6 @@ type InFlight = {
  */
 const ORDERED: ReadonlySet<string> = new Set(['position_shared', 'share_revoked', 'position_deleted'])
 
-const key = (eventId: string, recipientId: string) => `${eventId}|${recipientId}`
-
 /**
  * Sends pending outbox rows while the relay link is up, right after the commit that wrote them.
  * Rows of one event due together go in one `send` frame. A row stays pending until the relay reports
@@ -66,12 +61,7 @@ export class Dispatcher {
   private readonly inFlight = new Map<string, InFlight>()
   /** Rows held back at the last pass because an earlier share-changing event is still unacked. */
   private held = 0
-  /** Acked rows whose ack is not in the database yet: not sent again meanwhile. */
-  private readonly ackedNotWritten = new Set<string>()
-  private acks: Array<{ id: string; by: string }> = []
-  private acking: Promise<void> | null = null
-  private parked: Array<{ id: string; to: string }> = []
-  private parking: Promise<void> | null = null
+  private readonly marks: DeliveryMarks
   /** Rows waiting for their recipient's keys (its `hello`), by recipient, and since when. */
   private readonly awaitingKeys = new Map<string, { seqs: Set<number>; since: number }>()
 
@@ -79,14 +69,16 @@ export class Dispatcher {
     private readonly db: Db,
     private readonly link: Link,
     private readonly log: Logger,
-    private readonly names: Map<string, string>,
-    private readonly onChange: () => void,
+    private readonly names: PeerNames,
+    onChange: () => void,
     private readonly keys: KeyRing,
     /** Sends my `hello` to a recipient whose keys I lack (once; its answer brings them). */
     private readonly askForKeys: (userId: string) => Promise<void>,
     /** Runs statements in a transaction (the backend's group commit, so marks share its fsync). */
-    private readonly transact: (work: (q: Sql) => Promise<void>) => Promise<void>,
-  ) {}
+    transact: (work: (q: Sql) => Promise<void>) => Promise<void>,
+  ) {
+    this.marks = new DeliveryMarks(transact, log, onChange, OFFLINE_RETRY_MS, () => this.stopped)
+  }
 
   /** A peer's keys arrived or changed: its rows waiting for them go now. */
   onKeysLearned(userId: string): void {
@@ -111,7 +103,7 @@ export class Dispatcher {
 
   /** Waits for batched ack and park writes (tests, shutdown). */
   async settle(): Promise<void> {
-    while (this.acking || this.parking) await Promise.all([this.acking, this.parking])
+    await this.marks.settle()
   }
 
   /** The link is (back) up: everything unacked is due again. */
@@ -136,7 +128,7 @@ export class Dispatcher {
       if (f.recipientId === userId && (f.parked || reconnected)) this.inFlight.delete(k)
     }
     const released = before - this.inFlight.size
-    await this.parking
+    await this.marks.parksWritten()
     const r = await this.db.outbox.updateMany({
       where: { recipientId: userId, ackedAt: null, nextAttemptAt: { gt: new Date() } },
       data: { nextAttemptAt: new Date() },
@@ -151,10 +143,8 @@ export class Dispatcher {
   onAck(id: string, by: string): void {
     const f = this.inFlight.get(key(id, by))
     this.inFlight.delete(key(id, by))
-    this.ackedNotWritten.add(key(id, by))
+    this.marks.ack(id, by)
     if (f?.order !== undefined && this.held > 0) this.kick()
-    this.acks.push({ id, by })
-    if (this.acking === null) this.acking = this.writeAcks()
   }
 
   /** The recipient is offline: the row is parked until it comes online (or OFFLINE_RETRY_MS). */
@@ -162,46 +152,7 @@ export class Dispatcher {
     const k = key(id, to)
     const f = this.inFlight.get(k)
     if (f) this.inFlight.set(k, { ...f, retryAt: Date.now() + OFFLINE_RETRY_MS, parked: true })
-    this.parked.push({ id, to })
-    if (this.parking === null) this.parking = this.writeParked()
-  }
-
-  private async writeAcks(): Promise<void> {
-    try {
-      // Acks are gathered for a moment and written together, in a commit group with whatever else is
-      // being written (one fsync); a lost ack mark only means the event is sent again (and dropped there).
-      if (!this.stopped) await sleep(ACK_BATCH_MS)
-      while (this.acks.length > 0) {
-        const batch = this.acks
-        this.acks = []
-        let changed = 0
-        await this.transact(async (q) => {
-          changed = await markAcked(q, batch, new Date())
-        })
-        if (changed > 0) this.onChange()
-      }
-    } catch (err) {
-      this.log.error({ err }, 'recording acks failed (the events will be sent again)')
-    } finally {
-      this.acking = null
-      // Written (or failed): from here the database says what is acked.
-      if (this.acks.length === 0) this.ackedNotWritten.clear()
-    }
-  }
-
-  private async writeParked(): Promise<void> {
-    try {
-      while (this.parked.length > 0) {
-        const batch = this.parked
-        this.parked = []
-        await this.transact((q) => markParked(q, batch, new Date(), new Date(Date.now() + OFFLINE_RETRY_MS)))
-        this.log.debug({ rows: batch.length }, 'recipients offline: events kept in the outbox')
-      }
-    } catch (err) {
-      this.log.error({ err }, 'parking undeliverable rows failed')
-    } finally {
-      this.parking = null
-    }
+    this.marks.park(id, to)
   }
 
   private async loop(): Promise<void> {
@@ -240,7 +191,7 @@ export class Dispatcher {
       let sentAny = false
       for (const all of groupByEvent(rows)) {
         const group = all.filter((r) => {
-          if (this.ackedNotWritten.has(key(r.eventId, r.recipientId))) return false
+          if (this.marks.acked(r.eventId, r.recipientId)) return false
           const order = orderKey(r)
           if (order === undefined) return true
           const first = busy.get(order)
@@ -252,31 +203,18 @@ export class Dispatcher {
         const first = group[0]
         if (first === undefined) continue
         // One body per event (a share's snapshot as it is now), sealed for each recipient in turn.
-        const json = await this.bodyOf(first)
+        const json = await eventBody(this.db, this.keys, first)
         const sentTo: string[] = []
         let attempt = 0
         for (const r of group) {
-          const event = await this.wireEvent(r, json)
+          const event = await wireEvent(this.keys, r, json)
           if (event === null) {
             await this.awaitKeys(r)
             continue
           }
           const wait = this.pacer.take()
           if (wait > 0) await sleep(wait)
-          // The trace the event was written in goes on with it (a span of its own for this send).
-          const written = traceOf(r.eventId)
-          const traceparent =
-            written === undefined
-              ? undefined
-              : inSpan(
-                  `send ${r.type}`,
-                  {
-                    kind: SpanKind.PRODUCER,
-                    parent: contextFrom(written),
-                    attributes: { 'pp.event.id': r.eventId },
-                  },
-                  () => traceparentOf(),
-                )
+          const traceparent = sendTraceparent(r)
           const frame: SendFrame = { type: 'send', id: r.eventId, to: [r.recipientId], event }
           if (traceparent !== undefined) frame.traceparent = traceparent
           if (!this.link.send(frame)) return
@@ -296,41 +234,11 @@ export class Dispatcher {
           })
         }
         if (sentTo.length === 0) continue
-        const names = sentTo.map((u) => this.names.get(u) ?? u).join(', ')
+        const names = sentTo.map((u) => this.names.label(u)).join(', ')
         this.log.info({ eventId: first.eventId, to: sentTo, attempt }, `${first.type} event sent to ${names}`)
       }
       if (rows.length < BATCH || !sentAny) return
     }
-  }
-
-  /**
-   * A `position_shared` leaves with the idea and its thread as they are when it is sent, not when it was
-   * written. A comment or update fanned out after the share was written can reach a sharee first (a
-   * retry after a lost frame, a parked row flushed on presence) and is dropped there, since the sharee
-   * does not hold the idea (yet, again): the share has to bring it.
-   */
-  private async bodyOf(row: Outbox): Promise<string> {
-    if (row.type !== 'position_shared' || row.ideaId === null) return row.payload
-    const idea = await this.db.idea.findUnique({ where: { id: row.ideaId } })
-    if (idea === null) return row.payload
-    const comments = await signedThread(this.db, this.keys, idea.id)
-    return JSON.stringify({ type: 'position_shared', idea: toIdea(idea), comments })
-  }
-
-  /**
-   * The row's event as the relay carries it: a `hello` as it is, anything else signed and sealed for
-   * its recipient; null while the recipient's keys are unknown.
-   */
-  private async wireEvent(row: Outbox, json: string): Promise<SendFrame['event'] | null> {
-    if (row.type === 'hello') return JSON.parse(row.payload) as SendFrame['event']
-    const keys = await this.keys.sealingKeys(row.recipientId)
-    if (keys === null) return null
-    return this.keys.sealer.sealJson(
-      { id: row.recipientId, keys },
-      row.eventId,
-      row.type as DomainEventType,
-      json,
-    )
   }
 
   private async awaitKeys(row: Outbox): Promise<void> {
@@ -372,8 +280,4 @@ function groupByEvent(rows: Outbox[]): Outbox[][] {
   const groups = new Map<string, Outbox[]>()
   for (const r of rows) groups.set(r.eventId, [...(groups.get(r.eventId) ?? []), r])
   return [...groups.values()]
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms))
 }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino'
 import type { KeyRing } from '../crypto/keyring.js'
 import type { Db } from '../db/client.js'
 import type { EffectSink } from './effects.js'
+import type { PeerNames } from './peer-names.js'
 import type { GroupCommitter } from './tx.js'
 
 /** Everything domain logic needs; no Fastify, no sockets. */
@@ -14,7 +15,7 @@ export type Ctx = {
   /** Last known presence of a user at the relay. */
   isOnline: (userId: string) => boolean
   /** Display names for logs and the online list: friends' (signed) names, else the relay's label. */
-  names: Map<string, string>
+  names: PeerNames
   /** This backend's keys and the pinned keys of its peers. */
   keys: KeyRing
   /** Group commit for every transaction (absent: each transaction commits on its own). */

@@ -61,7 +61,7 @@ export async function isFriend(tx: Tx, userId: string): Promise<boolean> {
 }
 
 function nameOf(ctx: Ctx, userId: string): string {
-  return ctx.names.get(userId) ?? userId
+  return ctx.names.label(userId)
 }
 
 /** POST /friends: sends a request; a request crossing theirs (or an existing friendship) accepts. */

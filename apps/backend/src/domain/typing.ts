@@ -29,3 +29,24 @@ export async function typist(
   const idea = await ctx.db.idea.findUnique({ where: { id: ideaId }, select: { ownerId: true } })
   return idea?.ownerId === fromId && userId !== ctx.me.id ? userId : null
 }
+
+/**
+ * Who my browser's `typing` on an idea goes to: on my idea, everyone it is shared with; on an idea
+ * shared with me, its owner (who passes it on). Nobody for an idea not here.
+ */
+export async function typingAudience(ctx: Ctx, ideaId: string): Promise<string[]> {
+  const idea = await ctx.db.idea.findUnique({ where: { id: ideaId }, select: { ownerId: true } })
+  if (idea === null) return []
+  if (idea.ownerId !== ctx.me.id) return [idea.ownerId]
+  return (await ctx.db.share.findMany({ where: { ideaId }, select: { userId: true } })).map((s) => s.userId)
+}
+
+/**
+ * Who a sharee's typing on my idea is passed on to: the other sharees, who may not know each other.
+ * Nobody when the idea is not mine.
+ */
+export async function typingPassOn(ctx: Ctx, ideaId: string, typistId: string): Promise<string[]> {
+  const idea = await ctx.db.idea.findUnique({ where: { id: ideaId }, select: { ownerId: true } })
+  if (idea?.ownerId !== ctx.me.id) return []
+  return (await typingAudience(ctx, ideaId)).filter((u) => u !== typistId)
+}

@@ -11,6 +11,7 @@ import { Dispatcher, type Link } from '../delivery/dispatcher.js'
 import type { Ctx } from '../domain/context.js'
 import type { Effects, LiveEmit } from '../domain/effects.js'
 import type { InboundEvent } from '../domain/inbound.js'
+import { PeerNames } from '../domain/peer-names.js'
 import { askForKeys } from '../domain/receive.js'
 import { inTx } from '../domain/tx.js'
 import { testDatabaseEnv } from './database.js'
@@ -71,7 +72,7 @@ export async function testCtx(
       },
     },
     isOnline: () => false,
-    names: new Map(),
+    names: new PeerNames(),
     keys,
   }
   return {
@@ -141,7 +142,7 @@ export function testDispatcher(
     t.db,
     link,
     log,
-    new Map(),
+    new PeerNames(),
     () => {},
     t.ctx.keys,
     async (u) => {
