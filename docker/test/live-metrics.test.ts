@@ -1,11 +1,14 @@
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { exposedNames, metricNames, PROMETHEUS_OWN } from './promql.js'
 import { freePort, type Service, startService } from './services.js'
+
+const require = createRequire(import.meta.url)
 
 const DOCKER_DIR = join(import.meta.dirname, '..')
 const METRICS_TOKEN = 'scrape-only-token-for-the-test'
@@ -38,14 +41,14 @@ describe('the live /metrics of a relay and a backend', () => {
   beforeAll(async () => {
     const relayPort = await freePort()
     relay = await startService(
-      'apps/collab/dist/server.js',
+      require.resolve('@pp/collab/server'),
       { PORT: String(relayPort), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
       join(dir, 'relay.log'),
       `http://127.0.0.1:${relayPort}`,
     )
     const backendPort = await freePort()
     backend = await startService(
-      'apps/backend/dist/server.js',
+      require.resolve('@pp/backend/server'),
       {
         PORT: String(backendPort),
         HOST: '127.0.0.1',

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { createWriteStream } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { freePort, until } from '@pp/test-kit'
 
 export const ROOT = join(import.meta.dirname, '..', '..')
@@ -11,7 +11,7 @@ export type Service = { url: string; stop: () => Promise<void> }
 
 /** A built service (`node <entry>`) with its log in `logFile`, once its /health answers. */
 export async function startService(entry: string, env: Record<string, string>, logFile: string, url: string) {
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, entry)], {
+  const child: ChildProcess = spawn(process.execPath, [resolve(ROOT, entry)], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

@@ -1,7 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 
 /**
- * Prometheus metrics of the backend, served at `GET /metrics` (plugins/metrics.ts). The counters below
+ * Prometheus metrics of the backend, served at `GET /metrics` (plugins/app/metrics.ts). The counters below
  * are process-wide (one backend per process in production): the delivery path increments them where the
  * thing happens, e.g. `eventsSent.inc({ type: event.type })`. What is read from the database or the app
  * at scrape time (outbox, relay link, live clients) is in `createAppMetrics`, one registry per app.

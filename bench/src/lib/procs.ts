@@ -1,16 +1,21 @@
 /** Starting, pinning, measuring and stopping the processes under test. */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import WebSocket from 'ws'
 import { BENCH_SECRET } from './ids.js'
 
+const require = createRequire(import.meta.url)
+
 export const BENCH_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const ROOT_DIR = join(BENCH_DIR, '..')
-/** Our relay's entry; BENCH_RELAY_ENTRY points at another build (to compare a candidate change). */
-export const RELAY_ENTRY = process.env.BENCH_RELAY_ENTRY ?? join(ROOT_DIR, 'apps/collab/dist/server.js')
+/** Our relay's built entry (`@pp/collab/server`); BENCH_RELAY_ENTRY points at another build (to compare a candidate change). */
+export const RELAY_ENTRY = process.env.BENCH_RELAY_ENTRY ?? require.resolve('@pp/collab/server')
+/** The backend's built entry (`@pp/backend/server`). */
+export const BACKEND_ENTRY = require.resolve('@pp/backend/server')
 
 /** `def`: our relay exactly as `pnpm start` runs it (its default log level and limits). */
 export type Kind = 'ours' | 'raw' | 'sio' | 'def'

@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { E2eResult } from '../driver/protocol.js'
 import {
+  BACKEND_ENTRY,
   cpuMs,
   freePort,
   type Kind,
-  ROOT_DIR,
   sleep,
   spawnPinned,
   startServer,
@@ -24,7 +24,6 @@ import { type Summary, summarize } from '../lib/stats.js'
 import { mintUserToken } from '../lib/tokens.js'
 import { type Ctx, rotated } from './context.js'
 
-const BACKEND_ENTRY = join(ROOT_DIR, 'apps/backend/dist/server.js')
 export const A = { id: '00000000-0000-0000-0000-00000000000a', name: 'User A' }
 export const B = { id: '00000000-0000-0000-0000-00000000000b', name: 'User B' }
 

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { BENCH_DIR, ROOT_DIR, spawnPinned } from '../lib/procs.js'
+import { BACKEND_ENTRY, BENCH_DIR, spawnPinned } from '../lib/procs.js'
 import { type Summary, summarize } from '../lib/stats.js'
 import type { OpResult } from '../storage/worker.js'
 import { type Ctx, rotated } from './context.js'
@@ -29,7 +29,7 @@ const OPS: [keyof WorkerOut, string][] = [
 ]
 
 export function storageAvailable(): boolean {
-  return existsSync(join(ROOT_DIR, 'apps/backend/dist/db/client.js'))
+  return existsSync(BACKEND_ENTRY)
 }
 
 type Which = 'prisma' | 'backend' | 'raw'

@@ -16,6 +16,7 @@ import {
   inTx,
   KeyRing,
   markAcked,
+  PeerNames,
   postComment,
   sqlOf,
 } from '@pp/backend/domain'
@@ -192,7 +193,7 @@ async function backendSide(path: string): Promise<Side> {
     log: silent,
     sink: { publish: () => {} },
     isOnline: () => true,
-    names: new Map([[PEER, 'User B']]),
+    names: peerNames(),
     keys,
   }
   ctx.commits = new GroupCommitter(db, () => {})
@@ -356,3 +357,9 @@ async function main(): Promise<void> {
 }
 
 await main()
+
+function peerNames(): PeerNames {
+  const names = new PeerNames()
+  names.signed(PEER, 'User B')
+  return names
+}

@@ -7,8 +7,8 @@ import { randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import { jsonBoundsProblem } from '@pp/contracts'
 
-// The relay's build (run `pnpm build` first), loaded by path: the bench does not depend on the relay.
-const FRAMES = new URL('../../../apps/collab/dist/backends/frames.js', import.meta.url).href
+// The relay's build (run `pnpm build` first), as the relay package exports its frame parser.
+const FRAMES = import.meta.resolve('@pp/collab/frames')
 const { parseInbound } = (await import(FRAMES)) as { parseInbound: (text: string) => unknown }
 
 const n = Number(process.argv[2] ?? 200_000)

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { BackendApp } from '../app.js'
-import { RATE_LIMITS } from '../plugins/security.js'
+import { RATE_LIMITS } from '../plugins/app/security.js'
 import { CODE_GUESSES_PER_MIN } from '../routes/auth.js'
 import { AUTH_HEADER, localBackend, tempDir } from '../test-support/temp.js'
 

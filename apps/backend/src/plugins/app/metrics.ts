@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify'
-import { sameSecret } from '../auth/api-token.js'
-import { type Authenticator, bearerOf } from '../auth/credentials.js'
-import type { Hub } from '../hub.js'
-import { createAppMetrics, httpRequestDuration } from '../metrics.js'
-import { errorBody } from '../routes/error-body.js'
+import fp from 'fastify-plugin'
+import { sameSecret } from '../../auth/api-token.js'
+import { type Authenticator, bearerOf } from '../../auth/credentials.js'
+import type { Hub } from '../../hub.js'
+import { createAppMetrics, httpRequestDuration } from '../../metrics.js'
+import { errorBody } from '../../routes/error-body.js'
 
 /**
  * `GET /metrics` (Prometheus text) and the request-duration histogram. The page names this user's peers
@@ -11,17 +12,18 @@ import { errorBody } from '../routes/error-body.js'
  * scrape-only token, for Prometheus), or whatever opens the REST API (the API token, a session cookie,
  * BACKEND_AUTH=none); else 401. The Host check of every request applies as well.
  */
-export function registerMetrics(
-  app: FastifyInstance,
-  opts: {
-    hub: Hub
-    auth: Authenticator
-    metricsToken: string | undefined
-    collaboration: boolean
-    /** Browser sockets on the live channel. */
-    liveClients: () => number
-  },
-): void {
+export type MetricsOptions = {
+  hub: Hub
+  auth: Authenticator
+  metricsToken: string | undefined
+  collaboration: boolean
+  /** Browser sockets on the live channel. */
+  liveClients: () => number
+}
+
+export default fp(metricsPlugin, { name: 'metrics' })
+
+async function metricsPlugin(app: FastifyInstance, opts: MetricsOptions): Promise<void> {
   const { hub, auth, metricsToken } = opts
   const metrics = createAppMetrics({
     ...(opts.collaboration ? { link: () => hub.linkState() } : {}),

@@ -3,10 +3,11 @@ import cors from '@fastify/cors'
 import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { BrowserPolicy } from '../auth/browser-policy.js'
-import type { Authenticator, Principal } from '../auth/credentials.js'
-import type { Config } from '../config.js'
-import { errorBody } from '../routes/error-body.js'
+import fp from 'fastify-plugin'
+import type { BrowserPolicy } from '../../auth/browser-policy.js'
+import type { Authenticator, Principal } from '../../auth/credentials.js'
+import type { Config } from '../../config.js'
+import { errorBody } from '../../routes/error-body.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -60,10 +61,11 @@ function refuse(reply: FastifyReply, status: number, message: string): FastifyRe
  * checks (Host, Origin, Sec-Fetch-Site, JSON bodies), rate limits, and sign-in. One onRequest hook runs
  * the checks in that order, so a refused request never reaches a parser or a handler.
  */
-export async function registerSecurity(
-  app: FastifyInstance,
-  opts: { config: Config; auth: Authenticator; policy: BrowserPolicy },
-): Promise<void> {
+export type SecurityOptions = { config: Config; auth: Authenticator; policy: BrowserPolicy }
+
+export default fp(security, { name: 'security' })
+
+async function security(app: FastifyInstance, opts: SecurityOptions): Promise<void> {
   const { config, auth, policy } = opts
   const listed = config.CORS_ORIGINS
   await app.register(helmet, {
