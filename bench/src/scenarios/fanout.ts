@@ -4,7 +4,7 @@
  * figure is deliveries per second held.
  */
 import type { Pair } from '../driver/protocol.js'
-import { type Kind, RAISED_LIMITS, type Server, startServer, stopServer } from '../lib/procs.js'
+import { type Kind, RAISED_LIMITS, type Server, sleep, startServer, stopServer } from '../lib/procs.js'
 import { type Summary, summarize } from '../lib/stats.js'
 import { type Ctx, rotated } from './context.js'
 import { type Step, sweep } from './sweep.js'
@@ -25,19 +25,29 @@ export async function fanout(ctx: Ctx): Promise<FanoutResult> {
   const servers = new Map<Kind, Server>()
   const out: FanoutResult = {}
   try {
-    for (const kind of ctx.kinds) {
-      const s = await startServer(kind, { env: RAISED_LIMITS })
-      servers.set(kind, s)
+    const connect = async (kind: Kind, url: string) => {
       const c = await ctx.driver.call<{ ok: number; failed: number; firstError?: string }>({
         cmd: 'connect',
         group: `fan-${kind}`,
         kind,
-        url: s.url,
+        url,
         from: 0,
         count: largest + 1,
         concurrency: 50,
       })
       if (c.failed > 0) throw new Error(`fan-out: ${kind}: ${c.failed} connections failed: ${c.firstError}`)
+    }
+    // A recipient the server closed (too slow to read at an overloading step) is connected again.
+    const reconnect = (kind: Kind, url: string) => async () => {
+      await ctx.driver.call({ cmd: 'close', group: `fan-${kind}` })
+      // The old sockets' close reaches the server before the new ones log in under the same users.
+      await sleep(500)
+      await connect(kind, url)
+    }
+    for (const kind of ctx.kinds) {
+      const s = await startServer(kind, { env: RAISED_LIMITS })
+      servers.set(kind, s)
+      await connect(kind, s.url)
     }
     const server = (k: Kind) => {
       const s = servers.get(k)
@@ -64,6 +74,7 @@ export async function fanout(ctx: Ctx): Promise<FanoutResult> {
             durationMs: dur,
             drainMs: drain,
             p99LimitUs: P99_LIMIT_US,
+            reconnect: reconnect(kind, server(kind).url),
           },
           `fan-out ${k} coarse ${kind}`,
         )
@@ -85,6 +96,7 @@ export async function fanout(ctx: Ctx): Promise<FanoutResult> {
                 durationMs: dur,
                 drainMs: drain,
                 p99LimitUs: P99_LIMIT_US,
+                reconnect: reconnect(kind, server(kind).url),
               },
               `fan-out ${k} run ${run + 1} ${kind}`,
             )

@@ -20,6 +20,11 @@ export interface StepSpec {
   durationMs: number
   drainMs: number
   p99LimitUs: number
+  /**
+   * Connects the group again after a step in which the server closed connections (a recipient it found
+   * too slow, say): otherwise every later step would count that recipient's events as lost.
+   */
+  reconnect?: () => Promise<void>
 }
 
 export async function step(ctx: Ctx, server: Server, spec: StepSpec): Promise<Step> {
@@ -37,6 +42,10 @@ export async function step(ctx: Ctx, server: Server, spec: StepSpec): Promise<St
     drainMs: spec.drainMs,
   })
   const usedMs = cpuMs(server.pid) - c0
+  if (r.closes > 0 && spec.reconnect !== undefined) {
+    ctx.log(`  ${r.closes} connections closed by the server during the step: connecting them again`)
+    await spec.reconnect()
+  }
   const serverCpuPct = (usedMs / (performance.now() - t0)) * 100
   const cpuUsPerDelivery = r.delivered > 0 ? (usedMs * 1000) / r.delivered : Number.NaN
   const held =
