@@ -8,6 +8,7 @@ import type { Db } from './db/client.js'
 import { sqlOf } from './db/sql.js'
 import { collabStatus } from './delivery/collab-status.js'
 import { Dispatcher } from './delivery/dispatcher.js'
+import { eventLines } from './delivery/event-lines.js'
 import { type DeliveryCounters, InboundQueue, type RefusalCounters } from './delivery/inbound-queue.js'
 import { RelayClient } from './delivery/relay-client.js'
 import { relayOnlineUsers } from './delivery/relay-online.js'
@@ -62,6 +63,7 @@ export class Hub implements EffectSink {
       names: this.names,
       keys: new KeyRing(me.id, ownKeys, db),
       commits: new GroupCommitter(db, (fx) => this.publish(fx)),
+      eventLines: eventLines(log),
     }
     this.relay = config.ENABLE_COLLABORATION
       ? new RelayClient({
@@ -97,6 +99,7 @@ export class Hub implements EffectSink {
       this.ctx.keys,
       (userId) => askForKeys(this.ctx, userId),
       (work) => inTx(this.ctx, (tx) => work(sqlOf(tx))),
+      this.ctx.eventLines,
     )
     this.typing = new TypingRelay(this.ctx, relay, (e) => this.live.emit(e))
     this.inbound = new InboundQueue(this.ctx, (id, to) => relay?.send({ type: 'ack', id, to }), this.typing)
@@ -139,6 +142,7 @@ export class Hub implements EffectSink {
     if (this.statusTimer) clearTimeout(this.statusTimer)
     await this.inbound.stop()
     await this.dispatcher.settle()
+    this.ctx.eventLines?.flush()
   }
 
   // ---- effects after commit ---------------------------------------------------

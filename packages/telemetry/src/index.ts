@@ -157,3 +157,5 @@ function spanOptions(opts: { kind?: SpanKind; attributes?: Attributes }) {
 export function inTrace(): boolean {
   return active !== null && trace.getSpan(context.active()) !== undefined
 }
+
+export { LineBudget, type LineBudgetOptions, type SummaryLog } from './line-budget.js'

@@ -1,4 +1,5 @@
 import type { SendFrame } from '@pp/contracts'
+import type { LineBudget } from '@pp/telemetry'
 import type { Logger } from 'pino'
 import type { KeyRing } from '../crypto/keyring.js'
 import type { Db } from '../db/client.js'
@@ -9,6 +10,7 @@ import type { Outbox } from '../generated/prisma/client.js'
 import { eventsSent } from '../metrics.js'
 import { Pacer, retryDelayMs } from './backoff.js'
 import { DeliveryMarks, deliveryKey as key, sleep } from './delivery-marks.js'
+import { eventLines } from './event-lines.js'
 import { eventBody, sendTraceparent, wireEvent } from './wire-event.js'
 
 export type Link = {
@@ -76,6 +78,8 @@ export class Dispatcher {
     private readonly askForKeys: (userId: string) => Promise<void>,
     /** Runs statements in a transaction (the backend's group commit, so marks share its fsync). */
     transact: (work: (q: Sql) => Promise<void>) => Promise<void>,
+    /** The budget of per-event info lines, shared with the received events' lines. */
+    private readonly lines: LineBudget = eventLines(log),
   ) {
     this.marks = new DeliveryMarks(transact, log, onChange, OFFLINE_RETRY_MS, () => this.stopped)
   }
@@ -233,7 +237,7 @@ export class Dispatcher {
             order: orderKey(r),
           })
         }
-        if (sentTo.length === 0) continue
+        if (sentTo.length === 0 || !this.lines.take()) continue
         const names = sentTo.map((u) => this.names.label(u)).join(', ')
         this.log.info({ eventId: first.eventId, to: sentTo, attempt }, `${first.type} event sent to ${names}`)
       }

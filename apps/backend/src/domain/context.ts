@@ -1,4 +1,5 @@
 import type { UserRef } from '@pp/contracts'
+import type { LineBudget } from '@pp/telemetry'
 import type { Logger } from 'pino'
 import type { KeyRing } from '../crypto/keyring.js'
 import type { Db } from '../db/client.js'
@@ -18,6 +19,8 @@ export type Ctx = {
   names: PeerNames
   /** This backend's keys and the pinned keys of its peers. */
   keys: KeyRing
+  /** The budget of per-event info lines (absent: every event gets its line). */
+  eventLines?: LineBudget
   /** Group commit for every transaction (absent: each transaction commits on its own). */
   commits?: GroupCommitter
 }

@@ -54,13 +54,17 @@ export async function applyInbound(ctx: Ctx, frame: InboundEvent): Promise<Inbou
       return { handled: h, from }
     })
     if (handled === duplicate) {
-      ctx.log.info({ eventId: frame.id, fromId: frame.from.id }, `Duplicate ${event.type} event acked again`)
+      if (ctx.eventLines?.take() !== false)
+        ctx.log.info(
+          { eventId: frame.id, fromId: frame.from.id },
+          `Duplicate ${event.type} event acked again`,
+        )
       return 'duplicate'
     }
     const line = { eventId: frame.id, from: from.displayName, fromId: from.id }
     if (handled.outcome === 'refused') {
       ctx.log.warn({ ...line, reason: handled.why }, `Refused ${event.type} event from ${from.displayName}`)
-    } else {
+    } else if (ctx.eventLines?.take() !== false) {
       ctx.log.info(
         { ...line, ...(handled.why ? { note: handled.why } : {}) },
         `Received ${event.type} event from ${from.displayName}`,

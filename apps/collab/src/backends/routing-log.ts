@@ -1,4 +1,5 @@
 import type { UserRef } from '@pp/contracts'
+import { LineBudget } from '@pp/telemetry'
 import type { Logger } from 'pino'
 import type { RelayMetrics } from '../metrics.js'
 
@@ -15,56 +16,28 @@ const ROUTING_LINES_BURST = 400
 export class RoutingLog {
   readonly #log: Logger
   readonly #m: RelayMetrics
+  readonly #budget: LineBudget
   /** Info lines are built only when info is logged (they are the hot path's only strings). */
   readonly lines: boolean
-  #tokens = ROUTING_LINES_BURST
-  #refilledAt = Date.now()
-  #unlogged = 0
-  #summary: NodeJS.Timeout | null = null
 
   constructor(log: Logger, metrics: RelayMetrics) {
     this.#log = log
     this.#m = metrics
     this.lines = log.isLevelEnabled('info')
-  }
-
-  /** Whether this event gets its lines; if not, it is counted for the next summary line. */
-  #take(): boolean {
-    const now = Date.now()
-    if (now > this.#refilledAt) {
-      this.#tokens = Math.min(
-        ROUTING_LINES_BURST,
-        this.#tokens + ((now - this.#refilledAt) * ROUTING_LINES_PER_SEC) / 1000,
-      )
-      this.#refilledAt = now
-    }
-    if (this.#tokens >= 1) {
-      this.#tokens -= 1
-      return true
-    }
-    this.#unlogged += 1
-    if (this.#summary === null) {
-      this.#summary = setTimeout(() => this.#summarize(), 1000)
-      this.#summary.unref()
-    }
-    return false
-  }
-
-  #summarize(): void {
-    this.#summary = null
-    const n = this.#unlogged
-    this.#unlogged = 0
-    if (n === 0) return
-    this.#log.info(
-      { collab_event: 'routed_unlogged', events: n },
-      `${n} more routed events in the last second were counted, not logged one by one (over ${ROUTING_LINES_PER_SEC} a second; see collab_events_routed_total)`,
-    )
+    this.#budget = new LineBudget(log, {
+      perSec: ROUTING_LINES_PER_SEC,
+      burst: ROUTING_LINES_BURST,
+      summary: (l, n) =>
+        l.info(
+          { collab_event: 'routed_unlogged', events: n },
+          `${n} more routed events in the last second were counted, not logged one by one (over ${ROUTING_LINES_PER_SEC} a second; see collab_events_routed_total)`,
+        ),
+    })
   }
 
   /** Writes the summary of events not logged yet (at shutdown). */
   flush(): void {
-    if (this.#summary !== null) clearTimeout(this.#summary)
-    this.#summarize()
+    this.#budget.flush()
   }
 
   /** Counts `n` events of `type` delivered (or forwarded to another node), or found offline. */
@@ -87,7 +60,7 @@ export class RoutingLog {
     to: { id: string; displayName?: string },
     outcome: 'offline' | { node?: string },
   ): void {
-    if (!this.#take()) return
+    if (!this.#budget.take()) return
     const toName = to.displayName ?? to.id
     const fields = { collab_event: type, event: type, id, from: from.id, to: to.id }
     if (outcome === 'offline') {
