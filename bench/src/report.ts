@@ -8,6 +8,7 @@ import type { FanoutResult } from './scenarios/fanout.js'
 import type { LadderResult } from './scenarios/ladder.js'
 import type { MemoryResult } from './scenarios/memory.js'
 import type { P2pResult } from './scenarios/p2p.js'
+import { type SoakResult, soakSection } from './scenarios/soak.js'
 import type { StorageResult } from './scenarios/storage.js'
 import type { StormResultTable } from './scenarios/storm.js'
 
@@ -19,6 +20,7 @@ export interface Results {
   storm?: StormResultTable
   e2e?: E2eResultTable
   ladder?: LadderResult
+  soak?: SoakResult
   storage?: StorageResult
   cluster?: ClusterResult
   notes: string[]
@@ -228,6 +230,7 @@ export function render(res: Results): string {
   out.push(...rows.map(rowLine), '')
   out.push(...defaultsSection(res))
   out.push(...ladderSection(res))
+  out.push(...soakSection(res.soak))
   const sg = res.storage
   if (sg !== undefined) {
     out.push(

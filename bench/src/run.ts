@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [--quick] [--only p2p,fanout,memory,storm,e2e,ladder,storage,cluster] [--kinds ours,def,raw,sio] [--runs N] [--nice N] [--until HH:MM] [--profile]`
+ * `pnpm bench [--quick] [--only p2p,fanout,memory,storm,e2e,ladder,storage,cluster,soak] [--kinds ours,def,raw,sio] [--runs N] [--nice N] [--until HH:MM] [--profile]`
  * Runs every scenario against our relay and both baselines side by side, interleaved, and writes
  * results/latest.md (and latest.json); with --only or --kinds, results/partial.md instead. Benchmarks only: nothing here is a test.
  */
@@ -38,10 +38,11 @@ import { ladder } from './scenarios/ladder.js'
 import { memory } from './scenarios/memory.js'
 import { p2p } from './scenarios/p2p.js'
 import { sealingCost, sealingLine } from './scenarios/sealing.js'
+import { soak } from './scenarios/soak.js'
 import { storage, storageAvailable } from './scenarios/storage.js'
 import { storm } from './scenarios/storm.js'
 
-const ALL = ['p2p', 'fanout', 'memory', 'storm', 'e2e', 'ladder', 'storage', 'cluster'] as const
+const ALL = ['p2p', 'fanout', 'memory', 'storm', 'e2e', 'ladder', 'storage', 'cluster', 'soak'] as const
 type Scenario = (typeof ALL)[number]
 
 function arg(name: string): string | undefined {
@@ -166,6 +167,10 @@ async function main(): Promise<void> {
       case 'storage':
         if (storageAvailable()) res.storage = await storage(ctx)
         else ctx.notes.push('apps/backend/dist is missing: the storage scenario was not run.')
+        break
+      case 'soak':
+        if (e2eAvailable()) res.soak = await soak(ctx)
+        else ctx.notes.push('apps/backend/dist is missing: the backend soak was not run.')
         break
       case 'cluster':
         if (redisAvailable()) res.cluster = await cluster(ctx)

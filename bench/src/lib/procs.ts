@@ -313,7 +313,10 @@ export function rssBytes(pid: number): number {
 }
 
 /** Forces a full GC in the server through its inspector, then reads heap used and RSS. */
-export async function memoryAfterGc(s: Server): Promise<{ rss: number; heapUsed: number }> {
+export async function memoryAfterGc(s: {
+  pid: number
+  inspectorUrl?: string | undefined
+}): Promise<{ rss: number; heapUsed: number }> {
   if (s.inspectorUrl === undefined) throw new Error('server was not started with inspect')
   const ws = new WebSocket(s.inspectorUrl, { perMessageDeflate: false })
   await new Promise<void>((resolve, reject) => {

@@ -48,6 +48,8 @@ export interface Backend {
   /** Its API token (BACKEND_API_TOKEN). */
   token: string
   log: () => string
+  /** The inspector's URL, when started with `inspect` (heap measurements after GC). */
+  inspectorUrl?: string | undefined
 }
 
 export async function startBackend(
@@ -55,6 +57,7 @@ export async function startBackend(
   relayUrl: string,
   dir: string,
   profileDir: string | undefined,
+  opts: { inspect?: boolean } = {},
 ): Promise<Backend> {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
@@ -67,6 +70,7 @@ export async function startBackend(
           `--cpu-prof-dir=${profileDir}`,
           `--cpu-prof-name=backend-${user.name.replace(' ', '-')}-${Date.now()}.cpuprofile`,
         ]
+  if (opts.inspect) flags.push('--inspect=127.0.0.1:0')
   const proc = spawnPinned([process.execPath, ...flags, BACKEND_ENTRY], {
     cwd: dir,
     core: 0,
@@ -93,7 +97,11 @@ export async function startBackend(
   }
   proc.stdout?.on('data', keep)
   proc.stderr?.on('data', keep)
-  const b = { proc, url, api: `${url}/api/v1`, token, log: () => log }
+  const b: Backend = { proc, url, api: `${url}/api/v1`, token, log: () => log }
+  if (opts.inspect) {
+    await until(async () => /ws:\/\/127\.0\.0\.1:\d+\/[\w-]+/.test(log), 10_000, `${user.name}'s inspector`)
+    b.inspectorUrl = /ws:\/\/127\.0\.0\.1:\d+\/[\w-]+/.exec(log)?.[0]
+  }
   await until(
     async () => {
       if (proc.exitCode !== null) throw new Error(`backend ${user.name} exited: ${log.slice(-2000)}`)
