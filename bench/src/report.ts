@@ -1,7 +1,8 @@
 /** Renders the results as one Markdown page: settings, the summary table with targets, then details. */
 
 import type { Kind } from './lib/procs.js'
-import type { Summary } from './lib/stats.js'
+import { both, cell, num, type Row, r, ratio, rowLine, within } from './report-cells.js'
+import { defaultsSection, ladderSection } from './report-sections.js'
 import type { ClusterResult } from './scenarios/cluster.js'
 import type { E2eResultTable } from './scenarios/e2e.js'
 import type { FanoutResult } from './scenarios/fanout.js'
@@ -24,62 +25,6 @@ export interface Results {
   storage?: StorageResult
   cluster?: ClusterResult
   notes: string[]
-}
-
-const KINDS: Kind[] = ['ours', 'raw', 'sio']
-
-function num(v: number, digits = 0): string {
-  if (!Number.isFinite(v)) return '–'
-  return v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
-}
-
-function cell(s: Summary | undefined, scale = 1, digits = 0): string {
-  if (s === undefined || s.n === 0) return '–'
-  const m = num(s.median * scale, digits)
-  if (s.n < 2 || s.min === s.max) return m
-  return `${m} <sub>${num(s.min * scale, digits)}–${num(s.max * scale, digits)}</sub>`
-}
-
-function ratio(a: number | undefined, b: number | undefined): number {
-  if (a === undefined || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || b === 0)
-    return Number.NaN
-  return a / b
-}
-
-function r(v: number): string {
-  return Number.isFinite(v) ? `${v.toFixed(2)}×` : '–'
-}
-
-function mark(ok: boolean | undefined): string {
-  if (ok === undefined) return '–'
-  return ok ? '✓' : '✗'
-}
-
-interface Row {
-  metric: string
-  cells: { [K in Kind]?: Summary | undefined }
-  scale?: number
-  digits?: number
-  /** Ratios shown: ours ÷ raw and ours ÷ Socket.IO. */
-  target: string
-  /** Whether the target is met, from the medians. */
-  ok?: boolean | undefined
-}
-
-function rowLine(row: Row): string {
-  const med = (k: Kind) => row.cells[k]?.median
-  const cells = KINDS.map((k) => cell(row.cells[k], row.scale, row.digits))
-  return `| ${row.metric} | ${cells.join(' | ')} | ${r(ratio(med('ours'), med('raw')))} | ${r(ratio(med('ours'), med('sio')))} | ${row.target} | ${mark(row.ok)} |`
-}
-
-/** A target on two ratios: not judged (undefined) unless both could be computed. */
-function both(a: number, b: number, pred: (a: number, b: number) => boolean): boolean | undefined {
-  if (!Number.isFinite(a) || !Number.isFinite(b)) return undefined
-  return pred(a, b)
-}
-
-function within(v: number | undefined, pred: (v: number) => boolean): boolean | undefined {
-  return v === undefined || !Number.isFinite(v) ? undefined : pred(v)
 }
 
 export function render(res: Results): string {
@@ -228,8 +173,8 @@ export function render(res: Results): string {
     }
   }
   out.push(...rows.map(rowLine), '')
-  out.push(...defaultsSection(res))
-  out.push(...ladderSection(res))
+  out.push(...defaultsSection(res.p2p, res.fanout))
+  out.push(...ladderSection(res.ladder))
   out.push(...soakSection(res.soak))
   const sg = res.storage
   if (sg !== undefined) {
@@ -274,97 +219,4 @@ export function render(res: Results): string {
   }
   if (res.notes.length > 0) out.push('## Notes', '', ...res.notes.map((n) => `- ${n}`), '')
   return out.join('\n')
-}
-
-/**
- * Our relay as `pnpm start` runs it (its default log level, 2,000 frames/s per connection), measured in
- * the same runs as the tuned one (LOG_LEVEL=warn, limits raised) and the baselines.
- */
-function defaultsSection(res: Results): string[] {
-  const p = res.p2p?.kinds
-  const fan = Object.entries(res.fanout ?? {})
-  if (p?.def === undefined && fan.every(([, row]) => row.def === undefined)) return []
-  const out = [
-    '## Our relay at its defaults (as `pnpm start` runs it) beside the tuned run',
-    '',
-    '- Defaults: no LOG_LEVEL (info: routed events are logged one by one up to 200 a second, the rest summed up in one line a second), no NODE_ENV, RATE_LIMIT_PER_SEC 2,000 and RATE_LIMIT_BURST 4,000 per connection. Tuned: LOG_LEVEL=warn, NODE_ENV=production, limits raised to 1,000,000.',
-    '- Point-to-point load is spread over 32 senders, so up to 64,000 events/s no single backend goes over its 2,000 frames/s. Fan-out comes from one sender, so at its defaults the relay holds that sender to 2,000 frames/s: 20,000 deliveries/s at fan-out 10, whatever the relay could do.',
-    '',
-    '| metric | ours at its defaults | ours tuned | raw ws | Socket.IO | defaults ÷ raw | defaults ÷ Socket.IO | defaults ÷ tuned | target | |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---|:-:|',
-  ]
-  const line = (
-    metric: string,
-    v: { [K in Kind]?: Summary | undefined },
-    target: string,
-    ok: boolean | undefined,
-    digits = 0,
-  ) => {
-    const m = (k: Kind) => v[k]?.median
-    return `| ${metric} | ${cell(v.def, 1, digits)} | ${cell(v.ours, 1, digits)} | ${cell(v.raw, 1, digits)} | ${cell(v.sio, 1, digits)} | ${r(ratio(m('def'), m('raw')))} | ${r(ratio(m('def'), m('sio')))} | ${r(ratio(m('def'), m('ours')))} | ${target} | ${mark(ok)} |`
-  }
-  if (p !== undefined) {
-    const held = (k: Kind) => p[k]?.maxRate
-    const tp = (k: Kind) => p[k]?.maxRate.median
-    out.push(
-      line(
-        '1 · point-to-point throughput, events/s held (p99 ≤ 5 ms, none lost)',
-        { def: held('def'), ours: held('ours'), raw: held('raw'), sio: held('sio') },
-        '≥ 0.85× raw, ≥ 2× Socket.IO',
-        both(ratio(tp('def'), tp('raw')), ratio(tp('def'), tp('sio')), (a, b) => a >= 0.85 && b >= 2),
-      ),
-    )
-    const cpu = (k: Kind) => p[k]?.at70CpuUs
-    out.push(
-      line(
-        '1 · server CPU time per event at 70 % of raw max, µs',
-        { def: cpu('def'), ours: cpu('ours'), raw: cpu('raw'), sio: cpu('sio') },
-        '≤ 1.0× raw',
-        within(ratio(cpu('def')?.median, cpu('raw')?.median), (x) => x <= 1),
-        1,
-      ),
-    )
-  }
-  for (const [k, row] of fan) {
-    const d = (kind: Kind) => row[kind]?.deliveriesPerSec
-    out.push(
-      line(
-        `2 · fan-out to ${num(Number(k))}: deliveries/s held (p99 ≤ 50 ms, none lost)`,
-        { def: d('def'), ours: d('ours'), raw: d('raw'), sio: d('sio') },
-        '≥ 1.5× raw',
-        within(ratio(d('def')?.median, d('raw')?.median), (x) => x >= 1.5),
-      ),
-    )
-  }
-  out.push('')
-  return out
-}
-
-/** The backend ladder: comments/s our two backends hold end to end, against the floor's. */
-function ladderSection(res: Results): string[] {
-  const l = res.ladder
-  if (l === undefined) return []
-  const x = ratio(l.held.backend.median, l.held.floor.median)
-  const out = [
-    '## 5b · the backend ladder: comments/s held end to end, our backends against the floor',
-    '',
-    "- REST comment at A → relay → B → B's socket.io, at rising fixed rates; a step holds when every comment arrives and p95 ≤ 100 ms. Relay: ours as `pnpm start` runs it. Backends: ours as started in scenario 5 (their defaults), or the floor (`src/servers/floor-backend.ts`): the same statements on raw better-sqlite3 with the same group commit, the same signing and sealing, and nothing else.",
-    '',
-    '| | our backends | the floor | ours ÷ floor | target | |',
-    '|---|---:|---:|---:|---|:-:|',
-    `| comments/s held | ${cell(l.held.backend)} | ${cell(l.held.floor)} | ${r(x)} | ≥ 0.7× | ${mark(Number.isFinite(x) ? x >= 0.7 : undefined)} |`,
-    '',
-    'First run, step by step (p95 ms; lost):',
-    '',
-    '| rate/s | ours p95 | floor p95 |',
-    '|---:|---:|---:|',
-  ]
-  const rates = [...new Set([...l.steps.backend, ...l.steps.floor].map((s) => s.rate))].sort((a, b) => a - b)
-  const at = (side: 'backend' | 'floor', rate: number) => {
-    const s = l.steps[side].find((v) => v.rate === rate)
-    return s === undefined ? '–' : `${num(s.p95 / 1000, 1)}${s.lost > 0 ? ` (${s.lost} lost)` : ''}`
-  }
-  for (const rate of rates) out.push(`| ${num(rate)} | ${at('backend', rate)} | ${at('floor', rate)} |`)
-  out.push('')
-  return out
 }

@@ -1,84 +1,15 @@
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { baseEnv } from './child-env.js'
 import { befriendAll, signInLink } from './friends.js'
 import { Issuer } from './jwt.js'
 import type { LauncherOptions } from './options.js'
 import { isPortFree } from './ports.js'
 import { type ExitListener, Service, type ServiceSpec } from './service.js'
-import { type UserSpec, userSpecs } from './users.js'
+import { leftoverPids, type StackState, type StackUser, writeStateFile } from './stack-state.js'
+import { userSpecs } from './users.js'
 
-export interface StackUser extends UserSpec {
-  backendUrl: string
-  apiUrl: string
-  webUrl: string | null
-  db: string
-  backend: Service
-  web: Service | undefined
-  /** The backend's API token (its 0600 token file, written by the backend at first start). */
-  apiToken: string
-  /** The web URL with a one-time sign-in code (null without a web app). */
-  signInUrl: string | null
-}
-
-export interface StackState {
-  status: 'starting' | 'ready' | 'stopping' | 'stopped' | 'failed'
-  mode: 'dev' | 'prod'
-  launcherPid: number
-  controlUrl: string | null
-  relay: { url: string; port: number; pid: number | null; running: boolean; log: string }
-  users: Array<{
-    key: string
-    id: string
-    displayName: string
-    backendUrl: string
-    apiUrl: string
-    webUrl: string | null
-    db: string
-    backendPid: number | null
-    webPid: number | null
-    backendLog: string
-    webLog: string | null
-    /** Opening it signs the browser in (one use). */
-    signInUrl: string | null
-    /** For scripts: `Authorization: Bearer <apiToken>`. */
-    apiToken: string | null
-  }>
-}
-
-/** Names of settings the children get from the launcher only, never from the launcher's own env. */
-const OWN_ENV = [
-  'PORT',
-  'HOST',
-  'DATABASE_URL',
-  'CORS_ORIGINS',
-  'COLLABORATION_SERVICE_URL',
-  'BACKEND_USER_ID',
-  'BACKEND_URL',
-  'BACKEND_DISPLAY_NAME',
-  'COLLAB_TOKEN',
-  'COLLAB_TOKEN_FILE',
-  'WEB_DIST',
-  'VITE_API_URL',
-  'BACKEND_WEB_URL',
-  'BACKEND_AUTH',
-  'BACKEND_API_TOKEN',
-  'NODE_ENV',
-]
-
-/** Keys and secrets that no child gets from the launcher's own env: the issuer keeps them. */
-const NEVER_PASSED = [
-  'COLLAB_JWT_SECRET',
-  'COLLAB_JWT_PRIVATE_KEY',
-  'COLLAB_JWT_PUBLIC_KEY',
-  'OPERATOR_TOKEN',
-]
-
-export function baseEnv(): Record<string, string> {
-  const env: Record<string, string> = {}
-  for (const [k, v] of Object.entries(process.env))
-    if (v !== undefined && !OWN_ENV.includes(k) && !NEVER_PASSED.includes(k)) env[k] = v
-  return env
-}
+export type { StackState, StackUser } from './stack-state.js'
 
 export class Stack {
   readonly relay: Service
@@ -224,7 +155,7 @@ export class Stack {
 
   /** Every port this stack needs must be free: throws naming the service that cannot have its port. */
   async checkPorts(): Promise<void> {
-    const leftovers = this.leftoverPids()
+    const leftovers = leftoverPids(this.opts.stateFile)
     const busy: string[] = []
     for (const s of this.services()) {
       if (!(await isPortFree(s.spec.port))) {
@@ -237,32 +168,6 @@ export class Stack {
       }
     }
     if (busy.length > 0) throw new Error(busy.join('\n'))
-  }
-
-  /** Services of a previous launcher (same state file) whose process is still alive, by name. */
-  private leftoverPids(): Map<string, number> {
-    const found = new Map<string, number>()
-    let previous: StackState
-    try {
-      previous = JSON.parse(readFileSync(this.opts.stateFile, 'utf8')) as StackState
-    } catch {
-      return found
-    }
-    const alive = (pid: number | null) => {
-      if (pid === null) return false
-      try {
-        process.kill(pid, 0)
-        return true
-      } catch {
-        return false
-      }
-    }
-    if (alive(previous.relay.pid) && previous.relay.pid !== null) found.set('relay', previous.relay.pid)
-    for (const u of previous.users ?? []) {
-      if (alive(u.backendPid) && u.backendPid !== null) found.set(`backend-${u.key}`, u.backendPid)
-      if (alive(u.webPid) && u.webPid !== null) found.set(`web-${u.key}`, u.webPid)
-    }
-    return found
   }
 
   removeDatabases(): void {
@@ -357,10 +262,7 @@ export class Stack {
   }
 
   writeState(): void {
-    mkdirSync(resolve(this.opts.stateFile, '..'), { recursive: true })
-    // It holds each user's API token: readable by the launcher's user only.
-    writeFileSync(this.opts.stateFile, `${JSON.stringify(this.state(), null, 2)}\n`, { mode: 0o600 })
-    chmodSync(this.opts.stateFile, 0o600)
+    writeStateFile(this.opts.stateFile, this.state())
   }
 
   /** Files a start needs, by mode; names what to run when one is missing. */

@@ -3,12 +3,12 @@
  * backend connections, sends at a fixed rate stamped with process.hrtime, and records HDR histograms.
  */
 import { connect as tcpConnect } from 'node:net'
-import * as hdr from 'hdr-histogram-js'
+import type * as hdr from 'hdr-histogram-js'
 import { io as ioClient } from 'socket.io-client'
-import { userId } from '../lib/ids.js'
 import { EventTemplate, nowUs, readMarker } from '../lib/payload.js'
 import { mintToken } from '../lib/tokens.js'
 import { type Client, type Handlers, makeClient } from './clients.js'
+import { atFixedRate, latency, MAX_US, newHistogram, until } from './pacing.js'
 import type {
   ConnectResult,
   DriverCommand,
@@ -17,35 +17,13 @@ import type {
   Latency,
   LoadResult,
   Pair,
-  StormResult,
 } from './protocol.js'
+import { stormArm, stormClosed, stormGo, stormPresence, stormWait } from './storm.js'
 
 const LOCAL_ADDRESSES = ['127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.4']
-const MAX_US = 600_000_000
 
 const groups = new Map<string, Map<number, Client>>()
 const tokens = new Map<number, string>()
-
-function newHistogram(): hdr.Histogram {
-  return hdr.build({
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: MAX_US,
-    numberOfSignificantValueDigits: 3,
-  })
-}
-
-function latency(h: hdr.Histogram): Latency {
-  const us = (p: number) => (h.totalCount === 0 ? Number.NaN : h.getValueAtPercentile(p))
-  return {
-    p50: us(50),
-    p90: us(90),
-    p95: us(95),
-    p99: us(99),
-    p999: us(99.9),
-    max: h.totalCount === 0 ? Number.NaN : h.maxValue,
-    mean: h.totalCount === 0 ? Number.NaN : h.mean,
-  }
-}
 
 // ---- what is being measured right now -------------------------------------------------------------
 
@@ -80,81 +58,12 @@ function deliver(text: string): void {
   else s.delivered++
 }
 
-// ---- reconnect storm -------------------------------------------------------------------------------
-
-interface Storm {
-  group: Map<number, Client>
-  observer: Client
-  others: string[]
-  seen: Set<string>
-  active: boolean
-  t0: number
-  allBackAt: number
-  presenceAt: number
-  attempts: number
-}
-let storm: Storm | undefined
-
-function stormCheck(): void {
-  const s = storm
-  if (s === undefined || !s.active) return
-  const t = performance.now()
-  if (s.allBackAt === 0) {
-    let all = true
-    for (const c of s.group.values()) {
-      if (!c.connected) {
-        all = false
-        break
-      }
-    }
-    if (all) s.allBackAt = t
-  }
-  if (s.presenceAt === 0 && s.observer.connected && s.seen.size === s.others.length) {
-    let all = true
-    for (const c of s.group.values()) if (!c.connected) all = false
-    if (all) s.presenceAt = t
-  }
-}
-
-/** Clients that heard `drain` and are not back yet (the backend's reconnect policy depends on it). */
-const drained = new Set<Client>()
-
-function reconnect(client: Client, attempt: number, immediate: boolean): void {
-  const s = storm
-  if (s === undefined || !s.active) return
-  // The backend's policy (apps/backend/src/delivery/backoff.ts): at once after a drain, else full jitter
-  // from 250 ms, doubling, capped at 2.5 s, or at 1 s after a drain until it is back (the relay restarts).
-  if (immediate) drained.add(client)
-  const cap = drained.has(client) ? 1000 : 2500
-  const delay = immediate ? 0 : Math.random() * Math.min(cap, 250 * 2 ** attempt)
-  setTimeout(() => {
-    s.attempts++
-    client.connect().then(
-      () => {
-        drained.delete(client)
-        if (client === s.observer) {
-          s.seen.clear()
-          client.watch(s.others)
-        }
-        stormCheck()
-      },
-      () => reconnect(client, attempt + 1, false),
-    )
-  }, delay)
-}
-
 const handlers: Handlers = {
   event: (text) => deliver(text),
-  presence: (user, online, client) => {
-    const s = storm
-    if (s === undefined || client !== s.observer) return
-    if (online) s.seen.add(user)
-    else s.seen.delete(user)
-    stormCheck()
-  },
+  presence: (user, online, client) => stormPresence(user, online, client),
   closed: (client, afterDrain) => {
     closes++
-    if (storm?.active && storm.group.has(client.index)) reconnect(client, 0, afterDrain)
+    stormClosed(client, afterDrain)
   },
   error: () => {
     errors++
@@ -208,32 +117,6 @@ async function connect(c: Extract<DriverCommand, { cmd: 'connect' }>): Promise<C
   const r: ConnectResult = { ok, failed, ms, perSec: (ok / ms) * 1000 }
   if (firstError !== undefined) r.firstError = firstError
   return r
-}
-
-async function until(cond: () => boolean, timeoutMs: number): Promise<boolean> {
-  const end = performance.now() + timeoutMs
-  while (!cond()) {
-    if (performance.now() > end) return false
-    await new Promise((r) => setTimeout(r, 5))
-  }
-  return true
-}
-
-/**
- * Calls `send(seq)` for seq = 0 … total−1 on a fixed schedule of `rate` per second, checked every 1 ms
- * tick (whatever is due goes out, whether replies have come or not). Resolves once all are sent.
- */
-function atFixedRate(total: number, rate: number, t0: number, send: (seq: number) => void): Promise<void> {
-  let seq = 0
-  return new Promise<void>((resolve) => {
-    const tick = () => {
-      const due = Math.min(total, Math.floor(((performance.now() - t0) * rate) / 1000) + 1)
-      while (seq < due) send(seq++)
-      if (seq >= total) resolve()
-      else setTimeout(tick, 1)
-    }
-    tick()
-  })
 }
 
 /** Sends `rate` events per second for `durationMs`, round-robin over the pairs, then waits to drain. */
@@ -323,45 +206,6 @@ function closeGroup(name: string): void {
   if (group === undefined) return
   for (const c of group.values()) c.close()
   groups.delete(name)
-}
-
-async function stormArm(c: Extract<DriverCommand, { cmd: 'storm-arm' }>): Promise<{ seen: number }> {
-  const group = groups.get(c.group)
-  const observer = group?.get(c.observer)
-  if (group === undefined || observer === undefined) throw new Error('storm: group or observer missing')
-  const others = [...group.keys()].filter((i) => i !== c.observer).map(userId)
-  storm = {
-    group,
-    observer,
-    others,
-    seen: new Set(),
-    active: false,
-    t0: 0,
-    allBackAt: 0,
-    presenceAt: 0,
-    attempts: 0,
-  }
-  observer.watch(others)
-  const s = storm
-  await until(() => s.seen.size === others.length, 10_000)
-  return { seen: s.seen.size }
-}
-
-async function stormWait(timeoutMs: number): Promise<StormResult> {
-  const s = storm
-  if (s === undefined) throw new Error('storm not armed')
-  await until(() => s.presenceAt > 0, timeoutMs)
-  s.active = false
-  let back = 0
-  for (const c of s.group.values()) if (c.connected) back++
-  storm = undefined
-  return {
-    allBackMs: s.allBackAt > 0 ? s.allBackAt - s.t0 : Number.NaN,
-    presenceMs: s.presenceAt > 0 ? s.presenceAt - s.t0 : Number.NaN,
-    back,
-    of: s.group.size,
-    attempts: s.attempts,
-  }
 }
 
 /** Posts comments to backend A at a fixed rate; B's browser socket receives `comment:upserted`. */
@@ -455,14 +299,10 @@ async function handle(c: DriverCommand): Promise<unknown> {
     case 'echo':
       return echo(c)
     case 'storm-arm':
-      return stormArm(c)
-    case 'storm-go': {
-      const s = storm
-      if (s === undefined) throw new Error('storm not armed')
-      s.t0 = performance.now()
-      s.active = true
+      return stormArm(c, groups)
+    case 'storm-go':
+      stormGo()
       return null
-    }
     case 'storm-wait':
       return stormWait(c.timeoutMs)
     case 'e2e':

@@ -6,8 +6,8 @@
 import type { Pair } from '../driver/protocol.js'
 import { type Kind, RAISED_LIMITS, type Server, sleep, startServer, stopServer } from '../lib/procs.js'
 import { type Summary, summarize } from '../lib/stats.js'
-import { type Ctx, rotated } from './context.js'
-import { type Step, sweep } from './sweep.js'
+import type { Ctx } from './context.js'
+import { sweepMaxima } from './sweep.js'
 
 const P99_LIMIT_US = 50_000
 
@@ -58,52 +58,29 @@ export async function fanout(ctx: Ctx): Promise<FanoutResult> {
     const drain = 1500
     for (const k of sizes) {
       const pairs: Pair[] = [{ sender: 0, recipients: Array.from({ length: k }, (_, i) => i + 1) }]
-      const coarse = new Map<Kind, number>()
-      const maxes = new Map<Kind, Step[]>()
-      for (const kind of ctx.kinds) {
-        const r = await sweep(
-          ctx,
-          server(kind),
-          {
-            group: `fan-${kind}`,
-            pairs,
-            // --quick starts higher: every contender holds 20,000 deliveries/s here.
-            start: ctx.quick ? 20_000 : 5000,
-            factor: 1.5,
-            maxSteps: 11,
-            durationMs: dur,
-            drainMs: drain,
-            p99LimitUs: P99_LIMIT_US,
-            reconnect: reconnect(kind, server(kind).url),
-          },
-          `fan-out ${k} coarse ${kind}`,
-        )
-        coarse.set(kind, r.max)
-        if (ctx.quick && r.atMax !== undefined) maxes.set(kind, [r.atMax])
-      }
-      if (!ctx.quick) {
-        for (let run = 0; run < ctx.runs; run++) {
-          for (const kind of rotated(ctx.kinds, run)) {
-            const r = await sweep(
-              ctx,
-              server(kind),
-              {
-                group: `fan-${kind}`,
-                pairs,
-                start: Math.max(2000, (coarse.get(kind) ?? 5000) * 0.8),
-                factor: 1.12,
-                maxSteps: 3,
-                durationMs: dur,
-                drainMs: drain,
-                p99LimitUs: P99_LIMIT_US,
-                reconnect: reconnect(kind, server(kind).url),
-              },
-              `fan-out ${k} run ${run + 1} ${kind}`,
-            )
-            maxes.set(kind, [...(maxes.get(kind) ?? []), ...(r.atMax !== undefined ? [r.atMax] : [])])
-          }
-        }
-      }
+      const base = { pairs, durationMs: dur, drainMs: drain, p99LimitUs: P99_LIMIT_US }
+      const maxes = await sweepMaxima(
+        ctx,
+        server,
+        // --quick starts higher: every contender holds 20,000 deliveries/s here.
+        (kind) => ({
+          ...base,
+          group: `fan-${kind}`,
+          start: ctx.quick ? 20_000 : 5000,
+          factor: 1.5,
+          maxSteps: 11,
+          reconnect: reconnect(kind, server(kind).url),
+        }),
+        (kind, coarse) => ({
+          ...base,
+          group: `fan-${kind}`,
+          start: Math.max(2000, (coarse ?? 5000) * 0.8),
+          factor: 1.12,
+          maxSteps: 3,
+          reconnect: reconnect(kind, server(kind).url),
+        }),
+        `fan-out ${k}`,
+      )
       const row: Partial<Record<Kind, FanoutKind>> = {}
       for (const kind of ctx.kinds) {
         const m = maxes.get(kind) ?? []

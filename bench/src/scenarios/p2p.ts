@@ -7,7 +7,7 @@ import type { Latency, Pair } from '../driver/protocol.js'
 import { type Kind, RAISED_LIMITS, type Server, startEcho, startServer, stopServer } from '../lib/procs.js'
 import { median, type Summary, summarize } from '../lib/stats.js'
 import { type Ctx, rotated } from './context.js'
-import { type Step, step, sweep } from './sweep.js'
+import { type Step, step, sweepMaxima } from './sweep.js'
 
 const PAIRS = 32
 const P99_LIMIT_US = 5000
@@ -100,51 +100,28 @@ export async function p2p(ctx: Ctx): Promise<P2pResult> {
     }
     echo.proc.kill('SIGTERM')
 
-    // Coarse sweep first (it is the warm-up of a full run, the measurement of a quick one).
-    const coarse = new Map<Kind, number>()
-    const maxes = new Map<Kind, Step[]>()
-    for (const kind of ctx.kinds) {
-      const r = await sweep(
-        ctx,
-        server(kind),
-        {
-          group: `p2p-${kind}`,
-          pairs,
-          start: ctx.quick ? 5000 : 2000,
-          factor: ctx.quick ? 1.6 : 1.5,
-          maxSteps: 13,
-          durationMs: ctx.quick ? dur : 1000,
-          drainMs: drain,
-          p99LimitUs: P99_LIMIT_US,
-        },
-        `p2p coarse ${kind}`,
-      )
-      coarse.set(kind, r.max)
-      if (ctx.quick && r.atMax !== undefined) maxes.set(kind, [r.atMax])
-    }
-    if (!ctx.quick) {
-      for (let run = 0; run < ctx.runs; run++) {
-        for (const kind of rotated(ctx.kinds, run)) {
-          const r = await sweep(
-            ctx,
-            server(kind),
-            {
-              group: `p2p-${kind}`,
-              pairs,
-              start: Math.max(1000, (coarse.get(kind) ?? 2000) * 0.75),
-              factor: 1.12,
-              maxSteps: 7,
-              durationMs: dur,
-              drainMs: drain,
-              p99LimitUs: P99_LIMIT_US,
-            },
-            `p2p run ${run + 1} ${kind}`,
-          )
-          if (r.atMax !== undefined) maxes.set(kind, [...(maxes.get(kind) ?? []), r.atMax])
-          else maxes.set(kind, [...(maxes.get(kind) ?? [])])
-        }
-      }
-    }
+    const base = { pairs, drainMs: drain, p99LimitUs: P99_LIMIT_US }
+    const maxes = await sweepMaxima(
+      ctx,
+      server,
+      (kind) => ({
+        ...base,
+        group: `p2p-${kind}`,
+        start: ctx.quick ? 5000 : 2000,
+        factor: ctx.quick ? 1.6 : 1.5,
+        maxSteps: 13,
+        durationMs: ctx.quick ? dur : 1000,
+      }),
+      (kind, coarse) => ({
+        ...base,
+        group: `p2p-${kind}`,
+        start: Math.max(1000, (coarse ?? 2000) * 0.75),
+        factor: 1.12,
+        maxSteps: 7,
+        durationMs: dur,
+      }),
+      'p2p',
+    )
 
     const rawMax = median((maxes.get('raw') ?? []).map((s) => s.rate))
     if (!Number.isFinite(rawMax) || rawMax === 0) {

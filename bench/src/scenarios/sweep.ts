@@ -1,7 +1,7 @@
 /** A fixed-rate step and a rising-rate sweep, shared by point-to-point and fan-out. */
 import type { LoadResult, Pair } from '../driver/protocol.js'
-import { cpuMs, type Server, sleep } from '../lib/procs.js'
-import type { Ctx } from './context.js'
+import { cpuMs, type Kind, type Server, sleep } from '../lib/procs.js'
+import { type Ctx, rotated } from './context.js'
 
 export interface Step extends LoadResult {
   /** Target rate in deliveries per second. */
@@ -118,4 +118,38 @@ export async function sweep(ctx: Ctx, server: Server, spec: SweepSpec, label: st
     await sleep(150)
   }
   return { max, atMax, steps }
+}
+
+/**
+ * Each contender's held maxima: a coarse sweep each first (the warm-up of a full run, the measurement of
+ * a quick one), then in a full run `ctx.runs` rounds of a finer sweep from `fine(the coarse max)`, the
+ * contenders' order rotated each round. Labels read `<label> coarse <kind>` and `<label> run <n> <kind>`.
+ */
+export async function sweepMaxima(
+  ctx: Ctx,
+  server: (kind: Kind) => Server,
+  coarse: (kind: Kind) => SweepSpec,
+  fine: (kind: Kind, coarseMax: number | undefined) => SweepSpec,
+  label: string,
+): Promise<Map<Kind, Step[]>> {
+  const coarseMax = new Map<Kind, number>()
+  const maxes = new Map<Kind, Step[]>()
+  for (const kind of ctx.kinds) {
+    const r = await sweep(ctx, server(kind), coarse(kind), `${label} coarse ${kind}`)
+    coarseMax.set(kind, r.max)
+    if (ctx.quick && r.atMax !== undefined) maxes.set(kind, [r.atMax])
+  }
+  if (ctx.quick) return maxes
+  for (let run = 0; run < ctx.runs; run++) {
+    for (const kind of rotated(ctx.kinds, run)) {
+      const r = await sweep(
+        ctx,
+        server(kind),
+        fine(kind, coarseMax.get(kind)),
+        `${label} run ${run + 1} ${kind}`,
+      )
+      maxes.set(kind, [...(maxes.get(kind) ?? []), ...(r.atMax !== undefined ? [r.atMax] : [])])
+    }
+  }
+  return maxes
 }

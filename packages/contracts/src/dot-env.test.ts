@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { loadDotEnv } from './env.js'
+import { loadDotEnv } from './env-load.js'
 
 const NAMES = ['PP_DOTENV_FROM_FILE', 'PP_DOTENV_SET', 'PP_DOTENV_PEM']
 

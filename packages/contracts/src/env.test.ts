@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { BackendEnv, EnvError, loadEnv, RelayEnv } from './env.js'
+import { BackendEnv, RelayEnv } from './env.js'
+import { EnvError, loadEnv } from './env-load.js'
 
 const guideEnv = {
   DATABASE_URL: 'sqlite:///./portfolio_user_a.db',

@@ -1,20 +1,22 @@
 import type { Duplex } from 'node:stream'
-import { CloseCode, CloseReason, type ErrorCode, type RelayOnlineUser, type UserRef } from '@pp/contracts'
+import { CloseCode, CloseReason, type RelayOnlineUser, type UserRef } from '@pp/contracts'
 import type { Logger } from 'pino'
 import type { RawData, WebSocket } from 'ws'
 import type { Cluster, ClusterInbox, RemoteDelivery } from '../cluster/cluster.js'
 import type { RelayMetrics } from '../metrics.js'
+import { Admission, type AdmitVerdict } from './admission.js'
 import type { BackendIdentity } from './auth.js'
+import { CLOSE_GRACE_MS, closeWithGrace, SLOW_CLOSE_GRACE_MS } from './closing.js'
 import { BackendConnection, type ConnectionOwner } from './connection.js'
 import { drainSockets } from './drain.js'
-import { errorFrame, parseInbound, presenceFrame, welcomeFrame } from './frames.js'
+import { parseInbound, presenceFrame, welcomeFrame } from './frames.js'
 import { Lingering } from './lingering.js'
-import { EXPIRY_CHECK_MS, ExpiryWatch, heartbeat } from './liveness.js'
+import { ExpiryWatch, heartbeat, LivenessTimers } from './liveness.js'
 import { PresenceFanout } from './presence.js'
+import { Refusals } from './refusals.js'
 import { EventRouter } from './router.js'
 import { RoutingLog } from './routing-log.js'
 import { listenTo } from './socket-listeners.js'
-import { type RateVerdict, ReplacementBudgets } from './token-bucket.js'
 import { WatchIndex } from './watch-index.js'
 import { CorkedWriter } from './write-path.js'
 
@@ -29,11 +31,6 @@ export type HubOptions = {
   cluster?: Cluster | undefined
 }
 
-/** A replaced or refused socket that does not finish its closing handshake is dropped after this. */
-const CLOSE_GRACE_MS = 1000
-/** A slow consumer gets longer: its close frame waits behind everything already buffered. */
-const SLOW_CLOSE_GRACE_MS = 5000
-
 /**
  * The relay's core for backends: who is connected, and the routing of `send`, `ack` and `watch` frames.
  * Knows nothing of Fastify; sockets come in through `attach`. Frames leave through `CorkedWriter`
@@ -43,18 +40,18 @@ export class BackendHub implements ClusterInbox, ConnectionOwner {
   /** The routing connection of each user on this node. */
   readonly #active = new Map<string, BackendConnection>()
   readonly #lingering = new Lingering()
-  readonly #replacements = new ReplacementBudgets()
+  readonly #admission: Admission
   readonly #expiry = new ExpiryWatch()
-  #expiryCheck: NodeJS.Timeout | undefined
+  readonly #timers = new LivenessTimers()
   readonly #watches = new WatchIndex()
   readonly #writer: CorkedWriter
   readonly #router: EventRouter
   readonly #presence: PresenceFanout
+  readonly #refusals: Refusals
   readonly #opts: HubOptions
   readonly #log: Logger
   readonly #m: RelayMetrics
   readonly #cluster: Cluster | undefined
-  #heartbeat: NodeJS.Timeout | undefined
   #draining = false
   #drained: Promise<void> | undefined
   connectionsAccepted = 0
@@ -64,6 +61,7 @@ export class BackendHub implements ClusterInbox, ConnectionOwner {
     this.#log = opts.log
     this.#m = opts.metrics
     this.#cluster = opts.cluster
+    this.#admission = new Admission(opts.maxConnectionsPerUser, opts.metrics)
     this.#writer = new CorkedWriter(opts.sendBufferLimit, (conn) => {
       this.#log.warn(
         { user: conn.user.id, buffered: conn.socket.bufferedAmount },
@@ -71,6 +69,7 @@ export class BackendHub implements ClusterInbox, ConnectionOwner {
       )
       this.#close(conn, CloseCode.TRY_AGAIN_LATER, 'send buffer full', SLOW_CLOSE_GRACE_MS)
     })
+    this.#refusals = new Refusals(this.#writer, opts.metrics, opts.log, opts.ratePerSec)
     this.#presence = new PresenceFanout({
       active: (userId) => this.#active.get(userId),
       elsewhere: (userId) => this.#cluster?.locate(userId)?.user,
@@ -89,10 +88,11 @@ export class BackendHub implements ClusterInbox, ConnectionOwner {
   }
 
   start(): void {
-    this.#heartbeat = setInterval(() => this.#beat(), this.#opts.heartbeatMs)
-    this.#heartbeat.unref()
-    this.#expiryCheck = setInterval(() => this.#checkExpiry(Date.now()), EXPIRY_CHECK_MS)
-    this.#expiryCheck.unref()
+    this.#timers.start(
+      this.#opts.heartbeatMs,
+      () => this.#beat(),
+      (now) => this.#checkExpiry(now),
+    )
   }
 
   // ---- registry ------------------------------------------------------------
@@ -133,22 +133,10 @@ export class BackendHub implements ClusterInbox, ConnectionOwner {
     return [...here, ...this.#cluster.remoteUsers().filter((u) => !seen.has(u.id))]
   }
 
-  /**
-   * Whether a new connection of `userId` may be attached now: not while draining, not over the
-   * per-user limit, and not when it would replace the user's link more often than the budget allows.
-   */
-  admit(userId: string): 'ok' | 'too_many_connections' | 'replaced_too_often' {
+  /** Whether a new connection of `userId` may be attached now: never while draining (admission.ts). */
+  admit(userId: string): AdmitVerdict {
     if (this.#draining) return 'too_many_connections'
-    const active = this.#active.has(userId)
-    const n = (active ? 1 : 0) + this.#lingering.of(userId)
-    if (n > this.#opts.maxConnectionsPerUser) return 'too_many_connections'
-    if (!active) return 'ok'
-    if (this.#replacements.take(userId)) {
-      this.#m.replacements.labels('replaced').inc()
-      return 'ok'
-    }
-    this.#m.replacements.labels('refused').inc()
-    return 'replaced_too_often'
+    return this.#admission.admit(userId, this.#active.has(userId), this.#lingering.of(userId))
   }
 
   // ---- connections ---------------------------------------------------------
@@ -214,15 +202,7 @@ export class BackendHub implements ClusterInbox, ConnectionOwner {
     this.#m.closes.labels(String(code)).inc()
     this.#detach(conn)
     this.#lingering.add(conn)
-    try {
-      conn.socket.close(code, reason)
-    } catch {
-      conn.socket.terminate()
-      return
-    }
-    setTimeout(() => {
-      if (conn.socket.readyState !== 3) conn.socket.terminate()
-    }, graceMs).unref()
+    closeWithGrace(conn.socket, code, reason, graceMs)
   }
 
   /** Takes `conn` out of routing; watchers hear it went offline if it was the user's active one. */
@@ -234,7 +214,7 @@ export class BackendHub implements ClusterInbox, ConnectionOwner {
     const userId = conn.user.id
     if (this.#active.get(userId) !== conn) return
     this.#active.delete(userId)
-    this.#replacements.delete(userId)
+    this.#admission.forget(userId)
     this.#lingering.add(conn)
     this.#log.info({ user: userId }, `${conn.user.displayName} disconnected`)
     this.#cluster?.withdraw(conn.user, conn.connId)
@@ -279,13 +259,14 @@ export class BackendHub implements ClusterInbox, ConnectionOwner {
     }
     const verdict = conn.rate.check()
     if (verdict !== 'pass') {
-      this.#rateLimited(conn, verdict)
+      if (this.#refusals.rateLimited(conn, verdict))
+        this.#close(conn, CloseCode.POLICY_VIOLATION, 'rate limit exceeded', CLOSE_GRACE_MS)
       return
     }
     const text = typeof data === 'string' ? data : data.toString()
     const parsed = parseInbound(text)
     if (!parsed.ok) {
-      this.#sendError(conn, parsed.code, parsed.message, parsed.ref)
+      this.#refusals.error(conn, parsed.code, parsed.message, parsed.ref)
       return
     }
     const frame = parsed.frame
@@ -302,38 +283,8 @@ export class BackendHub implements ClusterInbox, ConnectionOwner {
           return
       }
     } catch (err) {
-      // No frame ends the process: whatever slipped past the edge's checks is refused like a bad frame,
-      // and the connection and its peers carry on.
-      this.#log.error({ err, user: conn.user.id, type: frame.type }, 'frame handling failed; refused')
-      this.#sendError(
-        conn,
-        'invalid_frame',
-        'frame could not be handled',
-        'id' in frame ? frame.id : undefined,
-      )
+      this.#refusals.failed(conn, frame, err)
     }
-  }
-
-  #rateLimited(conn: BackendConnection, verdict: Exclude<RateVerdict, 'pass'>): void {
-    if (verdict === 'warn')
-      this.#sendError(
-        conn,
-        'rate_limited',
-        `over ${this.#opts.ratePerSec} frames/s: frame dropped; slow down`,
-      )
-    else if (verdict === 'close') {
-      this.#log.warn(
-        { user: conn.user.id },
-        `${conn.user.displayName} kept exceeding the rate limit; closing`,
-      )
-      this.#close(conn, CloseCode.POLICY_VIOLATION, 'rate limit exceeded', CLOSE_GRACE_MS)
-    }
-  }
-
-  #sendError(conn: BackendConnection, code: ErrorCode, message: string, ref?: string): void {
-    this.#m.errors.labels(code).inc()
-    this.#log.debug({ user: conn.user.id, code, ref }, `frame refused: ${message}`)
-    this.#writer.send(conn, errorFrame(code, message, ref))
   }
 
   // ---- from other nodes ------------------------------------------------------
@@ -353,7 +304,7 @@ export class BackendHub implements ClusterInbox, ConnectionOwner {
     this.#log.info({ user: userId }, `${conn.user.displayName} connected to another node; replacing`)
     // Detach without telling watchers it went offline: the user is online elsewhere.
     this.#active.delete(userId)
-    this.#replacements.delete(userId)
+    this.#admission.forget(userId)
     this.#close(conn, CloseCode.REPLACED, CloseReason[CloseCode.REPLACED], CLOSE_GRACE_MS)
   }
 
@@ -370,8 +321,7 @@ export class BackendHub implements ClusterInbox, ConnectionOwner {
 
   async #drain(closeAfterMs: number): Promise<void> {
     this.#draining = true
-    clearInterval(this.#heartbeat)
-    clearInterval(this.#expiryCheck)
+    this.#timers.stop()
     await drainSockets(closeAfterMs, {
       sockets: () => [...this.#allSockets()],
       open: () => this.openSockets,

@@ -46,3 +46,19 @@ export function heartbeat(conns: readonly BackendConnection[]): BackendConnectio
   }
   return dead
 }
+
+/** The hub's two timers, the heartbeat and the expiry check; neither keeps the process alive. */
+export class LivenessTimers {
+  #heartbeat: NodeJS.Timeout | undefined
+  #expiryCheck: NodeJS.Timeout | undefined
+
+  start(heartbeatMs: number, beat: () => void, checkExpiry: (now: number) => void): void {
+    this.#heartbeat = setInterval(beat, heartbeatMs).unref()
+    this.#expiryCheck = setInterval(() => checkExpiry(Date.now()), EXPIRY_CHECK_MS).unref()
+  }
+
+  stop(): void {
+    clearInterval(this.#heartbeat)
+    clearInterval(this.#expiryCheck)
+  }
+}

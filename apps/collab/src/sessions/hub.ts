@@ -6,91 +6,27 @@ import {
   type SessionError,
   type SessionMemberRef,
 } from '@pp/contracts'
+import { createDelivery, noMetrics } from './delivery.js'
 import { IdleTimers } from './idle.js'
 import { classify } from './messages.js'
 import { createLocalRooms, type Member, type SessionTransport } from './rooms.js'
+import { createRoster } from './roster.js'
 import { createSyncCoordinator } from './sync.js'
-import type { SessionConnection, SessionHub, SessionHubOptions, SessionMetricsSink } from './types.js'
-
-const noMetrics: SessionMetricsSink = {
-  rateLimited() {},
-  connectionOpened() {},
-  messageReceived() {},
-  messagesSent() {},
-  closed() {},
-}
+import type { SessionConnection, SessionHub, SessionHubOptions } from './types.js'
 
 export function createSessionHub(options: SessionHubOptions): SessionHub {
   const rooms = options.rooms ?? createLocalRooms()
   const metrics = options.metrics ?? noMetrics
   const log = options.log
   const now = options.now ?? (() => new Date())
+  const { roster, userIds, refOf } = createRoster(rooms, options.remote)
+  const { sendTo, deliver, deliverSerialized, deliverText } = createDelivery(rooms, metrics, options.fanout)
   let seq = 0
   let messagesReceived = 0
   let messagesRouted = 0
 
   /** Connections closed because their user connected again on another node: they leave silently. */
   const movedAway = new WeakSet<Member>()
-
-  /** The session's members on every node, longest-connected first (one entry per user). */
-  const roster = (sessionId: string): SessionMemberRef[] => {
-    const here = rooms
-      .members(sessionId)
-      .map((m) => ({ sessionId, userId: m.userId, connectedAt: m.connectedAt.toISOString() }))
-    if (options.remote === undefined) return here
-    const seen = new Set(here.map((m) => m.userId))
-    const all = [...here]
-    for (const m of options.remote.members(sessionId)) {
-      if (seen.has(m.userId)) continue
-      seen.add(m.userId)
-      all.push(m)
-    }
-    // Stable: members connected in the same millisecond keep this node's join order.
-    return all.sort((a, b) => (a.connectedAt < b.connectedAt ? -1 : a.connectedAt > b.connectedAt ? 1 : 0))
-  }
-  const userIds = (sessionId: string) => roster(sessionId).map((m) => m.userId)
-  const refOf = (m: Member): SessionMemberRef => ({
-    sessionId: m.sessionId,
-    userId: m.userId,
-    connectedAt: m.connectedAt.toISOString(),
-  })
-
-  const sendTo = (member: Member, message: object) => {
-    member.transport.send(JSON.stringify(message))
-    metrics.messagesSent(1)
-  }
-
-  const deliver = (sessionId: string, message: object, audience: Audience): number =>
-    deliverSerialized(sessionId, JSON.stringify(message), audience)
-
-  /** `deliver` for a message already serialized. */
-  const deliverSerialized = (sessionId: string, text: string, audience: Audience): number => {
-    const n = deliverText(sessionId, text, audience)
-    // Scale-out (REDIS_URL): members on other relay nodes get it too.
-    if (options.fanout !== undefined && !('only' in audience && n === 1))
-      options.fanout(sessionId, text, audience)
-    return n
-  }
-
-  /** Delivers to this node's members only (also what messages from other nodes go through). */
-  const deliverText = (sessionId: string, text: string, audience: Audience): number => {
-    let n = 0
-    if ('only' in audience) {
-      const member = rooms.get(sessionId, audience.only)
-      if (member !== undefined) {
-        member.transport.send(text)
-        n = 1
-      }
-    } else {
-      for (const member of rooms.members(sessionId)) {
-        if (member.userId === audience.except) continue
-        member.transport.send(text)
-        n += 1
-      }
-    }
-    metrics.messagesSent(n)
-    return n
-  }
 
   const sync = createSyncCoordinator({
     timeoutMs: options.syncTimeoutMs,
