@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { until } from '@pp/test-kit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { exposedNames, metricNames, PROMETHEUS_OWN } from './promql.js'
@@ -64,14 +65,16 @@ describe('the live /metrics of a relay and a backend', () => {
       `http://127.0.0.1:${backendPort}`,
     )
     // Scraped once the backend's link is up, as a running stack would be.
-    const deadline = Date.now() + 30_000
-    for (;;) {
-      backendText = await (
-        await fetch(`${backend.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
-      ).text()
-      if (/^backend_relay_link_up 1$/m.test(backendText) || Date.now() > deadline) break
-      await new Promise((r) => setTimeout(r, 100))
-    }
+    backendText = await until(
+      "the backend's relay link up in its /metrics",
+      async () => {
+        const text = await (
+          await fetch(`${backend.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+        ).text()
+        return /^backend_relay_link_up 1$/m.test(text) ? text : undefined
+      },
+      { intervalMs: 100 },
+    )
     relayText = await (await fetch(`${relay.url}/metrics`)).text()
   })
   afterAll(async () => {

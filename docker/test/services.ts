@@ -1,7 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process'
 import { createWriteStream } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { freePort, until } from '@pp/test-kit'
+import { freePort, spawnService } from '@pp/test-kit'
 
 export const ROOT = join(import.meta.dirname, '..', '..')
 
@@ -9,35 +8,25 @@ export { freePort }
 
 export type Service = { url: string; stop: () => Promise<void> }
 
-/** A built service (`node <entry>`) with its log in `logFile`, once its /health answers. */
+/**
+ * A built service (`node <entry>`) once its /health answers (the kit's `spawnService`), its output
+ * written to `logFile` as it goes.
+ */
 export async function startService(entry: string, env: Record<string, string>, logFile: string, url: string) {
-  const child: ChildProcess = spawn(process.execPath, [resolve(ROOT, entry)], {
+  const service = await spawnService({
+    name: entry,
+    args: [resolve(ROOT, entry)],
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    healthUrl: `${url}/health`,
   })
   const log = createWriteStream(logFile)
-  child.stdout?.pipe(log)
-  child.stderr?.pipe(log)
-  const exited = new Promise<void>((done) => child.once('exit', () => done()))
+  log.write(service.output())
+  const write = (d: Buffer) => log.write(d)
+  service.child.stdout?.on('data', write)
+  service.child.stderr?.on('data', write)
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
-    await exited
+    await service.stop('SIGTERM')
+    log.end()
   }
-  const answers = until(`${entry} to answer ${url}/health (see ${logFile})`, () =>
-    fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) }).then(
-      (r) => r.ok,
-      () => false,
-    ),
-  )
-  const died = exited.then(() => {
-    throw new Error(`${entry} exited (see ${logFile})`)
-  })
-  try {
-    await Promise.race([answers, died])
-  } catch (err) {
-    await stop()
-    throw err
-  }
-  void died.catch(() => {})
   return { url, stop }
 }

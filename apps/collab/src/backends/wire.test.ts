@@ -1,5 +1,6 @@
 import { once } from 'node:events'
 import { createServer } from 'node:http'
+import { until } from '@pp/test-kit'
 import { describe, expect, it } from 'vitest'
 import WebSocket, { WebSocketServer } from 'ws'
 import { textFrame } from './wire.js'
@@ -29,8 +30,11 @@ describe('textFrame', () => {
     const got: Array<{ text: string; binary: boolean }> = []
     client.on('message', (data, isBinary) => got.push({ text: data.toString(), binary: isBinary }))
     client.on('error', () => {})
-    while (got.length < texts.length && client.readyState !== WebSocket.CLOSED)
-      await new Promise((r) => setTimeout(r, 10))
+    await until(
+      'every frame, or the socket closed',
+      () => got.length >= texts.length || client.readyState === WebSocket.CLOSED,
+      { intervalMs: 10 },
+    )
     expect(got.map((g) => g.binary)).toEqual(texts.map(() => false))
     expect(got.map((g) => g.text)).toEqual(texts)
     client.terminate()
