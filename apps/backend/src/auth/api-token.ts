@@ -33,7 +33,11 @@ export function loadApiToken(config: Config): ApiToken {
 
 /** Compares two secrets in constant time (the digests have equal length whatever the inputs). */
 export function sameSecret(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest()
-  const b = createHash('sha256').update(expected).digest()
-  return timingSafeEqual(a, b)
+  return secretCheck(expected)(given)
+}
+
+/** A constant-time check against one secret, its digest computed once. */
+export function secretCheck(expected: string): (given: string) => boolean {
+  const want = createHash('sha256').update(expected).digest()
+  return (given) => timingSafeEqual(createHash('sha256').update(given).digest(), want)
 }

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { sessionCookieName } from '@pp/contracts'
-import { sameSecret } from './api-token.js'
+import { secretCheck } from './api-token.js'
 import type { SignInStore } from './sign-in-store.js'
 
 /** Who is calling: the API token's holder, a signed-in browser, or anyone (BACKEND_AUTH=none). */
@@ -31,20 +31,22 @@ export function bearerOf(header: string | undefined): string | undefined {
  */
 export class Authenticator {
   readonly cookieName: string
+  private readonly isToken: (given: string) => boolean
 
   constructor(
-    private readonly token: string,
+    token: string,
     readonly store: SignInStore,
     userId: string,
     readonly required: boolean,
   ) {
     this.cookieName = sessionCookieName(userId)
+    this.isToken = secretCheck(token)
   }
 
   async identify(headers: IncomingHttpHeaders): Promise<Principal | null> {
     if (!this.required) return { via: 'open' }
     const bearer = bearerOf(headers.authorization)
-    if (bearer !== undefined) return sameSecret(bearer, this.token) ? { via: 'token' } : null
+    if (bearer !== undefined) return this.isToken(bearer) ? { via: 'token' } : null
     const session = this.sessionIdOf(headers)
     if (session !== undefined && (await this.store.isSession(session))) return { via: 'session' }
     return null

@@ -1,7 +1,10 @@
 import { LineBudget } from '@pp/telemetry'
 import type { Logger } from 'pino'
 
-/** Event lines ("comment_added event sent to User B", "Received … event from …") one by one per second. */
+/**
+ * Event lines ("comment_added event sent to User B", "Received … event from …", "WebSocket broadcast …")
+ * one by one per second.
+ */
 export const EVENT_LINES_PER_SEC = 200
 const EVENT_LINES_BURST = 400
 
@@ -17,7 +20,7 @@ export function eventLines(log: Logger): LineBudget {
     summary: (l, n) =>
       l.info(
         { events_unlogged: n },
-        `${n} more sent or received events in the last second were counted, not logged one by one (over ${EVENT_LINES_PER_SEC} a second; see backend_events_sent_total and backend_events_received_total)`,
+        `${n} more event lines (sent, received, broadcast to the browser) in the last second were counted, not logged one by one (over ${EVENT_LINES_PER_SEC} a second; see backend_events_sent_total and backend_events_received_total)`,
       ),
   })
 }

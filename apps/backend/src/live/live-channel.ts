@@ -55,8 +55,10 @@ export function attachLiveChannel(
     emit: (e: LiveEmit) => {
       // The union of names and payloads is checked where LiveEmit is built.
       ;(io.emit as (name: string, payload: unknown) => boolean)(e.name, e.payload)
-      // The testing guide's "WebSocket broadcasts" line; typing and presence are chatty, so debug.
+      // The testing guide's "WebSocket broadcasts" line; typing and presence are chatty, so debug. A
+      // load beyond the event lines' budget is summed up instead (one line a second).
       const chatty = e.name === 'typing' || e.name === 'presence'
+      if (!chatty && hub.ctx.eventLines?.take() === false) return
       log[chatty ? 'debug' : 'info'](
         { live_event: e.name, browsers: io.engine.clientsCount },
         `WebSocket broadcast ${e.name} to ${io.engine.clientsCount} browser(s)`,

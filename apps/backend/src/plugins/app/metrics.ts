@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { sameSecret } from '../../auth/api-token.js'
+import { secretCheck } from '../../auth/api-token.js'
 import { type Authenticator, bearerOf } from '../../auth/credentials.js'
 import type { Hub } from '../../hub.js'
 import { createAppMetrics, httpRequestDuration } from '../../metrics.js'
@@ -25,6 +25,7 @@ export default fp(metricsPlugin, { name: 'metrics' })
 
 async function metricsPlugin(app: FastifyInstance, opts: MetricsOptions): Promise<void> {
   const { hub, auth, metricsToken } = opts
+  const isScraper = metricsToken === undefined ? () => false : secretCheck(metricsToken)
   const metrics = createAppMetrics({
     ...(opts.collaboration ? { link: () => hub.linkState() } : {}),
     outbox: async () =>
@@ -45,7 +46,7 @@ async function metricsPlugin(app: FastifyInstance, opts: MetricsOptions): Promis
 
   app.get('/metrics', { schema: { hide: true } }, async (req, reply) => {
     const bearer = bearerOf(req.headers.authorization)
-    const scraper = metricsToken !== undefined && bearer !== undefined && sameSecret(bearer, metricsToken)
+    const scraper = bearer !== undefined && isScraper(bearer)
     if (!scraper && (await auth.identify(req.headers)) === null) {
       return reply
         .code(401)

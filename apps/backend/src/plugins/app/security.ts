@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http'
 import cors from '@fastify/cors'
-import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import helmet from 'helmet'
 import type { BrowserPolicy } from '../../auth/browser-policy.js'
 import type { Authenticator, Principal } from '../../auth/credentials.js'
 import type { Config } from '../../config.js'
@@ -68,7 +68,8 @@ export default fp(security, { name: 'security' })
 async function security(app: FastifyInstance, opts: SecurityOptions): Promise<void> {
   const { config, auth, policy } = opts
   const listed = config.CORS_ORIGINS
-  await app.register(helmet, {
+  // One helmet middleware built once (@fastify/helmet builds one per request): the same headers.
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -99,6 +100,9 @@ async function security(app: FastifyInstance, opts: SecurityOptions): Promise<vo
     // Served over plain http on localhost today; HSTS for `localhost` would stick to every local port.
     hsts: false,
   })
+  app.addHook('onRequest', (req, reply, done) =>
+    securityHeaders(req.raw, reply.raw, (err) => done(err instanceof Error ? err : undefined)),
+  )
   await app.register(cors, {
     // Same-origin only unless CORS_ORIGINS lists more; credentials (the session cookie) for those.
     origin: listed.length > 0 ? [...listed] : false,
