@@ -84,8 +84,9 @@ export interface ConnectResult {
 }
 
 export interface StormResult {
-  allBackMs: number
-  presenceMs: number
+  /** null when not every backend was back within the wait. */
+  allBackMs: number | null
+  presenceMs: number | null
   back: number
   of: number
   attempts: number

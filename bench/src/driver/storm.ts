@@ -121,8 +121,8 @@ export async function stormWait(timeoutMs: number): Promise<StormResult> {
   for (const c of s.group.values()) if (c.connected) back++
   storm = undefined
   return {
-    allBackMs: s.allBackAt > 0 ? s.allBackAt - s.t0 : Number.NaN,
-    presenceMs: s.presenceAt > 0 ? s.presenceAt - s.t0 : Number.NaN,
+    allBackMs: s.allBackAt > 0 ? s.allBackAt - s.t0 : null,
+    presenceMs: s.presenceAt > 0 ? s.presenceAt - s.t0 : null,
     back,
     of: s.group.size,
     attempts: s.attempts,

@@ -51,9 +51,12 @@ export async function storm(ctx: Ctx): Promise<StormResultTable> {
         const stopped = performance.now() - t0
         s = await startServer(kind, { port: s.port })
         const down = performance.now() - t0
-        const r = await ctx.driver.call<StormResult>({ cmd: 'storm-wait', timeoutMs: 30_000 })
+        const got = await ctx.driver.call<StormResult>({ cmd: 'storm-wait', timeoutMs: 30_000 })
+        // A moment that never came (not every backend back within the wait) crosses JSON as null.
+        const r = { ...got, allBackMs: got.allBackMs ?? Number.NaN, presenceMs: got.presenceMs ?? Number.NaN }
+        const ms = (v: number) => (Number.isFinite(v) ? `${v.toFixed(0)} ms` : 'never (within 30 s)')
         ctx.log(
-          `storm ${kind}: exited after ${stopped.toFixed(0)} ms, down ${down.toFixed(0)} ms, all back ${r.allBackMs.toFixed(0)} ms, presence right ${r.presenceMs.toFixed(0)} ms (${r.back}/${r.of}, ${r.attempts} attempts)`,
+          `storm ${kind}: exited after ${ms(stopped)}, down ${ms(down)}, all back ${ms(r.allBackMs)}, presence right ${ms(r.presenceMs)} (${r.back}/${r.of}, ${r.attempts} attempts)`,
         )
         const a = acc.get(kind) ?? { all: [], presence: [], down: [], afterUp: [], back: 0, of: 0 }
         a.afterUp.push(r.presenceMs - down)
