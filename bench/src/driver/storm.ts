@@ -7,6 +7,7 @@ import type { DriverCommand, StormResult } from './protocol.js'
 interface Storm {
   group: Map<number, Client>
   observer: Client
+  observerId: string
   others: string[]
   seen: Set<string>
   active: boolean
@@ -54,10 +55,12 @@ function reconnect(client: Client, attempt: number, immediate: boolean): void {
     client.connect().then(
       () => {
         drained.delete(client)
+        // As a backend does on every link up: its watch list again. Presence flows only between users
+        // who watch each other, so each of the others watches the observer back.
         if (client === s.observer) {
           s.seen.clear()
           client.watch(s.others)
-        }
+        } else client.watch([s.observerId])
         stormCheck()
       },
       () => reconnect(client, attempt + 1, false),
@@ -98,6 +101,7 @@ export async function stormArm(
   storm = {
     group,
     observer,
+    observerId: userId(c.observer),
     others,
     seen: new Set(),
     active: false,
@@ -106,9 +110,13 @@ export async function stormArm(
     presenceAt: 0,
     attempts: 0,
   }
+  // Presence is mutual: the others watch the observer, the observer watches them.
+  for (const [i, client] of group) if (i !== c.observer) client.watch([userId(c.observer)])
   observer.watch(others)
   const s = storm
   await until(() => s.seen.size === others.length, 10_000)
+  if (s.seen.size !== others.length)
+    throw new Error(`storm: the observer sees ${s.seen.size} of ${others.length} online`)
   return { seen: s.seen.size }
 }
 
