@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { OptionLegs, Price } from './trade-plan.js'
 
 /** Any 8-4-4-4-12 hex id. User ids such as 00000000-0000-0000-0000-000000000001 carry no RFC version, so z.uuid() would refuse them. */
 export const Id = z.guid({ message: 'must be a uuid (8-4-4-4-12 hex)' })
@@ -52,6 +53,11 @@ export const Idea = z.strictObject({
   status: IdeaStatus,
   tags: Tags,
   notes: Notes,
+  /** Absent on snapshots from a backend that predates prices and legs: none set. */
+  entryPrice: Price.nullable().default(null).describe('entry price in dollars; null: not set'),
+  targetPrice: Price.nullable().default(null).describe('target price in dollars; null: not set'),
+  stopPrice: Price.nullable().default(null).describe('stop price in dollars; null: not set'),
+  legs: OptionLegs.default([]),
   version: z.number().int().min(1),
   createdAt: IsoTime,
   updatedAt: IsoTime,

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ActivityEntry } from './activity.js'
 import { Comment, Id, Idea, UserRef } from './common.js'
 
 /** A 32-byte public key, base64url without padding (43 characters). */
@@ -38,6 +39,8 @@ export const PositionSharedEvent = z.strictObject({
   type: z.literal('position_shared'),
   idea: Idea,
   comments: z.array(SignedComment).max(10_000),
+  /** The idea's history so far (absent from a backend that predates it). */
+  activity: z.array(ActivityEntry).max(10_000).default([]),
 })
 export const PositionUpdatedEvent = z.strictObject({ type: z.literal('position_updated'), idea: Idea })
 export const ShareRevokedEvent = z.strictObject({ type: z.literal('share_revoked'), ideaId: Id })
@@ -46,6 +49,8 @@ export const CommentAddedEvent = z.strictObject({
   type: z.literal('comment_added'),
   comment: SignedComment,
 })
+/** A new entry in an idea's history, from the idea's owner to every sharee. */
+export const ActivityAddedEvent = z.strictObject({ type: z.literal('activity_added'), entry: ActivityEntry })
 export const CommentRejectedEvent = z.strictObject({
   type: z.literal('comment_rejected'),
   commentId: Id,
@@ -78,6 +83,7 @@ export const DomainEvent = z.discriminatedUnion('type', [
   PositionDeletedEvent,
   CommentAddedEvent,
   CommentRejectedEvent,
+  ActivityAddedEvent,
   TypingEvent,
 ])
 export type DomainEvent = z.infer<typeof DomainEvent>
@@ -93,6 +99,7 @@ export const DOMAIN_EVENT_TYPES = [
   'position_deleted',
   'comment_added',
   'comment_rejected',
+  'activity_added',
   'typing',
 ] as const satisfies readonly DomainEventType[]
 

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ActivityEntry } from './activity.js'
 import { Id, UserRef } from './common.js'
 import { ThreadActivity } from './domain-events.js'
 import { CollabStatus, CommentResponse, Friend, IdeaResponse, Notification } from './rest.js'
@@ -10,6 +11,8 @@ export const LiveServerEvents = {
   /** An idea left this user's view: deleted, or access revoked. */
   'idea:removed': z.object({ ideaId: Id, reason: z.enum(['deleted', 'revoked']) }),
   'comment:upserted': CommentResponse,
+  /** A new entry in an idea's history. */
+  'activity:added': ActivityEntry,
   'comment:removed': z.object({ commentId: Id, ideaId: Id, reason: z.string() }),
   'shares:changed': z.object({ ideaId: Id, userIds: z.array(Id) }),
   presence: z.object({ user: UserRef, online: z.boolean() }),

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ActivityEntry } from './activity.js'
 import {
   Comment,
   CommentBody,
@@ -12,6 +13,7 @@ import {
   Ticker,
   UserRef,
 } from './common.js'
+import { OptionLegs, Price, TRADE_PLAN_RULES, tradePlanProblem } from './trade-plan.js'
 
 /** Backend REST API, mounted at /api/v1. */
 export const API_PREFIX = '/api/v1'
@@ -75,20 +77,48 @@ export type Friend = z.infer<typeof Friend>
 export const FriendRequestBody = z.strictObject({ userId: Id })
 export type FriendRequestBody = z.infer<typeof FriendRequestBody>
 
-export const CreateIdeaBody = z.strictObject({
-  symbol: Ticker,
-  strategy: Strategy,
-  status: IdeaStatus,
-  tags: Tags.optional(),
-  notes: Notes.optional(),
-})
+export const CreateIdeaBody = z
+  .strictObject({
+    symbol: Ticker,
+    strategy: Strategy,
+    status: IdeaStatus,
+    tags: Tags.optional(),
+    notes: Notes.optional(),
+    entryPrice: Price.nullable().optional().describe('entry price in dollars'),
+    targetPrice: Price.nullable().optional().describe('target price in dollars'),
+    stopPrice: Price.nullable().optional().describe('stop price in dollars'),
+    legs: OptionLegs.optional(),
+  })
+  .superRefine((b, ctx) => {
+    const problem = tradePlanProblem({
+      strategy: b.strategy,
+      entryPrice: b.entryPrice ?? null,
+      targetPrice: b.targetPrice ?? null,
+      stopPrice: b.stopPrice ?? null,
+      legs: b.legs ?? [],
+    })
+    if (problem !== null) ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message })
+  })
+  .describe(TRADE_PLAN_RULES)
 export type CreateIdeaBody = z.infer<typeof CreateIdeaBody>
 
+const PATCHABLE = ['tags', 'status', 'notes', 'entryPrice', 'targetPrice', 'stopPrice', 'legs'] as const
+
+/** The prices and legs are checked together with the idea's stored ones (`tradePlanProblem`). */
 export const PatchIdeaBody = z
-  .strictObject({ tags: Tags.optional(), status: IdeaStatus.optional(), notes: Notes.optional() })
-  .refine((b) => b.tags !== undefined || b.status !== undefined || b.notes !== undefined, {
-    message: 'give at least one of tags, status, notes',
+  .strictObject({
+    tags: Tags.optional(),
+    status: IdeaStatus.optional(),
+    notes: Notes.optional(),
+    entryPrice: Price.nullable().optional().describe('entry price in dollars; null clears it'),
+    targetPrice: Price.nullable().optional().describe('target price in dollars; null clears it'),
+    stopPrice: Price.nullable().optional().describe('stop price in dollars; null clears it'),
+    legs: OptionLegs.optional(),
   })
+  .refine((b) => PATCHABLE.some((k) => b[k] !== undefined), {
+    message: `give at least one of ${PATCHABLE.join(', ')}`,
+  })
+  .describe(TRADE_PLAN_RULES)
 export type PatchIdeaBody = z.infer<typeof PatchIdeaBody>
 
 /** An idea as REST answers it; `readOnly` is true on ideas shared with me. */
@@ -111,6 +141,10 @@ export type CreateCommentBody = z.infer<typeof CreateCommentBody>
 /** A comment as REST answers it; `pending` is true until the idea's owner has stored it. */
 export const CommentResponse = Comment.extend({ pending: z.boolean() })
 export type CommentResponse = z.infer<typeof CommentResponse>
+
+/** `GET /ideas/:id/activity`: the idea's history, ordered by (createdAt, id). */
+export const ActivityList = z.array(ActivityEntry)
+export type ActivityList = z.infer<typeof ActivityList>
 
 export const NOTIFICATION_KINDS = [
   'friend_request',

@@ -14,6 +14,7 @@ const ALL = [
   '20261207030000_names_from_friend_records',
   '20261210090000_sign_in',
   '20261212090000_sealed_events',
+  '20261214090000_trade_plan_and_history',
 ]
 
 describe('migrations at start', () => {

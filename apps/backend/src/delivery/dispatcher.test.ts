@@ -93,8 +93,8 @@ describe('the outbox and its dispatcher', () => {
     expect(sent).toEqual([])
     link.connected = true
     await dispatcher.onLinkUp()
-    await waitFor(() => sent.length === 2, 'two frames')
-    expect(sent.map((f) => f.event.type)).toEqual(['position_shared', 'position_updated'])
+    await waitFor(() => sent.length === 3, 'three frames')
+    expect(sent.map((f) => f.event.type)).toEqual(['position_shared', 'position_updated', 'activity_added'])
   })
 
   it('resends an unacked row when its recipient comes online', async () => {
@@ -119,8 +119,8 @@ describe('the outbox and its dispatcher', () => {
     await dispatcher.onPeerOnline(USER_B.id)
     await patchIdea(t.ctx, idea.id, { status: 'Closed' })
     dispatcher.kick()
-    await waitFor(() => sent.length === 2, 'the update sent')
-    expect(sent.map((f) => f.event.type)).toEqual(['position_shared', 'position_updated'])
+    await waitFor(() => sent.length === 3, 'the update and its history entry sent')
+    expect(sent.map((f) => f.event.type)).toEqual(['position_shared', 'position_updated', 'activity_added'])
   })
 
   it('resends rows in flight when a recipient comes back after being seen offline', async () => {

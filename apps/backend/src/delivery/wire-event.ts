@@ -2,6 +2,7 @@ import type { DomainEventType, SendFrame } from '@pp/contracts'
 import { contextFrom, inSpan, SpanKind, traceparentOf } from '@pp/telemetry'
 import type { KeyRing } from '../crypto/keyring.js'
 import type { Db } from '../db/client.js'
+import { activityOf } from '../domain/activity.js'
 import { toIdea } from '../domain/mappers.js'
 import { signedThread } from '../domain/signed-thread.js'
 import type { Outbox } from '../generated/prisma/client.js'
@@ -9,7 +10,7 @@ import { traceOf } from './traces.js'
 
 /**
  * A row's event body, one per event (sealed for each recipient in turn). A `position_shared` leaves
- * with the idea and its thread as they are when it is sent, not when it was written: a comment or
+ * with the idea, its thread and its history as they are when it is sent, not when it was written: a comment or
  * update fanned out after the share was written can reach a sharee first (a retry after a lost frame,
  * a parked row flushed on presence) and is dropped there, since the sharee does not hold the idea
  * (yet, again): the share has to bring it.
@@ -19,7 +20,8 @@ export async function eventBody(db: Db, keys: KeyRing, row: Outbox): Promise<str
   const idea = await db.idea.findUnique({ where: { id: row.ideaId } })
   if (idea === null) return row.payload
   const comments = await signedThread(db, keys, idea.id)
-  return JSON.stringify({ type: 'position_shared', idea: toIdea(idea), comments })
+  const activity = await activityOf(db, idea.id)
+  return JSON.stringify({ type: 'position_shared', idea: toIdea(idea), comments, activity })
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Friend } from '@pp/contracts'
+import type { Friend, UserRef } from '@pp/contracts'
 import { fingerprint } from '@pp/contracts/sealing'
 import { acceptOfferedKeys } from '../crypto/keyring.js'
 import type { Friend as FriendRow, PeerKey } from '../generated/prisma/client.js'
@@ -104,13 +104,13 @@ export async function removeFriend(ctx: Ctx, userId: string): Promise<void> {
     if (existing === null) throw notFound('friend')
     await tx.friend.delete({ where: { userId } })
     await enqueue(tx, fx, [userId], { type: 'friend_removed' })
-    await endFriendship(tx, fx, userId)
+    await endFriendship(ctx, tx, fx, { id: userId, displayName: existing.displayName })
     fx.friends = true
   })
 }
 
 /** After a friendship ends: my ideas are no longer shared with them, their ideas leave my view. */
-export async function endFriendship(tx: Tx, fx: Effects, userId: string): Promise<void> {
-  await revokeSharesWith(tx, fx, userId)
-  await removeReceivedIdeasOf(tx, fx, userId)
+export async function endFriendship(ctx: Ctx, tx: Tx, fx: Effects, user: UserRef): Promise<void> {
+  await revokeSharesWith(ctx, tx, fx, user)
+  await removeReceivedIdeasOf(tx, fx, user.id)
 }

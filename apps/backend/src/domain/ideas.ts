@@ -1,9 +1,20 @@
-import type { CreateIdeaBody, IdeaResponse, PatchIdeaBody, SharedIdea, SharesResponse } from '@pp/contracts'
+import {
+  type ActivityChange,
+  type CreateIdeaBody,
+  type IdeaResponse,
+  type PatchIdeaBody,
+  type SharedIdea,
+  type SharesResponse,
+  tradePlanProblem,
+  type UserRef,
+} from '@pp/contracts'
 import { uuidv7 } from 'uuidv7'
 import type { Idea as IdeaRow } from '../generated/prisma/client.js'
+import { activityOf, recordActivity, usersNamed } from './activity.js'
 import type { Ctx } from './context.js'
 import type { Effects } from './effects.js'
 import { badRequest, forbidden, notFound } from './errors.js'
+import { ideaChanges } from './idea-changes.js'
 import { toIdea, toIdeaResponse } from './mappers.js'
 import { enqueue } from './outbox.js'
 import { signedThread } from './signed-thread.js'
@@ -56,11 +67,16 @@ export async function createIdea(ctx: Ctx, body: CreateIdeaBody): Promise<IdeaRe
         status: body.status,
         tags: JSON.stringify(dedupe(body.tags ?? [])),
         notes: body.notes ?? '',
+        entryPrice: body.entryPrice ?? null,
+        targetPrice: body.targetPrice ?? null,
+        stopPrice: body.stopPrice ?? null,
+        legs: JSON.stringify(body.legs ?? []),
         version: 1,
         createdAt: now,
         updatedAt: now,
       },
     })
+    await recordActivity(ctx, tx, fx, row.id, [{ kind: 'created' }], [])
     const idea = toIdeaResponse(row, ctx.me.id)
     fx.emit('idea:upserted', idea)
     return idea
@@ -72,21 +88,47 @@ async function sharees(tx: Tx, ideaId: string): Promise<string[]> {
   return rows.map((r) => r.userId)
 }
 
-/** PATCH: a new version of the idea, sent to every sharee as `position_updated`. */
+/**
+ * PATCH: a new version of the idea, sent to every sharee as `position_updated`, with a history entry of
+ * what changed. New prices and legs are checked together with the stored ones; a broken rule is a 400
+ * naming a field the patch gave.
+ */
 export async function patchIdea(ctx: Ctx, id: string, body: PatchIdeaBody): Promise<IdeaResponse> {
   return inTx(ctx, async (tx, fx) => {
     const row = await ownIdea(ctx, tx, id)
+    const plan = {
+      strategy: row.strategy,
+      entryPrice: body.entryPrice === undefined ? row.entryPrice : body.entryPrice,
+      targetPrice: body.targetPrice === undefined ? row.targetPrice : body.targetPrice,
+      stopPrice: body.stopPrice === undefined ? row.stopPrice : body.stopPrice,
+      legs: body.legs ?? toIdea(row).legs,
+    }
+    const problem = tradePlanProblem(plan)
+    if (problem !== null) {
+      const field =
+        body[problem.field] === undefined && problem.other !== undefined && body[problem.other] !== undefined
+          ? problem.other
+          : problem.field
+      const message = field === problem.field ? problem.message : `the ${problem.field} ${problem.message}`
+      throw badRequest(field, `${field}: ${message}`)
+    }
     const updated = await tx.idea.update({
       where: { id },
       data: {
         ...(body.tags === undefined ? {} : { tags: JSON.stringify(dedupe(body.tags)) }),
         ...(body.status === undefined ? {} : { status: body.status }),
         ...(body.notes === undefined ? {} : { notes: body.notes }),
+        ...(body.entryPrice === undefined ? {} : { entryPrice: body.entryPrice }),
+        ...(body.targetPrice === undefined ? {} : { targetPrice: body.targetPrice }),
+        ...(body.stopPrice === undefined ? {} : { stopPrice: body.stopPrice }),
+        ...(body.legs === undefined ? {} : { legs: JSON.stringify(body.legs) }),
         version: row.version + 1,
         updatedAt: new Date(),
       },
     })
-    await enqueue(tx, fx, await sharees(tx, id), { type: 'position_updated', idea: toIdea(updated) })
+    const to = await sharees(tx, id)
+    await enqueue(tx, fx, to, { type: 'position_updated', idea: toIdea(updated) })
+    await recordActivity(ctx, tx, fx, id, ideaChanges(row, updated), to)
     const idea = toIdeaResponse(updated, ctx.me.id)
     fx.emit('idea:upserted', idea)
     return idea
@@ -136,11 +178,18 @@ export async function putShares(ctx: Ctx, id: string, userIds: readonly string[]
     const removed = current.filter((u) => !wanted.includes(u)).sort()
     if (removed.length > 0) await tx.share.deleteMany({ where: { ideaId: id, userId: { in: removed } } })
     if (added.length > 0) await tx.share.createMany({ data: added.map((userId) => ({ ideaId: id, userId })) })
+    const changes: ActivityChange[] = []
+    if (added.length > 0) changes.push({ kind: 'shared', users: await usersNamed(tx, added) })
+    if (removed.length > 0) changes.push({ kind: 'unshared', users: await usersNamed(tx, removed) })
+    // Those who keep the idea hear of the change; a new sharee gets the history with the idea.
+    const kept = current.filter((u) => wanted.includes(u))
+    await recordActivity(ctx, tx, fx, id, changes, kept)
     if (added.length > 0) {
       await enqueue(tx, fx, added, {
         type: 'position_shared',
         idea: toIdea(row),
         comments: await signedThread(tx, ctx.keys, id),
+        activity: await activityOf(tx, id),
       })
     }
     await enqueue(tx, fx, removed, { type: 'share_revoked', ideaId: id })
@@ -151,12 +200,16 @@ export async function putShares(ctx: Ctx, id: string, userIds: readonly string[]
 }
 
 /** Ends every share of my ideas with a user (friendship ended). */
-export async function revokeSharesWith(tx: Tx, fx: Effects, userId: string): Promise<void> {
+export async function revokeSharesWith(ctx: Ctx, tx: Tx, fx: Effects, user: UserRef): Promise<void> {
+  const userId = user.id
   const shares = await tx.share.findMany({ where: { userId } })
+  const users = [user]
   for (const s of shares) {
     await tx.share.delete({ where: { ideaId_userId: { ideaId: s.ideaId, userId } } })
     await enqueue(tx, fx, [userId], { type: 'share_revoked', ideaId: s.ideaId })
-    fx.emit('shares:changed', { ideaId: s.ideaId, userIds: await sharees(tx, s.ideaId) })
+    const left = await sharees(tx, s.ideaId)
+    await recordActivity(ctx, tx, fx, s.ideaId, [{ kind: 'unshared', users }], left)
+    fx.emit('shares:changed', { ideaId: s.ideaId, userIds: left })
   }
 }
 

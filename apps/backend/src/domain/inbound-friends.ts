@@ -81,11 +81,11 @@ export async function onFriendAccepted(
   return applied
 }
 
-export async function onFriendRemoved(tx: Tx, fx: Effects, from: UserRef): Promise<Handled> {
+export async function onFriendRemoved(ctx: Ctx, tx: Tx, fx: Effects, from: UserRef): Promise<Handled> {
   const row = await tx.friend.findUnique({ where: { userId: from.id } })
   if (row === null) return ignored('not a friend')
   await tx.friend.delete({ where: { userId: from.id } })
-  await endFriendship(tx, fx, from.id)
+  await endFriendship(ctx, tx, fx, { id: from.id, displayName: row.displayName })
   fx.friends = true
   return applied
 }

@@ -1,5 +1,6 @@
-import type { Idea, SignedComment, UserRef } from '@pp/contracts'
+import type { ActivityEntry, Idea, SignedComment, UserRef } from '@pp/contracts'
 import { REVOKED_TEXT } from '@pp/contracts'
+import { storeReceivedActivity } from './activity.js'
 import type { Ctx } from './context.js'
 import type { Effects } from './effects.js'
 import { ideaChangeText } from './idea-changes.js'
@@ -18,8 +19,11 @@ export async function onPositionShared(
   from: UserRef,
   idea: Idea,
   comments: readonly SignedComment[],
+  activity: readonly ActivityEntry[],
 ): Promise<Handled> {
   if (idea.owner.id !== from.id) return refused('the idea is not the sender’s')
+  if (activity.some((e) => e.ideaId !== idea.id)) return refused('a history entry of another idea')
+  if (activity.some((e) => e.actor.id !== from.id)) return refused('a history entry by someone else')
   const existing = await tx.idea.findUnique({ where: { id: idea.id } })
   if (existing !== null && existing.ownerId !== from.id) return refused('the idea is not the sender’s')
   const friend = await tx.friend.findUnique({ where: { userId: from.id } })
@@ -44,6 +48,7 @@ export async function onPositionShared(
     const stored = await upsertComment(tx, await withVerifiedAuthor(c, nameOf))
     fx.emit('comment:upserted', toCommentResponse(stored))
   }
+  for (const e of activity) await storeReceivedActivity(tx, fx, e, from)
   return applied
 }
 

@@ -2,6 +2,7 @@ import type { DomainEvent, UserRef } from '@pp/contracts'
 import { sqlOf } from '../db/sql.js'
 import type { Ctx } from './context.js'
 import type { Effects } from './effects.js'
+import { onActivityAdded } from './inbound-activity.js'
 import { onCommentAdded, onCommentRejected } from './inbound-comments.js'
 import { onFriendAccepted, onFriendRemoved, onFriendRequest, signedUser } from './inbound-friends.js'
 import { onIdeaGone, onPositionShared, onPositionUpdated } from './inbound-ideas.js'
@@ -93,9 +94,9 @@ async function handle(
     case 'friend_accepted':
       return onFriendAccepted(ctx, tx, fx, signedUser(from, event.user), event.keys)
     case 'friend_removed':
-      return onFriendRemoved(tx, fx, from)
+      return onFriendRemoved(ctx, tx, fx, from)
     case 'position_shared':
-      return onPositionShared(ctx, tx, fx, from, event.idea, event.comments)
+      return onPositionShared(ctx, tx, fx, from, event.idea, event.comments, event.activity)
     case 'position_updated':
       return onPositionUpdated(ctx, tx, fx, from, event.idea)
     case 'share_revoked':
@@ -106,6 +107,8 @@ async function handle(
       return onCommentAdded(ctx, tx, fx, from, event.comment)
     case 'comment_rejected':
       return onCommentRejected(ctx, tx, fx, from, event.commentId, event.ideaId, event.reason)
+    case 'activity_added':
+      return onActivityAdded(ctx, tx, fx, from, event.entry)
   }
 }
 

@@ -1,14 +1,18 @@
 import type {
+  ActivityChange,
+  ActivityEntry,
   Comment,
   CommentResponse,
   Idea,
   IdeaResponse,
   IdeaStatus,
   Notification,
+  OptionLeg,
   SignedComment,
   Strategy,
 } from '@pp/contracts'
 import type {
+  IdeaActivity as ActivityRow,
   Comment as CommentRow,
   Idea as IdeaRow,
   Notification as NotificationRow,
@@ -24,6 +28,10 @@ export function toIdea(row: IdeaRow): Idea {
     status: row.status as IdeaStatus,
     tags: parseTags(row.tags),
     notes: row.notes,
+    entryPrice: row.entryPrice,
+    targetPrice: row.targetPrice,
+    stopPrice: row.stopPrice,
+    legs: parseJsonArray(row.legs) as OptionLeg[],
     version: row.version,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
@@ -44,6 +52,10 @@ export function ideaRowData(idea: Idea) {
     status: idea.status,
     tags: JSON.stringify(idea.tags),
     notes: idea.notes,
+    entryPrice: idea.entryPrice,
+    targetPrice: idea.targetPrice,
+    stopPrice: idea.stopPrice,
+    legs: JSON.stringify(idea.legs),
     version: idea.version,
     createdAt: new Date(idea.createdAt),
     updatedAt: new Date(idea.updatedAt),
@@ -94,6 +106,31 @@ export function toNotification(row: NotificationRow): Notification {
 }
 
 export function parseTags(json: string): string[] {
+  return parseJsonArray(json).filter((t): t is string => typeof t === 'string')
+}
+
+function parseJsonArray(json: string): unknown[] {
   const v: unknown = JSON.parse(json)
-  return Array.isArray(v) ? v.filter((t): t is string => typeof t === 'string') : []
+  return Array.isArray(v) ? v : []
+}
+
+export function toActivity(row: ActivityRow): ActivityEntry {
+  return {
+    id: row.id,
+    ideaId: row.ideaId,
+    actor: { id: row.actorId, displayName: row.actorName },
+    changes: parseJsonArray(row.changes) as ActivityChange[],
+    createdAt: row.createdAt.toISOString(),
+  }
+}
+
+export function activityRowData(e: ActivityEntry): ActivityRow {
+  return {
+    id: e.id,
+    ideaId: e.ideaId,
+    actorId: e.actor.id,
+    actorName: e.actor.displayName,
+    changes: JSON.stringify(e.changes),
+    createdAt: new Date(e.createdAt),
+  }
 }

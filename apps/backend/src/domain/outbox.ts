@@ -20,6 +20,8 @@ function ideaIdOf(event: DurableEvent): string | null {
       return event.ideaId
     case 'comment_added':
       return event.comment.ideaId
+    case 'activity_added':
+      return event.entry.ideaId
     case 'friend_request':
     case 'friend_accepted':
     case 'friend_removed':

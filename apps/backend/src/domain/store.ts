@@ -23,10 +23,18 @@ function ideaRow(r: Raw): IdeaRow {
     status: String(r.status),
     tags: String(r.tags),
     notes: String(r.notes),
+    entryPrice: numberOrNull(r.entryPrice),
+    targetPrice: numberOrNull(r.targetPrice),
+    stopPrice: numberOrNull(r.stopPrice),
+    legs: r.legs === null || r.legs === undefined ? '[]' : String(r.legs),
     version: Number(r.version),
     createdAt: asDate(r.createdAt),
     updatedAt: asDate(r.updatedAt),
   }
+}
+
+function numberOrNull(v: unknown): number | null {
+  return v === null || v === undefined ? null : Number(v)
 }
 
 function commentRow(r: Raw): CommentRow {

@@ -1,4 +1,5 @@
 import {
+  ActivityList,
   API_PREFIX,
   CommentResponse,
   CreateCommentBody,
@@ -13,6 +14,7 @@ import {
 } from '@pp/contracts'
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
+import { listActivity } from '../domain/activity.js'
 import { listComments, postComment } from '../domain/comments.js'
 import type { Ctx } from '../domain/context.js'
 import {
@@ -59,7 +61,8 @@ export function ideaRoutes(app: FastifyInstance, ctx: Ctx): void {
   defineRoute(app, {
     method: 'PATCH',
     url: idea,
-    summary: 'Change tags, status or notes of my idea (sharees get the new version)',
+    summary:
+      'Change tags, status, notes, prices or option legs of my idea (sharees get the new version and a history entry)',
     tags: ['ideas'],
     params: IdParams,
     body: PatchIdeaBody,
@@ -121,5 +124,14 @@ export function ideaRoutes(app: FastifyInstance, ctx: Ctx): void {
     status: 201,
     response: CommentResponse,
     handler: async ({ params, body }) => postComment(ctx, params.id, body.body),
+  })
+  defineRoute(app, {
+    method: 'GET',
+    url: `${idea}/activity`,
+    summary: 'The idea’s history (who changed what, when), ordered by (createdAt, id)',
+    tags: ['ideas'],
+    params: IdParams,
+    response: ActivityList,
+    handler: async ({ params }) => listActivity(ctx, params.id),
   })
 }

@@ -1,5 +1,14 @@
 import { join } from 'node:path'
-import type { Comment, DomainEvent, Idea, PublicKeys, SendFrame, SignedComment, UserRef } from '@pp/contracts'
+import type {
+  ActivityEntry,
+  Comment,
+  DomainEvent,
+  Idea,
+  PublicKeys,
+  SendFrame,
+  SignedComment,
+  UserRef,
+} from '@pp/contracts'
 import { generateKeys, type OwnKeys, Sealer, signComment } from '@pp/contracts/sealing'
 import { type Logger, pino } from 'pino'
 import { uuidv7 } from 'uuidv7'
@@ -113,7 +122,7 @@ export function signed(c: TestComment): SignedComment {
 export type TestEvent =
   | Exclude<DomainEvent, { type: 'comment_added' | 'position_shared' | 'friend_request' | 'friend_accepted' }>
   | { type: 'comment_added'; comment: TestComment }
-  | { type: 'position_shared'; idea: Idea; comments: TestComment[] }
+  | { type: 'position_shared'; idea: Idea; comments: TestComment[]; activity?: ActivityEntry[] }
   | { type: 'friend_request' | 'friend_accepted'; user: UserRef; keys?: PublicKeys }
 
 export function frame(from: UserRef, event: TestEvent, id = uuidv7()): InboundEvent {
@@ -121,7 +130,11 @@ export function frame(from: UserRef, event: TestEvent, id = uuidv7()): InboundEv
     case 'comment_added':
       return { id, from, event: { type: 'comment_added', comment: signed(event.comment) } }
     case 'position_shared':
-      return { id, from, event: { ...event, comments: event.comments.map(signed) } }
+      return {
+        id,
+        from,
+        event: { ...event, comments: event.comments.map(signed), activity: event.activity ?? [] },
+      }
     case 'friend_request':
     case 'friend_accepted':
       return { id, from, event: { ...event, keys: event.keys ?? testKeys(event.user.id).public } }

@@ -2,6 +2,7 @@ import { REVOKED_TEXT } from '@pp/contracts'
 import { useStore } from '../store/store'
 import { transport } from '../transport/current'
 import type { LiveHandlers } from '../transport/types'
+import { loadActivity } from './activity'
 import { loadComments } from './comments'
 import { isPatching, loadShares } from './ideas'
 import {
@@ -120,6 +121,7 @@ export function createLiveHandlers(): LiveHandlers {
       stopTyping(comment.ideaId, comment.author.id)
     },
     'comment:removed': ({ ideaId, commentId }) => s().removeComment(ideaId, commentId),
+    'activity:added': (entry) => s().addActivity(entry),
     'shares:changed': ({ ideaId, userIds }) => {
       s().setShares(ideaId, userIds)
       refreshCollabSoon()
@@ -164,6 +166,7 @@ export async function resync(): Promise<void> {
     loadNotifications(),
     loadCollabStatus(),
     ...open.map((id) => loadComments(id)),
+    ...open.map((id) => loadActivity(id)),
     ...open.filter((id) => st.ideas[id]?.readOnly === false).map((id) => loadShares(id)),
   ])
 }

@@ -1,4 +1,5 @@
 import { create } from 'zustand'
+import { createActivitySlice } from './slices/activity'
 import { createCommentsSlice } from './slices/comments'
 import { createConnectionSlice } from './slices/connection'
 import { createFriendsSlice } from './slices/friends'
@@ -17,6 +18,7 @@ export const useStore = create<AppState>()((...a) => ({
   ...createPositionsSlice(...a),
   ...createIdeasSlice(...a),
   ...createCommentsSlice(...a),
+  ...createActivitySlice(...a),
   ...createTypingSlice(...a),
   ...createFriendsSlice(...a),
   ...createNotificationsSlice(...a),

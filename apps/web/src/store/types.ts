@@ -1,4 +1,5 @@
 import type {
+  ActivityEntry,
   CollabStatus,
   CommentResponse,
   Friend,
@@ -78,6 +79,13 @@ export type CommentsSlice = {
   mergeComments: (ideaId: string, list: CommentResponse[]) => void
 }
 
+export type ActivitySlice = {
+  /** Per idea, its history ordered by (createdAt, id), one entry per id. */
+  activity: Record<string, ActivityEntry[]>
+  addActivity: (entry: ActivityEntry) => void
+  mergeActivity: (ideaId: string, list: ActivityEntry[]) => void
+}
+
 export type TypingSlice = {
   typing: Record<string, Record<string, TypingEntry>>
   setTyping: (ideaId: string, user: UserRef, until: number) => void
@@ -114,6 +122,7 @@ export type AppState = SessionSlice &
   PositionsSlice &
   IdeasSlice &
   CommentsSlice &
+  ActivitySlice &
   TypingSlice &
   FriendsSlice &
   NotificationsSlice &

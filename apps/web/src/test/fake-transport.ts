@@ -1,4 +1,5 @@
 import type {
+  ActivityEntry,
   CollabStatus,
   CommentResponse,
   CreateIdeaBody,
@@ -46,6 +47,10 @@ export function makeIdea(over: Partial<IdeaResponse> = {}): IdeaResponse {
     status: 'Planned',
     tags: [],
     notes: '',
+    entryPrice: null,
+    targetPrice: null,
+    stopPrice: null,
+    legs: [],
     version: 1,
     createdAt: at,
     updatedAt: at,
@@ -106,6 +111,7 @@ export class FakeApi implements Api {
   ideas_: IdeaResponse[] = []
   shared_: SharedIdea[] = []
   comments_ = new Map<string, CommentResponse[]>()
+  activity_ = new Map<string, ActivityEntry[]>()
   shares_ = new Map<string, string[]>()
   notifications_: Notification[] = []
   collab: CollabStatus = {
@@ -196,7 +202,16 @@ export class FakeApi implements Api {
   }
   async createIdea(body: CreateIdeaBody) {
     await this.enter('createIdea', body)
-    const idea = makeIdea({ ...body, tags: body.tags ?? [], notes: body.notes ?? '', owner: this.me_ })
+    const idea = makeIdea({
+      ...body,
+      tags: body.tags ?? [],
+      notes: body.notes ?? '',
+      entryPrice: body.entryPrice ?? null,
+      targetPrice: body.targetPrice ?? null,
+      stopPrice: body.stopPrice ?? null,
+      legs: body.legs ?? [],
+      owner: this.me_,
+    })
     this.ideas_ = [...this.ideas_, idea]
     return idea
   }
@@ -209,6 +224,10 @@ export class FakeApi implements Api {
       ...(body.tags ? { tags: body.tags } : {}),
       ...(body.status ? { status: body.status } : {}),
       ...(body.notes !== undefined ? { notes: body.notes } : {}),
+      ...(body.entryPrice !== undefined ? { entryPrice: body.entryPrice } : {}),
+      ...(body.targetPrice !== undefined ? { targetPrice: body.targetPrice } : {}),
+      ...(body.stopPrice !== undefined ? { stopPrice: body.stopPrice } : {}),
+      ...(body.legs !== undefined ? { legs: body.legs } : {}),
       version: held.version + 1,
       updatedAt: fakeTime(),
     }
@@ -232,6 +251,10 @@ export class FakeApi implements Api {
       added: userIds.filter((u) => !before.includes(u)),
       removed: before.filter((u) => !userIds.includes(u)),
     }
+  }
+  async activity(ideaId: string) {
+    await this.enter('activity', ideaId)
+    return this.activity_.get(ideaId) ?? []
   }
   async comments(ideaId: string) {
     await this.enter('comments', ideaId)

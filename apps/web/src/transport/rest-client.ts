@@ -1,4 +1,5 @@
 import {
+  ActivityList,
   CollabStatus,
   CommentResponse,
   ErrorResponse,
@@ -98,6 +99,7 @@ export function createRestApi(baseUrl: string, fetchImpl: typeof fetch = (...a) 
     putShares: (ideaId, userIds) => get(SharesResponse, 'PUT', `/ideas/${id(ideaId)}/shares`, { userIds }),
     comments: (ideaId) => get(z.array(CommentResponse), 'GET', `/ideas/${id(ideaId)}/comments`),
     addComment: (ideaId, body) => get(CommentResponse, 'POST', `/ideas/${id(ideaId)}/comments`, { body }),
+    activity: (ideaId) => get(ActivityList, 'GET', `/ideas/${id(ideaId)}/activity`),
     notifications: () => get(z.array(Notification), 'GET', '/notifications'),
     markNotificationRead: async (nid) => {
       await call('POST', `/notifications/${id(nid)}/read`)

@@ -1,4 +1,5 @@
 import type {
+  ActivityEntry,
   CollabStatus,
   CommentResponse,
   CreateIdeaBody,
@@ -34,6 +35,7 @@ export interface Api {
   putShares(id: string, userIds: string[]): Promise<SharesResponse>
   comments(ideaId: string): Promise<CommentResponse[]>
   addComment(ideaId: string, body: string): Promise<CommentResponse>
+  activity(ideaId: string): Promise<ActivityEntry[]>
   notifications(): Promise<Notification[]>
   markNotificationRead(id: string): Promise<void>
   collabStatus(): Promise<CollabStatus>
