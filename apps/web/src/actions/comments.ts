@@ -1,7 +1,7 @@
 import type { CommentResponse } from '@pp/contracts'
 import { useStore } from '../store/store'
 import { transport } from '../transport/current'
-import { refreshCollabSoon } from './live'
+import { refreshCollabSoon } from './collab-refresh'
 
 /** Minimum gap between two `typing` events for the same idea. */
 export const TYPING_THROTTLE_MS = 2000

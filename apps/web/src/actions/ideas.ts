@@ -10,8 +10,8 @@ import { shareConfirmation } from '../store/selectors'
 import { useStore } from '../store/store'
 import { transport } from '../transport/current'
 import { ApiError } from '../transport/types'
+import { refreshCollabSoon } from './collab-refresh'
 import { errorText } from './errors'
-import { refreshCollabSoon } from './live'
 
 export type IdeaForm = {
   symbol: string

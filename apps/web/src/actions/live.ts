@@ -3,6 +3,7 @@ import { useStore } from '../store/store'
 import { transport } from '../transport/current'
 import type { LiveHandlers } from '../transport/types'
 import { loadActivity } from './activity'
+import { refreshCollabSoon, resetCollabRefresh } from './collab-refresh'
 import { loadComments } from './comments'
 import { isPatching, loadShares } from './ideas'
 import {
@@ -23,25 +24,14 @@ const typingTimers = new Map<string, ReturnType<typeof setTimeout>>()
 /** How long someone shows as viewing a thread after their last `viewing` (they repeat it every 10 s). */
 export const VIEWING_SHOWN_MS = 25_000
 const viewingTimers = new Map<string, ReturnType<typeof setTimeout>>()
-let collabTimer: ReturnType<typeof setTimeout> | null = null
 let everConnected = false
-
-/** Re-reads the outbox counts shortly after a change of mine (several changes: one read). */
-export function refreshCollabSoon(delayMs = 300): void {
-  if (collabTimer) return
-  collabTimer = setTimeout(() => {
-    collabTimer = null
-    if (useStore.getState().socketConnected) void loadCollabStatus()
-  }, delayMs)
-}
 
 export function resetLiveState(): void {
   for (const t of typingTimers.values()) clearTimeout(t)
   typingTimers.clear()
   for (const t of viewingTimers.values()) clearTimeout(t)
   viewingTimers.clear()
-  if (collabTimer) clearTimeout(collabTimer)
-  collabTimer = null
+  resetCollabRefresh()
   everConnected = false
 }
 

@@ -70,10 +70,10 @@ describe('REST client', () => {
     await expect(api.positions()).rejects.toMatchObject({ status: 0 })
   })
 
-  it('accepts the share list as {userIds} or as an array', async () => {
+  it('reads the share list as the contract writes it ({userIds}) and refuses any other shape', async () => {
     const a = createRestApi('http://x/api/v1', fakeFetch(200, { userIds: [USER_A.id] }, []))
     const b = createRestApi('http://x/api/v1', fakeFetch(200, [USER_A.id], []))
     expect(await a.shares('i')).toEqual([USER_A.id])
-    expect(await b.shares('i')).toEqual([USER_A.id])
+    await expect(b.shares('i')).rejects.toMatchObject({ status: 502 })
   })
 })

@@ -11,15 +11,13 @@ import {
   Position,
   parseWith,
   SharedIdea,
+  ShareList,
   SharesResponse,
 } from '@pp/contracts'
 import { z } from 'zod'
 import { type Api, ApiError } from './types'
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
-
-/** GET /ideas/:id/shares answers `{userIds}` (an array of ids is accepted too). */
-const SharesList = z.union([z.object({ userIds: z.array(z.string()) }), z.array(z.string())])
 
 /** REST client over fetch. Every answer is parsed with its contract schema before the app sees it. */
 export function createRestApi(baseUrl: string, fetchImpl: typeof fetch = (...a) => fetch(...a)): Api {
@@ -92,10 +90,7 @@ export function createRestApi(baseUrl: string, fetchImpl: typeof fetch = (...a) 
     deleteIdea: async (ideaId) => {
       await call('DELETE', `/ideas/${id(ideaId)}`)
     },
-    shares: async (ideaId) => {
-      const r = await get(SharesList, 'GET', `/ideas/${id(ideaId)}/shares`)
-      return Array.isArray(r) ? r : r.userIds
-    },
+    shares: async (ideaId) => (await get(ShareList, 'GET', `/ideas/${id(ideaId)}/shares`)).userIds,
     putShares: (ideaId, userIds) => get(SharesResponse, 'PUT', `/ideas/${id(ideaId)}/shares`, { userIds }),
     comments: (ideaId) => get(z.array(CommentResponse), 'GET', `/ideas/${id(ideaId)}/comments`),
     addComment: (ideaId, body) => get(CommentResponse, 'POST', `/ideas/${id(ideaId)}/comments`, { body }),
