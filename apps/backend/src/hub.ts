@@ -1,4 +1,12 @@
-import type { CollabStatus, Friend, OnlineUser, RelayFrame, ThreadActivity, UserRef } from '@pp/contracts'
+import {
+  type CollabStatus,
+  type Friend,
+  type OnlineUser,
+  PROTOCOL_VERSION,
+  type RelayFrame,
+  type ThreadActivity,
+  type UserRef,
+} from '@pp/contracts'
 import type { OwnKeys } from '@pp/contracts/sealing'
 import { inSpan, inTrace, SpanKind } from '@pp/telemetry'
 import type { Logger } from 'pino'
@@ -40,6 +48,8 @@ export class Hub implements EffectSink {
   private linkUp = false
   private since: string | null = null
   private relayUrl: string | null = null
+  /** The protocol version the relay announced in its last welcome. */
+  private relayProtocol: number | null = null
   private readonly inbound: InboundQueue
   private readonly typing: TypingRelay
   private statusQueued = false
@@ -74,7 +84,7 @@ export class Hub implements EffectSink {
           // The development token names nobody: a display name reaches friends only sealed.
           token: async () => relayTokenOf(config) ?? mintDevRelayToken(me.id),
           handlers: {
-            onUp: ({ relayUrl }) => this.onUp(relayUrl),
+            onUp: ({ relayUrl, protocol }) => this.onUp(relayUrl, protocol),
             onDown: () => this.onDown(),
             onFrame: (f) => this.onFrame(f),
             // A frame that does not even parse proves nothing about its sender: refused, never acked,
@@ -205,6 +215,7 @@ export class Hub implements EffectSink {
       connected: this.linkUp,
       since: this.since,
       relayUrl: this.relayUrl,
+      protocol: { backend: PROTOCOL_VERSION, relay: this.relayProtocol },
     }
   }
 
@@ -212,11 +223,12 @@ export class Hub implements EffectSink {
     return collabStatus(this.ctx.db, this.linkState(), this.ctx.isOnline, this.names)
   }
 
-  private onUp(relayUrl: string): void {
+  private onUp(relayUrl: string, protocol: number): void {
     relayConnects.inc()
     this.linkUp = true
     this.since = new Date().toISOString()
     this.relayUrl = relayUrl
+    this.relayProtocol = protocol
     void this.sendWatch().catch((err: unknown) => this.log.error({ err }, 'watch failed'))
     void this.dispatcher.onLinkUp().catch((err: unknown) => this.log.error({ err }, 'outbox resume failed'))
     this.statusChanged()

@@ -181,11 +181,21 @@ export const PeerStatus = z.object({
   pendingByIdea: z.record(z.string(), z.number().int().min(0)),
 })
 export type PeerStatus = z.infer<typeof PeerStatus>
+/**
+ * The relay protocol version this backend speaks and the one its relay announced in its last `welcome`
+ * (null before any). When they differ, events may not get through: the user is told which to update.
+ */
+export const ProtocolVersions = z.object({
+  backend: z.number().int(),
+  relay: z.number().int().nullable(),
+})
+export type ProtocolVersions = z.infer<typeof ProtocolVersions>
 export const CollabStatus = z.object({
   enabled: z.boolean(),
   connected: z.boolean(),
   since: IsoTime.nullable(),
   relayUrl: z.string().nullable(),
+  protocol: ProtocolVersions,
   peers: z.array(PeerStatus),
 })
 export type CollabStatus = z.infer<typeof CollabStatus>

@@ -2,12 +2,7 @@ import type { CollabStatus, PeerStatus } from '@pp/contracts'
 import type { Db } from '../db/client.js'
 import type { PeerNames } from '../domain/peer-names.js'
 
-export type LinkState = {
-  enabled: boolean
-  connected: boolean
-  since: string | null
-  relayUrl: string | null
-}
+export type LinkState = Omit<CollabStatus, 'peers'>
 
 /** Relay link state, and per peer the events still waiting in the outbox and the oldest one's age. */
 export async function collabStatus(

@@ -32,7 +32,7 @@ const TLS_ERROR = /CERT|SELF_SIGNED|ERR_TLS|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUE
 export const SILENCE_TIMEOUT_MS = 60_000
 
 export type RelayHandlers = {
-  onUp(welcome: { user: UserRef; relayUrl: string }): void
+  onUp(welcome: { user: UserRef; relayUrl: string; protocol: number }): void
   onDown(): void
   onFrame(frame: Exclude<RelayFrame, { type: 'welcome' }>): void
   /** An `event` frame whose event failed validation: acked so it is not retried, never applied. */
@@ -271,6 +271,7 @@ export class RelayClient {
     switch (frame.type) {
       case 'welcome':
         if (frame.protocol !== PROTOCOL_VERSION) {
+          // Shown to the user too (collab:status `protocol`), with what to update.
           this.opts.log.error(
             { protocol: frame.protocol, expected: PROTOCOL_VERSION },
             'relay speaks another protocol version',
@@ -284,7 +285,7 @@ export class RelayClient {
           { relay: base, as: frame.user.displayName },
           `Connected to collaboration service at ${base}`,
         )
-        this.opts.handlers.onUp({ user: frame.user, relayUrl: relayHttpBase(base) })
+        this.opts.handlers.onUp({ user: frame.user, relayUrl: relayHttpBase(base), protocol: frame.protocol })
         return
       case 'drain':
         this.opts.log.warn({ relay: base, reason: frame.reason }, 'relay is draining: reconnecting elsewhere')

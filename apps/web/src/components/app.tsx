@@ -6,7 +6,7 @@ import { Collaboration } from './collaboration'
 import { Dashboard } from './dashboard'
 import { Friends } from './friends'
 import { Header } from './header'
-import { OfflineBanner } from './offline-banner'
+import { OfflineBanner, ProtocolBanner } from './offline-banner'
 import { SignInRequired } from './sign-in-required'
 import { Toasts } from './toasts'
 
@@ -71,6 +71,7 @@ export function App({ apiUrl }: { apiUrl: string }) {
     <>
       <Header />
       <OfflineBanner />
+      <ProtocolBanner />
       <main className="main">{content}</main>
       <Toasts />
     </>

@@ -1,3 +1,4 @@
+import { PROTOCOL_VERSION } from '@pp/contracts'
 import { act, screen } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import { makeIdea, USER_B } from '../test/fake-transport'
@@ -15,6 +16,7 @@ describe('connection badge', () => {
         connected: false,
         since: null,
         relayUrl: null,
+        protocol: { backend: PROTOCOL_VERSION, relay: PROTOCOL_VERSION },
         peers: [],
       }),
     )
@@ -27,6 +29,7 @@ describe('connection badge', () => {
         connected: true,
         since: null,
         relayUrl: null,
+        protocol: { backend: PROTOCOL_VERSION, relay: PROTOCOL_VERSION },
         peers: [],
       }),
     )
@@ -66,6 +69,7 @@ describe('connection badge after a backend restart', () => {
         connected: true,
         since: null,
         relayUrl: null,
+        protocol: { backend: PROTOCOL_VERSION, relay: PROTOCOL_VERSION },
         peers: [],
       }),
     )
@@ -84,7 +88,14 @@ describe('connection badge after a backend restart', () => {
     await user.click(screen.getByRole('button', { name: /^AAPL/ }))
     expect(await screen.findByText('Synced')).toBeInTheDocument()
 
-    const down = { enabled: true, connected: false, since: null, relayUrl: null, peers: [] }
+    const down = {
+      enabled: true,
+      connected: false,
+      since: null,
+      relayUrl: null,
+      protocol: { backend: PROTOCOL_VERSION, relay: PROTOCOL_VERSION },
+      peers: [],
+    }
     act(() => live.server('collab:status', down))
     const banner = screen.getByRole('region', { name: 'Connection' })
     expect(banner).toHaveTextContent('Reconnecting to the collaboration service…')

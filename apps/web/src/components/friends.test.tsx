@@ -1,3 +1,4 @@
+import { PROTOCOL_VERSION } from '@pp/contracts'
 import { act, screen, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import { USER_A, USER_B, USER_C } from '../test/fake-transport'
@@ -75,6 +76,7 @@ describe('friends page', () => {
         connected: false,
         since: null,
         relayUrl: null,
+        protocol: { backend: PROTOCOL_VERSION, relay: PROTOCOL_VERSION },
         peers: [],
       }),
     )

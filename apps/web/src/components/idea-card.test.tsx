@@ -1,3 +1,4 @@
+import { PROTOCOL_VERSION } from '@pp/contracts'
 import { act, screen, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import { makeIdea, USER_B } from '../test/fake-transport'
@@ -110,6 +111,7 @@ describe('idea card', () => {
         connected: true,
         since: null,
         relayUrl: null,
+        protocol: { backend: PROTOCOL_VERSION, relay: PROTOCOL_VERSION },
         peers: [peer],
       }),
     )
@@ -120,6 +122,7 @@ describe('idea card', () => {
         connected: true,
         since: null,
         relayUrl: null,
+        protocol: { backend: PROTOCOL_VERSION, relay: PROTOCOL_VERSION },
         peers: [{ ...peer, online: true, pending: 0, oldestPendingAgeMs: null, pendingByIdea: {} }],
       }),
     )

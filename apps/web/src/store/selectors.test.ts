@@ -1,3 +1,4 @@
+import { PROTOCOL_VERSION } from '@pp/contracts'
 import { describe, expect, it } from 'vitest'
 import { USER_B } from '../test/fake-transport'
 import {
@@ -11,7 +12,14 @@ import {
 import { useStore } from './store'
 
 const IDEA = '20000000-0000-4000-8000-000000000001'
-const collab = (connected: boolean) => ({ enabled: true, connected, since: null, relayUrl: null, peers: [] })
+const collab = (connected: boolean) => ({
+  enabled: true,
+  connected,
+  since: null,
+  relayUrl: null,
+  protocol: { backend: PROTOCOL_VERSION, relay: PROTOCOL_VERSION },
+  peers: [],
+})
 
 describe('connection badge state', () => {
   it('is Offline with the browser link named while socket.io is down', () => {

@@ -83,3 +83,20 @@ export function shareConfirmation(userIds: readonly string[], removed: readonly 
     ? 'Position shared with 1 friend'
     : `Position shared with ${userIds.length} friends`
 }
+
+/**
+ * When this backend and its relay speak different protocol versions: which one is behind and what to do.
+ * Null while they agree or before the relay has said.
+ */
+export function protocolNotice(s: AppState): { title: string; detail: string } | null {
+  const p = s.collab?.protocol
+  if (!p || p.relay === null || p.relay === p.backend) return null
+  const newer = p.relay > p.backend ? 'relay' : 'backend'
+  return {
+    title: `This backend's version does not match the collaboration service's (protocol ${p.backend}, the service speaks ${p.relay}).`,
+    detail:
+      newer === 'relay'
+        ? 'Changes may not reach your friends until you update Portfolio Planner on this machine (pull the latest release, then restart it).'
+        : 'Changes may not reach your friends until whoever runs the collaboration service updates it to this release; until then, run the release that matches it.',
+  }
+}

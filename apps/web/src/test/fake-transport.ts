@@ -1,18 +1,19 @@
-import type {
-  ActivityEntry,
-  CollabStatus,
-  CommentResponse,
-  CreateIdeaBody,
-  Friend,
-  IdeaResponse,
-  Me,
-  Notification,
-  OnlineUser,
-  PatchIdeaBody,
-  Position,
-  SharedIdea,
-  SharesResponse,
-  UserRef,
+import {
+  type ActivityEntry,
+  type CollabStatus,
+  type CommentResponse,
+  type CreateIdeaBody,
+  type Friend,
+  type IdeaResponse,
+  type Me,
+  type Notification,
+  type OnlineUser,
+  type PatchIdeaBody,
+  type Position,
+  PROTOCOL_VERSION,
+  type SharedIdea,
+  type SharesResponse,
+  type UserRef,
 } from '@pp/contracts'
 import { dispatch } from '../transport/live-socket'
 import type { Api, Live, LiveEventName, LiveHandlers, LivePayload, Transport } from '../transport/types'
@@ -119,6 +120,7 @@ export class FakeApi implements Api {
     connected: true,
     since: null,
     relayUrl: 'http://localhost:9000',
+    protocol: { backend: PROTOCOL_VERSION, relay: PROTOCOL_VERSION },
     peers: [],
   }
   calls: { method: string; args: unknown[] }[] = []
