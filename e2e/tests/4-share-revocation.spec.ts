@@ -26,8 +26,11 @@ test('share revocation: A unshares AMZN, it disappears for B with "Access to pos
       () => update.click(),
       () => disappears(userB.page, cardCss(symbol)),
     ),
-    expect(toast(userA.page, 'All shares removed')).toBeVisible(),
-    expect(toast(userB.page, 'Access to position was revoked')).toBeVisible(),
+    // Both toasts name the idea and the person.
+    expect(toast(userA.page, `Stopped sharing ${symbol} with User B`)).toBeVisible(),
+    expect(
+      toast(userB.page, `Access to position was revoked: User A stopped sharing ${symbol} with you`),
+    ).toBeVisible(),
   ])
   await expect(card(userB.page, symbol)).toHaveCount(0)
   // A still has the idea.

@@ -1,7 +1,9 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
+import { flushPendingDeletes } from './actions/delete-idea'
+import { applyPlace, placeFromHash } from './actions/place'
 import { start } from './actions/start'
-import { App, pageFromHash } from './components/app'
+import { App } from './components/app'
 import { liveOrigin, resolveApiUrl } from './config'
 import { useStore } from './store/store'
 import { createLiveSocket } from './transport/live-socket'
@@ -20,8 +22,10 @@ const apiUrl = resolveApiUrl(
 const live = createLiveSocket(liveOrigin(apiUrl), (event, message) => {
   console.warn(`Ignored a malformed ${event} event: ${message}`)
 })
-const firstPage = pageFromHash(window.location.hash)
-if (firstPage) useStore.getState().setPage(firstPage)
+const firstPlace = placeFromHash(window.location.hash)
+if (firstPlace) applyPlace(firstPlace)
+// Leaving the page ends every Undo of a delete: the deletes waiting are sent before it goes.
+window.addEventListener('pagehide', flushPendingDeletes)
 // A sign-in link (`/?code=…`) sets the session cookie first; the code leaves the address bar either way.
 void signInFromLocation(apiUrl).then((problem) => {
   if (problem !== null) useStore.getState().setSignIn(true, problem)

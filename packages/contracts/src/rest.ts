@@ -132,6 +132,9 @@ export type PutSharesBody = z.infer<typeof PutSharesBody>
 /** `GET /ideas/:id/shares`: who the idea is shared with. */
 export const ShareList = z.object({ userIds: z.array(Id) })
 export type ShareList = z.infer<typeof ShareList>
+/** `GET /shares`: who each of my ideas is shared with, for the list (ideas shared with nobody left out). */
+export const IdeaShareLists = z.array(ShareList.extend({ ideaId: Id }))
+export type IdeaShareLists = z.infer<typeof IdeaShareLists>
 /** `PUT /ideas/:id/shares`: the new set, and how it changed. */
 export const SharesResponse = ShareList.extend({ added: z.array(Id), removed: z.array(Id) })
 export type SharesResponse = z.infer<typeof SharesResponse>

@@ -2,6 +2,7 @@ import {
   type ActivityChange,
   type CreateIdeaBody,
   type IdeaResponse,
+  type IdeaShareLists,
   type PatchIdeaBody,
   type SharedIdea,
   type SharesResponse,
@@ -155,6 +156,17 @@ export async function getShares(ctx: Ctx, id: string): Promise<{ userIds: string
   const row = await visibleIdea(ctx.db, id)
   if (row.ownerId !== ctx.me.id) throw forbidden('this idea was shared with you and is read-only')
   return { userIds: await sharees(ctx.db, id) }
+}
+
+/** Every share list of my ideas at once, so the list shows "Shared with N friends" without opening a card. */
+export async function allShares(ctx: Ctx): Promise<IdeaShareLists> {
+  const rows = await ctx.db.share.findMany({
+    where: { idea: { ownerId: ctx.me.id } },
+    orderBy: [{ ideaId: 'asc' }, { userId: 'asc' }],
+  })
+  const byIdea = new Map<string, string[]>()
+  for (const r of rows) byIdea.set(r.ideaId, [...(byIdea.get(r.ideaId) ?? []), r.userId])
+  return [...byIdea].map(([ideaId, userIds]) => ({ ideaId, userIds }))
 }
 
 /**

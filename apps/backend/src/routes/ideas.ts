@@ -5,6 +5,7 @@ import {
   CreateCommentBody,
   CreateIdeaBody,
   IdeaResponse,
+  IdeaShareLists,
   IdParams,
   PatchIdeaBody,
   PutSharesBody,
@@ -18,6 +19,7 @@ import { listActivity } from '../domain/activity.js'
 import { listComments, postComment } from '../domain/comments.js'
 import type { Ctx } from '../domain/context.js'
 import {
+  allShares,
   createIdea,
   deleteIdea,
   getIdea,
@@ -86,6 +88,14 @@ export function ideaRoutes(app: FastifyInstance, ctx: Ctx): void {
     params: IdParams,
     response: ShareList,
     handler: async ({ params }) => getShares(ctx, params.id),
+  })
+  defineRoute(app, {
+    method: 'GET',
+    url: `${API_PREFIX}/shares`,
+    summary: 'Who each of my ideas is shared with (ideas shared with nobody are left out)',
+    tags: ['sharing'],
+    response: IdeaShareLists,
+    handler: async () => allShares(ctx),
   })
   defineRoute(app, {
     method: 'PUT',

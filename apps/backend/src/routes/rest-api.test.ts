@@ -149,11 +149,14 @@ describe('REST /api/v1 (local, no relay)', () => {
     const ok = await inject('PUT', `/ideas/${idea.id}/shares`, { userIds: [USER_B.id] })
     expect(ok.json()).toEqual({ userIds: [USER_B.id], added: [USER_B.id], removed: [] })
     expect((await inject('GET', `/ideas/${idea.id}/shares`)).json()).toEqual({ userIds: [USER_B.id] })
+    // Every share list of my ideas at once (a received idea's is not mine to list).
+    expect((await inject('GET', '/shares')).json()).toEqual([{ ideaId: idea.id, userIds: [USER_B.id] }])
     expect((await inject('PUT', `/ideas/${idea.id}/shares`, { userIds: [] })).json()).toEqual({
       userIds: [],
       added: [],
       removed: [USER_B.id],
     })
+    expect((await inject('GET', '/shares')).json()).toEqual([])
     const types = (await b.db.outbox.findMany({ orderBy: { seq: 'asc' } })).map((r) => r.type)
     expect(types).toEqual(['position_shared', 'share_revoked'])
   })

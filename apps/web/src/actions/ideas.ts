@@ -6,7 +6,7 @@ import {
   type PatchIdeaBody,
   type Strategy,
 } from '@pp/contracts'
-import { shareConfirmation } from '../store/selectors'
+import { friendName, shareConfirmation } from '../store/selectors'
 import { useStore } from '../store/store'
 import { transport } from '../transport/current'
 import { ApiError } from '../transport/types'
@@ -179,19 +179,6 @@ export function removeTag(ideaId: string, tag: string): void {
   void patchIdea(ideaId, { tags: idea.tags.filter((t) => t !== tag) })
 }
 
-export async function deleteIdea(ideaId: string): Promise<void> {
-  const idea = useStore.getState().ideas[ideaId]
-  try {
-    await transport().api.deleteIdea(ideaId)
-    useStore.getState().removeIdea(ideaId)
-    refreshCollabSoon()
-  } catch (err) {
-    useStore
-      .getState()
-      .pushToast(`Could not delete ${idea?.symbol ?? 'the idea'}: ${errorText(err)}`, 'error')
-  }
-}
-
 export async function loadShares(ideaId: string): Promise<string[] | null> {
   try {
     const userIds = await transport().api.shares(ideaId)
@@ -211,7 +198,8 @@ export async function saveShares(
     const answer = await transport().api.putShares(ideaId, userIds)
     const store = useStore.getState()
     store.setShares(ideaId, answer.userIds)
-    store.pushToast(shareConfirmation(answer.userIds, answer.removed))
+    const symbol = store.ideas[ideaId]?.symbol ?? 'The idea'
+    store.pushToast(shareConfirmation(symbol, answer.userIds, answer.removed, (id) => friendName(store, id)))
     refreshCollabSoon()
     return { ok: true }
   } catch (err) {

@@ -16,6 +16,7 @@ import {
   loadShared,
 } from './load'
 import { markRead } from './notifications'
+import { isDeletePending } from './pending-deletes'
 import { repeatViewing } from './presence'
 
 /** How long "User B is typing…" stays after the last typing event. */
@@ -99,12 +100,17 @@ export function createLiveHandlers(): LiveHandlers {
     'idea:upserted': (idea) => {
       // My own idea echoed back while a newer change of mine is on its way: its answer will show it.
       if (!idea.readOnly && isPatching(idea.id)) return
+      // Deleted on screen, waiting out its Undo: it stays gone unless the user brings it back.
+      if (isDeletePending(idea.id)) return
       s().upsertIdea(idea)
     },
     'idea:removed': ({ ideaId, reason }) => {
+      const idea = s().ideas[ideaId]
       s().removeIdea(ideaId)
-      // Shown once even when the same removal arrives again (toasts with the same words are merged).
-      if (reason === 'revoked') s().pushToast(REVOKED_TEXT)
+      // Shown once even when the same removal arrives again (it is gone from the store by then).
+      if (reason === 'revoked' && idea) {
+        s().pushToast(`${REVOKED_TEXT}: ${idea.owner.displayName} stopped sharing ${idea.symbol} with you`)
+      }
     },
     'comment:upserted': (comment) => {
       s().upsertComment(comment)

@@ -3,6 +3,7 @@ import type { LoadKey } from '../store/types'
 import { transport } from '../transport/current'
 import { ApiError } from '../transport/types'
 import { errorText } from './errors'
+import { withoutPendingDeletes } from './pending-deletes'
 
 /** Runs one REST read, tracking its loading/error state under `key`. */
 async function track<T>(key: LoadKey, read: () => Promise<T>, apply: (value: T) => void): Promise<boolean> {
@@ -23,11 +24,15 @@ async function track<T>(key: LoadKey, read: () => Promise<T>, apply: (value: T) 
 export const loadMe = () => track('me', () => transport().api.me(), useStore.getState().setMe)
 export const loadPositions = () =>
   track('positions', () => transport().api.positions(), useStore.getState().setPositions)
+/** My ideas, with who each is shared with (shown on the card before it is opened). */
 export const loadIdeas = () =>
   track(
     'ideas',
-    () => transport().api.ideas(),
-    (list) => useStore.getState().setIdeas(list, false),
+    () => Promise.all([transport().api.ideas(), transport().api.allShares()]),
+    ([list, shares]) => {
+      useStore.getState().setIdeas(withoutPendingDeletes(list), false)
+      useStore.getState().setAllShares(shares)
+    },
   )
 export const loadShared = () =>
   track(

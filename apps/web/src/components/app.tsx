@@ -1,7 +1,7 @@
 import { useEffect } from 'react'
 import { loadAll } from '../actions/load'
+import { applyPlace, hashOf, placeFromHash } from '../actions/place'
 import { useStore } from '../store/store'
-import { PAGES, type Page } from '../store/types'
 import { Collaboration } from './collaboration'
 import { Dashboard } from './dashboard'
 import { Friends } from './friends'
@@ -10,30 +10,29 @@ import { OfflineBanner, ProtocolBanner } from './offline-banner'
 import { SignInRequired } from './sign-in-required'
 import { Toasts } from './toasts'
 
-export function pageFromHash(hash: string): Page | null {
-  const name = hash.replace(/^#\/?/, '')
-  return (PAGES as readonly string[]).includes(name) ? (name as Page) : null
-}
-
-/** Keeps the page in the URL hash so a reload stays where the user was (the first page is read in main). */
-function useHashPage() {
-  const page = useStore((s) => s.page)
-  const setPage = useStore((s) => s.setPage)
+/**
+ * Keeps the place (page, Collaboration tab, open cards) in the URL hash so a reload, a bookmark or Back
+ * returns there (the first place is read in main).
+ */
+function usePlaceInUrl() {
+  const hash = useStore((s) =>
+    hashOf({ page: s.page, tab: s.collabTab, open: Object.keys(s.expanded).filter((id) => s.expanded[id]) }),
+  )
   useEffect(() => {
     const onHash = () => {
-      const p = pageFromHash(window.location.hash)
-      if (p) setPage(p)
+      const place = placeFromHash(window.location.hash)
+      if (place) applyPlace(place)
     }
     window.addEventListener('hashchange', onHash)
     return () => window.removeEventListener('hashchange', onHash)
-  }, [setPage])
+  }, [])
   useEffect(() => {
-    if (pageFromHash(window.location.hash) !== page) window.history.replaceState(null, '', `#/${page}`)
-  }, [page])
+    if (window.location.hash !== hash) window.history.replaceState(null, '', hash)
+  }, [hash])
 }
 
 export function App({ apiUrl }: { apiUrl: string }) {
-  useHashPage()
+  usePlaceInUrl()
   const page = useStore((s) => s.page)
   const meLoad = useStore((s) => s.loads.me)
   const me = useStore((s) => s.me)

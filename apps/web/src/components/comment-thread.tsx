@@ -1,5 +1,6 @@
 import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react'
 import { notifyTyping, retryComment, sendComment } from '../actions/comments'
+import { readDraft, writeDraft } from '../actions/drafts'
 import { formatTime } from '../format'
 import { useStore } from '../store/store'
 import type { ClientComment } from '../store/types'
@@ -13,7 +14,11 @@ const COUNT_FROM = 4000
 export function CommentThread({ ideaId }: { ideaId: string }) {
   const comments = useStore((s) => s.comments[ideaId] ?? EMPTY)
   const meId = useStore((s) => s.me?.id)
-  const [text, setText] = useState('')
+  const [text, setTextState] = useState(() => readDraft(ideaId))
+  const setText = (t: string) => {
+    setTextState(t)
+    writeDraft(ideaId, t)
+  }
   const list = useRef<HTMLUListElement>(null)
   const last = comments.at(-1)
   const lastId = last?.id

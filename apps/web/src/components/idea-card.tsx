@@ -2,21 +2,16 @@ import { IDEA_STATUSES, type IdeaResponse, type IdeaStatus } from '@pp/contracts
 import { type FormEvent, useEffect, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { loadComments } from '../actions/comments'
-import {
-  addTags,
-  deleteIdea,
-  loadShares,
-  MAX_TAG_LENGTH,
-  MAX_TAGS,
-  patchIdea,
-  removeTag,
-} from '../actions/ideas'
+import { deleteIdea, UNDO_DELETE_MS } from '../actions/delete-idea'
+import { addTags, loadShares, MAX_TAG_LENGTH, MAX_TAGS, patchIdea, removeTag } from '../actions/ideas'
+import { markRead } from '../actions/notifications'
 import { startViewing, stopViewing } from '../actions/presence'
 import { formatAgo } from '../format'
-import { selectSyncLine, syncText } from '../store/selectors'
+import { selectSyncLine, selectUnreadComments, syncText } from '../store/selectors'
 import { useStore } from '../store/store'
 import { ThreadPresence } from './avatars'
 import { CommentThread } from './comment-thread'
+import { ConfirmDialog } from './confirm-dialog'
 import { ShareDialog } from './share-dialog'
 
 function isStatus(v: string): v is IdeaStatus {
@@ -34,6 +29,12 @@ export function IdeaCard({ idea }: { idea: IdeaResponse }) {
     startViewing(idea.id)
     return () => stopViewing(idea.id)
   }, [expanded, idea.id])
+
+  // Opening the thread reads its new comments: the card's count clears, here and in the bell.
+  const unread = useStore(useShallow((s) => selectUnreadComments(s, idea.id)))
+  useEffect(() => {
+    if (expanded && unread.length > 0 && document.visibilityState === 'visible') void markRead(unread)
+  }, [expanded, unread])
 
   function toggle() {
     const open = !expanded
@@ -63,6 +64,11 @@ export function IdeaCard({ idea }: { idea: IdeaResponse }) {
         </h2>
         <div className="card-meta">
           <ThreadPresence ideaId={idea.id} open={expanded} />
+          {unread.length > 0 && !expanded && (
+            <span className="unread-pill" data-testid="unread-comments">
+              {unread.length === 1 ? '1 new comment' : `${unread.length} new comments`}
+            </span>
+          )}
           {idea.readOnly ? (
             <>
               <span className="tag-readonly">Read-only</span>
@@ -122,6 +128,8 @@ function OwnDetails({ idea }: { idea: IdeaResponse }) {
   const [tagText, setTagText] = useState('')
   const [tagProblem, setTagProblem] = useState<string | null>(null)
   const [sharing, setSharing] = useState(false)
+  const [confirming, setConfirming] = useState(false)
+  const sharedWith = useStore((s) => s.shares[idea.id]?.length ?? 0)
   const statusId = `status-${idea.id}`
 
   function submitTag(e: FormEvent) {
@@ -158,10 +166,7 @@ function OwnDetails({ idea }: { idea: IdeaResponse }) {
             type="button"
             className="button button-quiet"
             aria-label={`Delete ${idea.symbol}`}
-            onClick={() => {
-              if (window.confirm(`Delete ${idea.symbol}? Friends you shared it with lose it too.`))
-                void deleteIdea(idea.id)
-            }}
+            onClick={() => setConfirming(true)}
           >
             Delete
           </button>
@@ -209,6 +214,24 @@ function OwnDetails({ idea }: { idea: IdeaResponse }) {
       <SyncLines ideaId={idea.id} />
       <Updated idea={idea} />
       {sharing && <ShareDialog idea={idea} onClose={() => setSharing(false)} />}
+      {confirming && (
+        <ConfirmDialog
+          title={`Delete ${idea.symbol}?`}
+          confirmLabel="Delete"
+          onCancel={() => setConfirming(false)}
+          onConfirm={() => {
+            setConfirming(false)
+            deleteIdea(idea.id)
+          }}
+        >
+          <p>
+            {sharedWith > 0
+              ? `${sharedWith === 1 ? 'The friend' : `The ${sharedWith} friends`} you shared it with lose it too, with its comments.`
+              : 'Its notes, tags and comments go with it.'}{' '}
+            You can undo for {UNDO_DELETE_MS / 1000} seconds.
+          </p>
+        </ConfirmDialog>
+      )}
     </div>
   )
 }

@@ -1,7 +1,7 @@
 import { screen } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
+import { placeFromHash } from '../actions/place'
 import { renderApp } from '../test/render-app'
-import { pageFromHash } from './app'
 
 describe('main navigation', () => {
   it('switches pages and keeps the page in the URL hash', async () => {
@@ -14,10 +14,16 @@ describe('main navigation', () => {
     expect(nav.querySelector('[aria-current="page"]')).toHaveTextContent('Friends')
   })
 
-  it('reads a page name from a hash, and nothing else', () => {
-    expect(pageFromHash('#/collaboration')).toBe('collaboration')
-    expect(pageFromHash('#friends')).toBe('friends')
-    expect(pageFromHash('#/nope')).toBeNull()
-    expect(pageFromHash('')).toBeNull()
+  it('reads a place from a hash, and nothing else', () => {
+    const id = '0193a8f0-0000-7000-8000-000000000001'
+    expect(placeFromHash('#/collaboration')).toEqual({ page: 'collaboration', tab: 'mine', open: [] })
+    expect(placeFromHash(`#/collaboration?tab=shared&open=${id},nope`)).toEqual({
+      page: 'collaboration',
+      tab: 'shared',
+      open: [id],
+    })
+    expect(placeFromHash('#friends')?.page).toBe('friends')
+    expect(placeFromHash('#/nope')).toBeNull()
+    expect(placeFromHash('')).toBeNull()
   })
 })

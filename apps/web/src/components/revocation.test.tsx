@@ -28,7 +28,7 @@ describe('share revocation', () => {
     expect(screen.queryByRole('article')).not.toBeInTheDocument()
     const status = screen.getByRole('status')
     expect(status.querySelectorAll('.toast')).toHaveLength(1)
-    expect(status).toHaveTextContent('Access to position was revoked')
+    expect(status).toHaveTextContent('Access to position was revoked: User B stopped sharing AAPL with you')
     expect(screen.getByRole('button', { name: 'Notifications, 1 unread' })).toBeInTheDocument()
   })
 

@@ -34,7 +34,7 @@ describe('sharing', () => {
     expect(boxB).toBeChecked()
     await user.click(boxB)
     await user.click(within(dialog).getByRole('button', { name: 'Update Sharing' }))
-    expect(await screen.findByText('All shares removed')).toBeInTheDocument()
+    expect(await screen.findByText('Stopped sharing AAPL with User B')).toBeInTheDocument()
   })
 
   it('says how many friends when sharing with several', async () => {

@@ -40,11 +40,18 @@ describe('connection badge state', () => {
 
 describe('share confirmation words', () => {
   it('follows the number of friends in the answer', () => {
-    expect(shareConfirmation([USER_B.id])).toBe('Position shared with 1 friend')
-    expect(shareConfirmation([USER_B.id, 'x'])).toBe('Position shared with 2 friends')
-    expect(shareConfirmation([], [USER_B.id])).toBe('All shares removed')
-    // Sharing a never-shared idea with nobody removes nothing.
-    expect(shareConfirmation([], [])).toBe('Not shared with anyone')
+    const name = (id: string) => (id === USER_B.id ? 'User B' : 'User C')
+    expect(shareConfirmation('DIS', [USER_B.id])).toBe('Position shared with 1 friend')
+    expect(shareConfirmation('DIS', [USER_B.id, 'x'])).toBe('Position shared with 2 friends')
+    expect(shareConfirmation('DIS', [], [USER_B.id], name)).toBe('Stopped sharing DIS with User B')
+    expect(shareConfirmation('DIS', [], [USER_B.id, 'x'], name)).toBe(
+      'Stopped sharing DIS with User B and User C',
+    )
+    expect(shareConfirmation('DIS', ['x'], [USER_B.id], name)).toBe(
+      'Position shared with 1 friend; stopped sharing DIS with User B',
+    )
+    // Sharing a never-shared idea with nobody removes nothing, and says so.
+    expect(shareConfirmation('DIS', [], [])).toBe('DIS is not shared with anyone')
   })
 })
 

@@ -24,6 +24,12 @@ export const selectSharedIdeas = (s: AppState): IdeaResponse[] =>
     .filter((i) => i.readOnly)
     .sort(newestFirst)
 
+/** Unread notifications of comments on one idea: the card's "N new comments", cleared when its thread is read. */
+export const selectUnreadComments = (s: AppState, ideaId: string): string[] =>
+  s.notifications
+    .filter((n) => !n.readAt && n.kind === 'comment_added' && n.ideaId === ideaId)
+    .map((n) => n.id)
+
 export const selectUnreadCount = (s: AppState): number => s.notifications.filter((n) => !n.readAt).length
 
 /** `unknown`: the browser cannot reach its backend, so the backend's word on this is stale. */
@@ -76,12 +82,33 @@ export function syncText(line: SyncLine): string {
   return `${what} waiting for ${line.displayName}${line.online ? '' : ' — offline'}`
 }
 
-/** What a share change did, from the backend's answer (`removed` tells a revocation from no change). */
-export function shareConfirmation(userIds: readonly string[], removed: readonly string[] = []): string {
-  if (userIds.length === 0) return removed.length > 0 ? 'All shares removed' : 'Not shared with anyone'
-  return userIds.length === 1
-    ? 'Position shared with 1 friend'
-    : `Position shared with ${userIds.length} friends`
+/** "User B", "User B and User C", "User B, User C and User D". */
+export function namesList(names: readonly string[]): string {
+  if (names.length <= 1) return names[0] ?? ''
+  return `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`
+}
+
+/**
+ * What a share change did, from the backend's answer: who now sees the idea, and by name who no longer
+ * does (`removed` tells a revocation from no change; sharing a never-shared idea with nobody says so).
+ */
+export function shareConfirmation(
+  symbol: string,
+  userIds: readonly string[],
+  removed: readonly string[] = [],
+  nameOf: (userId: string) => string = () => 'a friend',
+): string {
+  const stopped = removed.length > 0 ? namesList(removed.map(nameOf)) : null
+  if (userIds.length === 0)
+    return stopped ? `Stopped sharing ${symbol} with ${stopped}` : `${symbol} is not shared with anyone`
+  const shared =
+    userIds.length === 1 ? 'Position shared with 1 friend' : `Position shared with ${userIds.length} friends`
+  return stopped ? `${shared}; stopped sharing ${symbol} with ${stopped}` : shared
+}
+
+/** A friend's name as this browser knows it. */
+export function friendName(s: AppState, userId: string): string {
+  return s.friends.find((f) => f.id === userId)?.displayName ?? 'a friend'
 }
 
 /**

@@ -22,7 +22,9 @@ export const PAGES: readonly Page[] = ['dashboard', 'collaboration', 'friends']
 /** `local`: my copy shown while sending, before the backend has given the comment its id. */
 export type ClientComment = CommentResponse & { failed: boolean; local?: boolean }
 
-export type Toast = { id: number; text: string; tone: 'info' | 'error' }
+/** `action`: one button in the toast (e.g. Undo); running it dismisses the toast. */
+export type ToastAction = { label: string; run: () => void }
+export type Toast = { id: number; text: string; tone: 'info' | 'error'; action?: ToastAction }
 export type TypingEntry = { user: UserRef; until: number }
 
 export type SessionSlice = {
@@ -68,6 +70,8 @@ export type IdeasSlice = {
   removeIdea: (ideaId: string) => void
   setExpanded: (ideaId: string, expanded: boolean) => void
   setShares: (ideaId: string, userIds: string[]) => void
+  /** Replaces every share list of my ideas (an idea not listed is shared with nobody). */
+  setAllShares: (lists: { ideaId: string; userIds: string[] }[]) => void
 }
 
 export type CommentsSlice = {
@@ -113,7 +117,8 @@ export type NotificationsSlice = {
 
 export type ToastsSlice = {
   toasts: Toast[]
-  pushToast: (text: string, tone?: Toast['tone']) => void
+  /** Shows a toast for TOAST_MS (or `ms`); answers its id. */
+  pushToast: (text: string, tone?: Toast['tone'], opts?: { action?: ToastAction; ms?: number }) => number
   dismissToast: (id: number) => void
 }
 

@@ -244,6 +244,10 @@ export class FakeApi implements Api {
     await this.enter('shares', id)
     return this.shares_.get(id) ?? []
   }
+  async allShares() {
+    await this.enter('allShares')
+    return [...this.shares_].filter(([, u]) => u.length > 0).map(([ideaId, userIds]) => ({ ideaId, userIds }))
+  }
   async putShares(id: string, userIds: string[]): Promise<SharesResponse> {
     await this.enter('putShares', id, userIds)
     const before = this.shares_.get(id) ?? []

@@ -5,6 +5,7 @@ import {
   ErrorResponse,
   Friend,
   IdeaResponse,
+  IdeaShareLists,
   Me,
   Notification,
   OnlineUser,
@@ -21,11 +22,16 @@ type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
 
 /** REST client over fetch. Every answer is parsed with its contract schema before the app sees it. */
 export function createRestApi(baseUrl: string, fetchImpl: typeof fetch = (...a) => fetch(...a)): Api {
-  async function call(method: Method, path: string, body?: unknown): Promise<unknown> {
+  async function call(method: Method, path: string, body?: unknown, keepalive = false): Promise<unknown> {
     let res: Response
     try {
       // The session cookie goes along (the backend may be another origin of the same site in development).
-      const init: RequestInit = { method, credentials: 'include', headers: { accept: 'application/json' } }
+      const init: RequestInit = {
+        method,
+        credentials: 'include',
+        headers: { accept: 'application/json' },
+        ...(keepalive ? { keepalive } : {}),
+      }
       if (body !== undefined) {
         // A change starts a trace here (W3C traceparent): the backend, the relay and the backend that
         // receives it continue it, so one comment is one trace from this browser to the other.
@@ -87,10 +93,11 @@ export function createRestApi(baseUrl: string, fetchImpl: typeof fetch = (...a) 
     shared: () => get(z.array(SharedIdea), 'GET', '/shared'),
     createIdea: (body) => get(IdeaResponse, 'POST', '/ideas', body),
     patchIdea: (ideaId, body) => get(IdeaResponse, 'PATCH', `/ideas/${id(ideaId)}`, body),
-    deleteIdea: async (ideaId) => {
-      await call('DELETE', `/ideas/${id(ideaId)}`)
+    deleteIdea: async (ideaId, opts) => {
+      await call('DELETE', `/ideas/${id(ideaId)}`, undefined, opts?.keepalive === true)
     },
     shares: async (ideaId) => (await get(ShareList, 'GET', `/ideas/${id(ideaId)}/shares`)).userIds,
+    allShares: () => get(IdeaShareLists, 'GET', '/shares'),
     putShares: (ideaId, userIds) => get(SharesResponse, 'PUT', `/ideas/${id(ideaId)}/shares`, { userIds }),
     comments: (ideaId) => get(z.array(CommentResponse), 'GET', `/ideas/${id(ideaId)}/comments`),
     addComment: (ideaId, body) => get(CommentResponse, 'POST', `/ideas/${id(ideaId)}/comments`, { body }),

@@ -5,6 +5,7 @@ import type {
   CreateIdeaBody,
   Friend,
   IdeaResponse,
+  IdeaShareLists,
   LiveClientEvents,
   LiveServerEvents,
   Me,
@@ -30,8 +31,11 @@ export interface Api {
   shared(): Promise<SharedIdea[]>
   createIdea(body: CreateIdeaBody): Promise<IdeaResponse>
   patchIdea(id: string, body: PatchIdeaBody): Promise<IdeaResponse>
-  deleteIdea(id: string): Promise<void>
+  /** `keepalive`: the request outlives the page (sent while it unloads). */
+  deleteIdea(id: string, opts?: { keepalive?: boolean }): Promise<void>
   shares(id: string): Promise<string[]>
+  /** Who each of my ideas is shared with. */
+  allShares(): Promise<IdeaShareLists>
   putShares(id: string, userIds: string[]): Promise<SharesResponse>
   comments(ideaId: string): Promise<CommentResponse[]>
   addComment(ideaId: string, body: string): Promise<CommentResponse>

@@ -27,5 +27,6 @@ export const createIdeasSlice: StateCreator<AppState, [], [], IdeasSlice> = (set
       return { ideas, expanded, shares, comments }
     }),
   setExpanded: (ideaId, open) => set((s) => ({ expanded: { ...s.expanded, [ideaId]: open } })),
+  setAllShares: (lists) => set({ shares: Object.fromEntries(lists.map((l) => [l.ideaId, [...l.userIds]])) }),
   setShares: (ideaId, userIds) => set((s) => ({ shares: { ...s.shares, [ideaId]: [...userIds] } })),
 })
