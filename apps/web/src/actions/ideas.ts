@@ -116,6 +116,10 @@ export async function patchIdea(ideaId: string, patch: PatchIdeaBody): Promise<v
       ...(patch.tags !== undefined ? { tags: patch.tags } : {}),
       ...(patch.status !== undefined ? { status: patch.status } : {}),
       ...(patch.notes !== undefined ? { notes: patch.notes } : {}),
+      ...(patch.entryPrice !== undefined ? { entryPrice: patch.entryPrice } : {}),
+      ...(patch.targetPrice !== undefined ? { targetPrice: patch.targetPrice } : {}),
+      ...(patch.stopPrice !== undefined ? { stopPrice: patch.stopPrice } : {}),
+      ...(patch.legs !== undefined ? { legs: patch.legs } : {}),
     },
     true,
   )

@@ -1,4 +1,5 @@
 import { useStore } from '../store/store'
+import { loadActivity } from './activity'
 import { loadComments } from './comments'
 import { loadShares } from './ideas'
 
@@ -11,6 +12,7 @@ export function openIdea(ideaId: string): boolean {
   s.setCollabTab(idea.readOnly ? 'shared' : 'mine')
   s.setExpanded(ideaId, true)
   void loadComments(ideaId)
+  void loadActivity(ideaId)
   if (!idea.readOnly) void loadShares(ideaId)
   return true
 }

@@ -1,10 +1,12 @@
-import { useState } from 'react'
+import { useMemo, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { loadIdeas, loadShared } from '../actions/load'
+import { filterIdeas, type IdeaFilter, NO_FILTER } from '../store/idea-filter'
 import { selectMyIdeas, selectSharedIdeas } from '../store/selectors'
 import { useStore } from '../store/store'
 import type { CollabTab, Load } from '../store/types'
 import { IdeaCard } from './idea-card'
+import { IdeaFilters } from './idea-filters'
 import { IdeaForm } from './idea-form'
 
 export function Collaboration() {
@@ -21,7 +23,15 @@ export function Collaboration() {
     { key: 'mine', label: 'My Ideas', count: mine.length },
     { key: 'shared', label: 'Shared With Me', count: shared.length },
   ]
-  const list = tab === 'mine' ? mine : shared
+  // Each tab keeps its own search, filter and sort.
+  const [filters, setFilters] = useState<Record<CollabTab, IdeaFilter>>({
+    mine: NO_FILTER,
+    shared: NO_FILTER,
+  })
+  const all = tab === 'mine' ? mine : shared
+  const filter = filters[tab]
+  const list = useMemo(() => filterIdeas(all, filter), [all, filter])
+  const filtering = filter.query.trim() !== '' || filter.status !== '' || filter.strategy !== ''
   const load = tab === 'mine' ? mineLoad : sharedLoad
 
   return (
@@ -70,9 +80,18 @@ export function Collaboration() {
         ))}
       </div>
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="tabpanel">
+        {all.length > 0 && (
+          <IdeaFilters value={filter} onChange={(f) => setFilters((all) => ({ ...all, [tab]: f }))} />
+        )}
+        {filtering && (
+          <p className="muted small" aria-live="polite">
+            Showing {list.length} of {all.length} ideas
+            {list.length === 0 && ' — no idea matches the search and filters.'}
+          </p>
+        )}
         <IdeaList
           load={load}
-          count={list.length}
+          count={all.length}
           empty={
             tab === 'mine' ? 'No ideas yet. Create one to plan a trade.' : 'Nothing shared with you yet.'
           }

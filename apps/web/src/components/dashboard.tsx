@@ -2,6 +2,7 @@ import type { Position } from '@pp/contracts'
 import { loadPositions } from '../actions/load'
 import { formatAgo, formatMoney, formatPercentPoints, formatQuantity, formatSignedMoney } from '../format'
 import { useStore } from '../store/store'
+import { DemoBadge } from './demo-badge'
 
 const COLORS = ['#2563eb', '#0d9488', '#d97706', '#7c3aed', '#db2777', '#059669', '#64748b', '#ea580c']
 
@@ -15,6 +16,12 @@ export function Dashboard() {
       <div className="page-head">
         <h1>Dashboard</h1>
       </div>
+      {positions.length > 0 && (
+        <p className="demo-note small">
+          <DemoBadge /> These positions are a sample portfolio for trying Portfolio Planner, not your
+          brokerage account.
+        </p>
+      )}
       <div className="summary">
         <div className="summary-item">
           <span className="muted small">Market value</span>
@@ -33,7 +40,7 @@ export function Dashboard() {
       </div>
       <div className="dashboard-grid">
         <section className="panel" aria-labelledby="positions-title">
-          <h2 id="positions-title">Positions</h2>
+          <h2 id="positions-title">Positions {positions.length > 0 && <DemoBadge />}</h2>
           {load.status === 'error' ? (
             <div className="error-box">
               <p>Could not load positions: {load.error}</p>

@@ -1,6 +1,7 @@
 import { IDEA_STATUSES, type IdeaResponse, type IdeaStatus } from '@pp/contracts'
 import { type FormEvent, useEffect, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
+import { loadActivity } from '../actions/activity'
 import { loadComments } from '../actions/comments'
 import { deleteIdea, UNDO_DELETE_MS } from '../actions/delete-idea'
 import { addTags, loadShares, MAX_TAG_LENGTH, MAX_TAGS, patchIdea, removeTag } from '../actions/ideas'
@@ -12,7 +13,10 @@ import { useStore } from '../store/store'
 import { ThreadPresence } from './avatars'
 import { CommentThread } from './comment-thread'
 import { ConfirmDialog } from './confirm-dialog'
+import { HeldPosition } from './held-position'
+import { IdeaHistory } from './idea-history'
 import { ShareDialog } from './share-dialog'
+import { TradePlanEditor, TradePlanView } from './trade-plan'
 
 function isStatus(v: string): v is IdeaStatus {
   return (IDEA_STATUSES as readonly string[]).includes(v)
@@ -41,6 +45,7 @@ export function IdeaCard({ idea }: { idea: IdeaResponse }) {
     setExpanded(idea.id, open)
     if (open) {
       void loadComments(idea.id)
+      void loadActivity(idea.id)
       if (!idea.readOnly) void loadShares(idea.id)
     }
   }
@@ -82,7 +87,10 @@ export function IdeaCard({ idea }: { idea: IdeaResponse }) {
       {expanded && (
         <div id={bodyId} className="card-body">
           {idea.readOnly ? <ReadOnlyDetails idea={idea} /> : <OwnDetails idea={idea} />}
+          {idea.readOnly ? <TradePlanView idea={idea} /> : <TradePlanEditor idea={idea} />}
+          <HeldPosition symbol={idea.symbol} />
           <CommentThread ideaId={idea.id} />
+          <IdeaHistory ideaId={idea.id} />
         </div>
       )}
     </article>
