@@ -1,7 +1,6 @@
 import type { PublicKeys } from '@pp/contracts'
 import { type OwnKeys, Sealer } from '@pp/contracts/sealing'
-import type { Db } from '../db/client.js'
-import type { Tx } from '../domain/tx.js'
+import type { Db, Prisma } from '../db/client.js'
 import type { PeerKey } from '../generated/prisma/client.js'
 
 export type KeySource = 'hello' | 'introduced'
@@ -51,7 +50,11 @@ export class KeyRing {
  * A peer's keys from a `hello` (both keys): pinned at first contact, or completing an author key that
  * only an owner's introduction gave; a different key is kept as offered, for the user to accept.
  */
-export async function learnKeys(tx: Tx, userId: string, keys: PublicKeys): Promise<Learnt> {
+export async function learnKeys(
+  tx: Prisma.TransactionClient,
+  userId: string,
+  keys: PublicKeys,
+): Promise<Learnt> {
   const row = await tx.peerKey.findUnique({ where: { userId } })
   if (row === null) {
     await tx.peerKey.create({ data: { userId, signKey: keys.sign, boxKey: keys.box, source: 'hello' } })
@@ -71,7 +74,11 @@ export async function learnKeys(tx: Tx, userId: string, keys: PublicKeys): Promi
 }
 
 /** A comment author's signing key as an idea's owner gives it: pinned if new, compared otherwise. */
-export async function learnSignKey(tx: Tx, userId: string, signKey: string): Promise<Learnt> {
+export async function learnSignKey(
+  tx: Prisma.TransactionClient,
+  userId: string,
+  signKey: string,
+): Promise<Learnt> {
   const row = await tx.peerKey.findUnique({ where: { userId } })
   if (row === null) {
     await tx.peerKey.create({ data: { userId, signKey, source: 'introduced' } })
@@ -81,7 +88,7 @@ export async function learnSignKey(tx: Tx, userId: string, signKey: string): Pro
 }
 
 /** The user accepts a friend's changed keys: they replace the pinned ones. */
-export async function acceptOfferedKeys(tx: Tx, userId: string): Promise<boolean> {
+export async function acceptOfferedKeys(tx: Prisma.TransactionClient, userId: string): Promise<boolean> {
   const row = await tx.peerKey.findUnique({ where: { userId } })
   if (row?.offeredSignKey == null) return false
   await tx.peerKey.update({

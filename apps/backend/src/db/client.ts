@@ -12,11 +12,11 @@ import { keyStatements, openRaw } from './cipher.js'
 import { applyMigrations, type MigrationResult } from './migrate.js'
 import { openPostgres } from './postgres.js'
 import { bindSql, SqliteSql, sqlOf } from './sql.js'
+import type { Db } from './types.js'
 
-export { isSerializationFailure } from './postgres.js'
-
-export type Db = PrismaClient
 export type { Prisma } from '../generated/prisma/client.js'
+export { isSerializationFailure } from './postgres.js'
+export type { Db } from './types.js'
 
 const BUSY_TIMEOUT_MS = 5000
 

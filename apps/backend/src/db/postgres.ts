@@ -3,10 +3,10 @@ import { PrismaPg } from '@prisma/adapter-pg'
 import pg from 'pg'
 import type { Database } from '../config.js'
 import { Prisma, PrismaClient } from '../generated/prisma-postgres/client.js'
-import type { Db } from './client.js'
 import type { MigrationResult } from './migrate.js'
 import { applyPostgresMigrations } from './migrate-postgres.js'
 import { bindSql, PrismaSql } from './sql.js'
+import type { Db } from './types.js'
 
 export type PostgresDatabase = Extract<Database, { kind: 'postgres' }>
 
