@@ -1,3 +1,4 @@
+import { collectStandardMetrics } from '@pp/telemetry'
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 
 /**
@@ -8,16 +9,8 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
  */
 export const registry = new Registry()
 
-// prom-client's default metrics under their standard names (`process_*`, `nodejs_*`), without its three
-// gauges named `*_total`: that suffix means a counter to Prometheus (promtool lint refuses them), and
-// each is the sum of its per-type twin without the suffix (`sum(nodejs_active_handles)`).
-collectDefaultMetrics({ register: registry })
-for (const name of [
-  'nodejs_active_handles_total',
-  'nodejs_active_requests_total',
-  'nodejs_active_resources_total',
-])
-  registry.removeSingleMetric(name)
+// prom-client's default metrics under their standard names, without its gauges named `*_total`.
+collectStandardMetrics(registry, collectDefaultMetrics)
 
 const registers = [registry]
 

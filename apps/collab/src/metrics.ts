@@ -1,3 +1,4 @@
+import { collectStandardMetrics } from '@pp/telemetry'
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 
 /**
@@ -12,26 +13,10 @@ export type RelayMetrics = ReturnType<typeof createMetrics>
 /** Routed-event counts kept as plain numbers on the hot path; the counter reads them at scrape time. */
 export type RoutedCounts = Map<string, { type: string; outcome: string; n: number }>
 
-/**
- * prom-client's default metrics under their standard names (`process_*`, `nodejs_*`, as stock dashboards
- * expect), without its three gauges named `*_total` (`nodejs_active_handles_total`, …): a `_total`
- * suffix means a counter to Prometheus (promtool lint refuses them), and each is the sum of its
- * per-type twin without the suffix (`sum(nodejs_active_handles)`).
- */
-export function collectStandardMetrics(registry: Registry): void {
-  collectDefaultMetrics({ register: registry })
-  for (const name of [
-    'nodejs_active_handles_total',
-    'nodejs_active_requests_total',
-    'nodejs_active_resources_total',
-  ])
-    registry.removeSingleMetric(name)
-}
-
 export function createMetrics() {
   const registry = new Registry()
   const routedCounts: RoutedCounts = new Map()
-  collectStandardMetrics(registry)
+  collectStandardMetrics(registry, collectDefaultMetrics)
   const registers = [registry]
   return {
     registry,

@@ -159,3 +159,4 @@ export function inTrace(): boolean {
 }
 
 export { LineBudget, type LineBudgetOptions, type SummaryLog } from './line-budget.js'
+export { collectStandardMetrics, TOTAL_NAMED_GAUGES } from './standard-metrics.js'
