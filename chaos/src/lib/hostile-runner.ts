@@ -1,3 +1,5 @@
+import { expect } from 'vitest'
+import { record } from './counters.js'
 import { type BackendFlow, type FlowReport, percentile, type SessionFlow } from './flow.js'
 import type { Hostile } from './fuzz.js'
 import type { Conn, Frame } from './ws-client.js'
@@ -140,4 +142,34 @@ export function fuzzSummary(label: string, unit: string, flowName: string, r: Fu
     `  heap after GC: ${mb(r.before.heapUsed, 2)} MB → ${mb(r.after.heapUsed, 2)} MB (${(r.growth * 100).toFixed(1)} %), rss ${mb(r.before.rss, 1)} → ${mb(r.after.rss, 1)} MB`,
     `  flow ${flowName}: ${r.flow.sent} sent (${r.duringFuzz} during the fuzz), ${r.flow.lost} lost, ${r.flow.duplicated} duplicated, p50 ${percentile(r.flow.latenciesMs, 50).toFixed(2)} ms, p99 ${percentile(r.flow.latenciesMs, 99).toFixed(2)} ms`,
   ].join('\n')
+}
+
+/** Prints a fuzz run's summary and its first mismatches, and records its counters under `scenario`. */
+export function reportFuzz(scenario: string, summary: string, r: FuzzUnderFlow, crashes: number): void {
+  console.log(summary)
+  for (const m of r.all.mismatches.slice(0, 10)) console.log('  mismatch', JSON.stringify(m))
+  record(scenario, {
+    badInputs: r.all.tried,
+    refused: r.all.refused,
+    eventsSent: r.flow.sent,
+    lost: r.flow.lost,
+    duplicated: r.flow.duplicated,
+    crashes,
+  })
+}
+
+/**
+ * What both fuzz scenarios require of a run of `inputs` hostile inputs: each answered as documented, the
+ * flow between the two good clients (`peers`, still open) on through the fuzz with nothing lost or
+ * duplicated, and the heap back within 10 % after GC.
+ */
+export function expectFuzzHeld(r: FuzzUnderFlow, inputs: number, peers: readonly { open: boolean }[]): void {
+  expect(r.all.mismatches).toEqual([])
+  expect(r.all.tried).toBe(inputs)
+  expect(r.all.refused).toBe(r.all.tried)
+  expect(r.duringFuzz).toBeGreaterThan(0)
+  expect(r.flow.lost).toBe(0)
+  expect(r.flow.duplicated).toBe(0)
+  expect(peers.every((p) => p.open)).toBe(true)
+  expect(r.growth).toBeLessThanOrEqual(0.1)
 }
