@@ -12,6 +12,7 @@ import { Hub } from './hub.js'
 import httpBoundary from './plugins/app/http-boundary.js'
 import hubPlugin from './plugins/app/hub.js'
 import security from './plugins/app/security.js'
+import compress from './plugins/external/compress.js'
 import docs from './plugins/external/docs.js'
 import web from './plugins/external/web.js'
 import { authRoutes, signInUrl } from './routes/auth.js'
@@ -81,6 +82,7 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
     ...(config.tls ? { https: config.tls } : {}),
   })
   await app.register(httpBoundary)
+  await app.register(compress)
   await app.register(security, { config, auth, policy })
   await app.register(docs, { displayName: config.BACKEND_DISPLAY_NAME, cookieName: auth.cookieName })
 
