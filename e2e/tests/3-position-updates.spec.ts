@@ -46,7 +46,8 @@ test('position updates: tags bullish, short-term and status Planned → Watching
     () => appears(userB.page, cardCss(symbol), 'Watching'),
   )
   await expect(status).toHaveValue('Watching')
-  await expect(onB).toContainText('Watching')
-  await expect(onB).not.toContainText('Planned')
+  // B's card shows the new status (its history keeps the old one: "changed status Planned → Watching").
+  await expect(onB.locator('.status-pill')).toHaveText('Watching')
+  await expect(onB).toContainText('Planned → Watching')
   await expect(onB.getByRole('combobox', { name: 'Status' })).toHaveCount(0)
 })

@@ -5,7 +5,7 @@ import type { KeyRing } from '../crypto/keyring.js'
 import type { Db } from '../db/client.js'
 import { type Sql, sqlOf } from '../db/sql.js'
 import type { PeerNames } from '../domain/peer-names.js'
-import { dueOutbox, nextParkedAt } from '../domain/store.js'
+import { dueOutbox, earlierUnacked, nextParkedAt } from '../domain/store.js'
 import type { Outbox } from '../generated/prisma/client.js'
 import { eventsSent } from '../metrics.js'
 import { Pacer, retryDelayMs } from './backoff.js'
@@ -113,6 +113,9 @@ export class Dispatcher {
   /** The link is (back) up: everything unacked is due again. */
   async onLinkUp(): Promise<void> {
     this.inFlight.clear()
+    // A park from the old link still being written would otherwise land after this and hold its row
+    // back while a later share-changing event for the same idea and recipient goes ahead of it.
+    await this.marks.parksWritten()
     await this.db.outbox.updateMany({
       where: { ackedAt: null, nextAttemptAt: { gt: new Date() } },
       data: { nextAttemptAt: new Date() },
@@ -194,15 +197,18 @@ export class Dispatcher {
       this.held = 0
       let sentAny = false
       for (const all of groupByEvent(rows)) {
-        const group = all.filter((r) => {
-          if (this.marks.acked(r.eventId, r.recipientId)) return false
+        const group: Outbox[] = []
+        for (const r of all) {
+          if (this.marks.acked(r.eventId, r.recipientId)) continue
           const order = orderKey(r)
-          if (order === undefined) return true
-          const first = busy.get(order)
-          if (first !== undefined && first < r.seq) return false
-          busy.set(order, r.seq)
-          return true
-        })
+          if (order !== undefined) {
+            const first = busy.get(order)
+            if (first !== undefined && first < r.seq) continue
+            busy.set(order, r.seq)
+            if (await this.waitsForEarlier(r)) continue
+          }
+          group.push(r)
+        }
         this.held += all.length - group.length
         const first = group[0]
         if (first === undefined) continue
@@ -243,6 +249,20 @@ export class Dispatcher {
       }
       if (rows.length < BATCH || !sentAny) return
     }
+  }
+
+  /**
+   * Whether an earlier share-changing event for the same idea and recipient is still unacked although
+   * nothing of it is in flight (parked, or due later): this one waits for it, so they arrive in order.
+   */
+  private async waitsForEarlier(r: Outbox): Promise<boolean> {
+    if (r.ideaId === null) return false
+    const earlier = await earlierUnacked(
+      sqlOf(this.db),
+      { seq: r.seq, ideaId: r.ideaId, recipientId: r.recipientId },
+      [...ORDERED],
+    )
+    return earlier.some((id) => !this.marks.acked(id, r.recipientId))
   }
 
   private async awaitKeys(row: Outbox): Promise<void> {

@@ -61,4 +61,26 @@ describe('share-changing events for one idea and recipient go one at a time, in 
     const order = sent.map((f) => f.event.type)
     expect(order.indexOf('share_revoked')).toBeGreaterThan(order.indexOf('position_shared'))
   })
+
+  it('holds a revocation behind a share parked just before the relay link came back', async () => {
+    const idea = await createIdea(t.ctx, { symbol: 'AAPL', strategy: 'Stock', status: 'Open' })
+    await putShares(t.ctx, idea.id, [USER_B.id])
+    dispatcher.kick()
+    await waitFor(() => sent.length === 1, 'the share')
+    const share = sent[0]
+    // The relay answers that B is offline, then the link drops and comes back at once: the park is
+    // still being written while the link is up again, and nothing of the share is in flight.
+    dispatcher.onUndeliverable(share?.id ?? '', USER_B.id)
+    await dispatcher.onLinkUp()
+    await dispatcher.settle()
+    await putShares(t.ctx, idea.id, [])
+    dispatcher.kick()
+    await waitFor(() => sent.length >= 2, 'the next frame')
+    await dispatcher.settle()
+    await new Promise((r) => setTimeout(r, 50))
+    // The share goes again first; the revocation waits for its ack whatever became of the share.
+    expect(sent.map((f) => f.event.type)).toEqual(['position_shared', 'position_shared'])
+    dispatcher.onAck(share?.id ?? '', USER_B.id)
+    await waitFor(() => sent.some((f) => f.event.type === 'share_revoked'), 'the revocation after the ack')
+  })
 })

@@ -226,6 +226,25 @@ export async function dueOutbox(
   }
 }
 
+/**
+ * Event ids of unacked rows of `types` for the same idea and recipient written before row `seq`: a
+ * share-changing event waits for every earlier one, wherever it is (in flight, parked, due later).
+ */
+export async function earlierUnacked(
+  q: Sql,
+  row: { seq: number; ideaId: string; recipientId: string },
+  types: readonly string[],
+): Promise<string[]> {
+  const rows = await q.all<Raw>(
+    `SELECT "eventId" FROM "Outbox" WHERE "ackedAt" IS NULL AND "recipientId" = ? AND "ideaId" = ? AND "seq" < ? AND "type" IN (${types.map(() => '?').join(', ')}) ORDER BY "seq"`,
+    row.recipientId,
+    row.ideaId,
+    row.seq,
+    ...types,
+  )
+  return rows.map((r) => String(r.eventId))
+}
+
 /** When the earliest parked row is due again, if any. */
 export async function nextParkedAt(q: Sql, now: Date): Promise<Date | null> {
   const r = await q.get<Raw>(

@@ -2,19 +2,21 @@ import { activeContext, type Context, withContext } from '@pp/telemetry'
 import { type Db, isSerializationFailure, type Prisma, sqliteStatements } from '../db/client.js'
 import { bindSql, PrismaSql, type SqliteSql } from '../db/sql.js'
 import { commitGroupSize } from '../metrics.js'
-import type { Ctx } from './context.js'
-import { Effects } from './effects.js'
+import { type EffectSink, Effects } from './effects.js'
 
 export type Tx = Prisma.TransactionClient
 
 type Work<T> = (tx: Tx, fx: Effects) => Promise<T>
+
+/** What a transaction needs of the backend's context (the whole `Ctx` has these). */
+export type TxHost = { db: Db; sink: EffectSink; commits?: GroupCommitter }
 
 /**
  * Runs `work` as one transaction and publishes its effects only after the commit: a change, its
  * notifications and its outbox rows are durable together before anything leaves the process. With a
  * group committer (every running backend has one), concurrent transactions share one commit.
  */
-export async function inTx<T>(ctx: Ctx, work: Work<T>): Promise<T> {
+export async function inTx<T>(ctx: TxHost, work: Work<T>): Promise<T> {
   if (ctx.commits) return ctx.commits.run(work)
   // Fresh effects for every attempt: a database may run a transaction again (PostgreSQL, after a lost
   // serialization race), and what a lost attempt collected must not be published.
