@@ -38,11 +38,26 @@ export const Ticker = z
     /^[A-Z][A-Z0-9.-]{0,9}$/,
     'must be a ticker: 1-10 letters, digits, "." or "-", starting with a letter',
   )
+  .meta({
+    description:
+      'a ticker, trimmed and upper-cased: 1-10 letters, digits, "." or "-", starting with a letter',
+  })
 
-export const Tag = z.string().trim().min(1, 'must not be empty').max(32)
+/** Trimmed, then 1–32 characters; the document says so (`pattern`: something besides spaces). */
+export const Tag = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(32)
+  .meta({ pattern: '\\S', description: 'trimmed; 1-32 characters, not only spaces' })
 export const Tags = z.array(Tag).max(20)
 export const Notes = z.string().max(5000)
-export const CommentBody = z.string().trim().min(1, 'must not be empty').max(5000)
+export const CommentBody = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(5000)
+  .meta({ pattern: '\\S', description: 'trimmed; 1-5000 characters, not only spaces' })
 
 /** An idea snapshot, as REST answers it and as events carry it. */
 export const Idea = z.strictObject({

@@ -118,7 +118,8 @@ export const PatchIdeaBody = z
   .refine((b) => PATCHABLE.some((k) => b[k] !== undefined), {
     message: `give at least one of ${PATCHABLE.join(', ')}`,
   })
-  .describe(TRADE_PLAN_RULES)
+  // The refinement in the document: an empty body is refused.
+  .meta({ minProperties: 1, description: `At least one field. ${TRADE_PLAN_RULES}` })
 export type PatchIdeaBody = z.infer<typeof PatchIdeaBody>
 
 /** An idea as REST answers it; `readOnly` is true on ideas shared with me. */

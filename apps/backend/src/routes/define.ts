@@ -59,6 +59,9 @@ export function defineRoute<B extends z.ZodType | undefined, P extends z.ZodType
     method: def.method,
     url: def.url,
     config: { public: def.public === true },
+    // The JSON schemas are the document; the contract's zod schemas are the check (one check, its 400
+    // naming the field): Fastify's own validation of them is off.
+    validatorCompiler: () => (value) => ({ value }),
     schema: {
       summary: def.summary,
       tags: def.tags,
