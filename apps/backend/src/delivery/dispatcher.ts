@@ -188,25 +188,14 @@ export class Dispatcher {
       }
       const rows = await dueOutbox(sqlOf(this.db), new Date(now), waiting, BATCH)
       if (rows.length === 0) return
-      // The oldest unacked share-changing event per idea and recipient; a later one waits for it.
-      const busy = new Map<string, number>()
-      for (const f of this.inFlight.values()) {
-        if (f.order !== undefined && f.seq < (busy.get(f.order) ?? Number.POSITIVE_INFINITY))
-          busy.set(f.order, f.seq)
-      }
       this.held = 0
       let sentAny = false
       for (const all of groupByEvent(rows)) {
         const group: Outbox[] = []
         for (const r of all) {
           if (this.marks.acked(r.eventId, r.recipientId)) continue
-          const order = orderKey(r)
-          if (order !== undefined) {
-            const first = busy.get(order)
-            if (first !== undefined && first < r.seq) continue
-            busy.set(order, r.seq)
-            if (await this.waitsForEarlier(r)) continue
-          }
+          // A share-changing event waits for every earlier one for the same idea and recipient.
+          if (orderKey(r) !== undefined && (await this.waitsForEarlier(r))) continue
           group.push(r)
         }
         this.held += all.length - group.length
@@ -252,8 +241,8 @@ export class Dispatcher {
   }
 
   /**
-   * Whether an earlier share-changing event for the same idea and recipient is still unacked although
-   * nothing of it is in flight (parked, or due later): this one waits for it, so they arrive in order.
+   * Whether an earlier share-changing event for the same idea and recipient is still unacked, wherever
+   * it is (in flight, parked, due later, sent earlier in this pass): this one waits for it.
    */
   private async waitsForEarlier(r: Outbox): Promise<boolean> {
     if (r.ideaId === null) return false
