@@ -1,4 +1,4 @@
-import { IDEA_STATUSES, type IdeaResponse, type IdeaStatus } from '@pp/contracts'
+import { IDEA_STATUSES, type IdeaResponse } from '@pp/contracts'
 import { type FormEvent, useEffect, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { loadActivity } from '../actions/activity'
@@ -15,12 +15,9 @@ import { CommentThread } from './comment-thread'
 import { ConfirmDialog } from './confirm-dialog'
 import { HeldPosition } from './held-position'
 import { IdeaHistory } from './idea-history'
+import { SelectField } from './select-field'
 import { ShareDialog } from './share-dialog'
 import { TradePlanEditor, TradePlanView } from './trade-plan'
-
-function isStatus(v: string): v is IdeaStatus {
-  return (IDEA_STATUSES as readonly string[]).includes(v)
-}
 
 export function IdeaCard({ idea }: { idea: IdeaResponse }) {
   const expanded = useStore((s) => s.expanded[idea.id] ?? false)
@@ -150,22 +147,16 @@ function OwnDetails({ idea }: { idea: IdeaResponse }) {
   return (
     <div className="details">
       <div className="details-row">
-        <div className="field field-inline">
-          <label htmlFor={statusId}>Status</label>
-          <select
-            id={statusId}
-            value={idea.status}
-            onChange={(e) => {
-              if (isStatus(e.target.value)) void patchIdea(idea.id, { status: e.target.value })
-            }}
-          >
-            {IDEA_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          className="field field-inline"
+          id={statusId}
+          label="Status"
+          value={idea.status}
+          options={IDEA_STATUSES}
+          onChange={(status) => {
+            if (status !== '') void patchIdea(idea.id, { status })
+          }}
+        />
         <div className="card-actions">
           <button type="button" className="button" onClick={() => setSharing(true)}>
             Share

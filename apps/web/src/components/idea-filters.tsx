@@ -1,16 +1,13 @@
-import { IDEA_STATUSES, type IdeaStatus, STRATEGIES, type Strategy } from '@pp/contracts'
+import { IDEA_STATUSES, STRATEGIES } from '@pp/contracts'
 import { useId } from 'react'
 import { IDEA_SORTS, type IdeaFilter, type IdeaSort } from '../store/idea-filter'
+import { SelectField } from './select-field'
 
 const SORT_NAMES: Record<IdeaSort, string> = {
   updated: 'Last updated',
   created: 'Newest',
   symbol: 'Symbol (A–Z)',
 }
-
-const isStatus = (v: string): v is IdeaStatus => (IDEA_STATUSES as readonly string[]).includes(v)
-const isStrategy = (v: string): v is Strategy => (STRATEGIES as readonly string[]).includes(v)
-const isSort = (v: string): v is IdeaSort => (IDEA_SORTS as readonly string[]).includes(v)
 
 /** Search, filter and sort for a list of ideas. */
 export function IdeaFilters({ value, onChange }: { value: IdeaFilter; onChange: (f: IdeaFilter) => void }) {
@@ -28,52 +25,32 @@ export function IdeaFilters({ value, onChange }: { value: IdeaFilter; onChange: 
           onChange={(e) => onChange({ ...value, query: e.target.value })}
         />
       </div>
-      <div className="field">
-        <label htmlFor={`${id}-status`}>Filter by status</label>
-        <select
-          id={`${id}-status`}
-          value={value.status}
-          onChange={(e) => onChange({ ...value, status: isStatus(e.target.value) ? e.target.value : '' })}
-        >
-          <option value="">Any status</option>
-          {IDEA_STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-strategy`}>Filter by strategy</label>
-        <select
-          id={`${id}-strategy`}
-          value={value.strategy}
-          onChange={(e) => onChange({ ...value, strategy: isStrategy(e.target.value) ? e.target.value : '' })}
-        >
-          <option value="">Any strategy</option>
-          {STRATEGIES.map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-sort`}>Sort by</label>
-        <select
-          id={`${id}-sort`}
-          value={value.sort}
-          onChange={(e) => {
-            if (isSort(e.target.value)) onChange({ ...value, sort: e.target.value })
-          }}
-        >
-          {IDEA_SORTS.map((s) => (
-            <option key={s} value={s}>
-              {SORT_NAMES[s]}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField
+        id={`${id}-status`}
+        label="Filter by status"
+        value={value.status}
+        options={IDEA_STATUSES}
+        none="Any status"
+        onChange={(status) => onChange({ ...value, status })}
+      />
+      <SelectField
+        id={`${id}-strategy`}
+        label="Filter by strategy"
+        value={value.strategy}
+        options={STRATEGIES}
+        none="Any strategy"
+        onChange={(strategy) => onChange({ ...value, strategy })}
+      />
+      <SelectField
+        id={`${id}-sort`}
+        label="Sort by"
+        value={value.sort}
+        options={IDEA_SORTS}
+        labelOf={(s) => SORT_NAMES[s]}
+        onChange={(sort) => {
+          if (sort !== '') onChange({ ...value, sort })
+        }}
+      />
     </search>
   )
 }

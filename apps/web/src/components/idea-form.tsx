@@ -1,15 +1,12 @@
-import { IDEA_STATUSES, type IdeaStatus, STRATEGIES, type Strategy } from '@pp/contracts'
+import { IDEA_STATUSES, STRATEGIES } from '@pp/contracts'
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react'
 import { createIdea, type FieldErrors, type IdeaForm as FormValues } from '../actions/ideas'
+import { oneOf } from './select-field'
 
 const EMPTY: FormValues = { symbol: '', strategy: '', status: 'Planned', tags: '', notes: '' }
 
-function isStrategy(v: string): v is Strategy {
-  return (STRATEGIES as readonly string[]).includes(v)
-}
-function isStatus(v: string): v is IdeaStatus {
-  return (IDEA_STATUSES as readonly string[]).includes(v)
-}
+const isStrategy = oneOf(STRATEGIES)
+const isStatus = oneOf(IDEA_STATUSES)
 
 /** "Create New Idea": symbol, strategy, status, tags, notes, with an error next to each wrong field. */
 export function IdeaForm({

@@ -17,6 +17,7 @@ import {
   savePrices,
 } from '../actions/trade-plan'
 import { formatMoney, formatQuantity } from '../format'
+import { SelectField } from './select-field'
 
 const PRICES: { field: PriceField; label: string }[] = [
   { field: 'entryPrice', label: 'Entry' },
@@ -232,26 +233,22 @@ function LegForm({ idea }: { idea: IdeaResponse }) {
   return (
     <form aria-label="Add option leg" className="plan-form" onSubmit={submit} noValidate>
       <div className="form-grid legs-grid">
-        <div className="field">
-          <label htmlFor={`${id}-type`}>Type</label>
-          <select id={`${id}-type`} value={draft.type} onChange={(e) => set('type', e.target.value)}>
-            {OPTION_TYPES.map((t) => (
-              <option key={t} value={t}>
-                {t === 'call' ? 'Call' : 'Put'}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-side`}>Side</label>
-          <select id={`${id}-side`} value={draft.side} onChange={(e) => set('side', e.target.value)}>
-            {OPTION_SIDES.map((s) => (
-              <option key={s} value={s}>
-                {s === 'buy' ? 'Buy' : 'Sell'}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          id={`${id}-type`}
+          label="Type"
+          value={draft.type}
+          options={OPTION_TYPES}
+          labelOf={(t) => (t === 'call' ? 'Call' : 'Put')}
+          onChange={(v) => set('type', v)}
+        />
+        <SelectField
+          id={`${id}-side`}
+          label="Side"
+          value={draft.side}
+          options={OPTION_SIDES}
+          labelOf={(s) => (s === 'buy' ? 'Buy' : 'Sell')}
+          onChange={(v) => set('side', v)}
+        />
         {input('strike', 'Strike')}
         {input('expiry', 'Expiry', 'date')}
         {input('premium', 'Premium')}
